@@ -1,0 +1,1 @@
+"""ctp-bff: a storefront GraphQL API (backend-for-frontend) for commercetools."""

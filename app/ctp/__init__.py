@@ -1,0 +1,1 @@
+"""The async commercetools gateway: HTTP, token flows, retries and error mapping."""

@@ -1,0 +1,102 @@
+"""Composition root: builds the containers, wires them, and assembles the ASGI app."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from types import ModuleType
+
+from dependency_injector import providers
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+import schema
+import webhooks
+from app.logging_setup import configure_logging
+from app.session.ctp_session import Clock
+from app.session.middleware import CookiePolicy, SessionMiddleware
+from app.settings import Settings
+from app.wiring import wire_strictly
+from containers import CoreContainer, GraphQLContainer, WebhookContainer
+from schema.executable import build_graphql_app
+from webhooks.routes import webhook_routes
+
+log = logging.getLogger("app")
+
+
+def _session_secrets(settings: Settings) -> list[str]:
+    if settings.session_keys:
+        return settings.session_keys
+    # Outside production a missing key is tolerated: sessions then end when the process does.
+    log.warning("SESSION_SECRET_KEYS is not set: using a random key; sessions end on restart")
+    return [secrets.token_urlsafe(48)]
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    webhook_packages: Sequence[ModuleType] = (webhooks,),
+    clock: Clock | None = None,
+    embedded_emulator: object | None = None,
+) -> Starlette:
+    """The whole service. `clock` and `embedded_emulator` replace the real ones (tests move
+    time forward and inspect the emulator); `webhook_packages` is what WebhookContainer wires."""
+    settings = settings or Settings()
+    configure_logging(settings)
+
+    core = CoreContainer(settings=settings, session_secrets=_session_secrets(settings))
+    if clock is not None:
+        core.clock.override(providers.Object(clock))
+    if embedded_emulator is not None:
+        core.embedded_emulator.override(providers.Object(embedded_emulator))
+    graphql_container = GraphQLContainer(core=core)
+    webhook_container = WebhookContainer(core=core)
+    wire_strictly(webhook_container, webhook_packages, role="Webhook")
+    wire_strictly(graphql_container, [schema], role="GraphQL")
+
+    session_layer = SessionMiddleware(
+        build_graphql_app(settings),
+        store=core.session_store(),
+        open_session=graphql_container.ctp_session,
+        close_session=graphql_container.ctp_session.reset,
+        cookies=CookiePolicy(
+            name=settings.session_cookie_name,
+            secure=settings.secure_cookies,
+            idle_timeout_seconds=settings.session_idle_timeout_seconds,
+            absolute_timeout_seconds=settings.session_absolute_timeout_seconds,
+        ),
+        clock=core.clock(),
+    )
+
+    async def healthz(_request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        if settings.uses_embedded_emulator:
+            log.info(
+                "No CTP_* settings: serving the demo on the embedded commercetools emulator "
+                "(project %r)",
+                settings.project_key,
+            )
+        else:
+            log.info("Using commercetools project %r at %s", settings.project_key, settings.api_url)
+        yield
+        await core.http().aclose()
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/graphql", session_layer, methods=["GET", "POST"]),
+            *webhook_routes(),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.core = core
+    app.state.graphql_container = graphql_container
+    app.state.webhook_container = webhook_container
+    return app

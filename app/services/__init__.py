@@ -1,0 +1,1 @@
+"""Storefront services. They know commercetools and the session, not GraphQL or HTTP servers."""

@@ -1,0 +1,72 @@
+"""Raw commercetools JSON -> storefront models. Plain dict access: the SDK's marshmallow models
+cost ~50x more per cart, which matters on the hot path (DESIGN.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.models import Cart, Customer, LineItem, Money
+
+Json = dict[str, Any]
+
+
+def localize(text: Any, locale: str, fallback: str = "en") -> str:
+    """One string from a LocalizedString: the locale, its language, the fallback, then any."""
+    if isinstance(text, str):
+        return text
+    if not isinstance(text, dict) or not text:
+        return ""
+    language = locale.split("-")[0]
+    for key in (locale, language, fallback):
+        value = text.get(key)
+        if isinstance(value, str):
+            return value
+    for key, value in text.items():
+        if key.split("-")[0] == language and isinstance(value, str):
+            return value
+    first = next(iter(text.values()))
+    return first if isinstance(first, str) else ""
+
+
+def money(raw: Any) -> Money:
+    if not isinstance(raw, dict):
+        return Money(0, "", 2)
+    return Money(
+        cent_amount=int(raw.get("centAmount", 0)),
+        currency_code=str(raw.get("currencyCode", "")),
+        fraction_digits=int(raw.get("fractionDigits", 2)),
+    )
+
+
+def line_item(raw: Json, locale: str) -> LineItem:
+    variant = raw.get("variant") or {}
+    price = raw.get("price") or {}
+    return LineItem(
+        id=raw["id"],
+        product_id=str(raw.get("productId", "")),
+        sku=variant.get("sku"),
+        name=localize(raw.get("name"), locale),
+        quantity=int(raw.get("quantity", 0)),
+        unit_price=money(price.get("value")),
+        total_price=money(raw.get("totalPrice")),
+    )
+
+
+def cart(raw: Json, locale: str) -> Cart:
+    lines = tuple(line_item(item, locale) for item in raw.get("lineItems", ()))
+    return Cart(
+        id=raw["id"],
+        version=int(raw["version"]),
+        line_items=lines,
+        total_price=money(raw.get("totalPrice")),
+        total_quantity=sum(line.quantity for line in lines),
+    )
+
+
+def customer(raw: Json) -> Customer:
+    return Customer(
+        id=raw["id"],
+        email=str(raw.get("email", "")),
+        first_name=raw.get("firstName"),
+        last_name=raw.get("lastName"),
+    )

@@ -1,0 +1,145 @@
+"""Pure ASGI middleware that gives each GraphQL request its CtpSession.
+
+It creates the request-scoped session *before* the GraphQL layer runs (graphql-core resolves
+sibling fields in new tasks, each with a copy of the context: a session created lazily inside a
+resolver would be created once per task) and writes it back only when it changed.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.asgi import ASGIApp, Message, Receive, Scope, Send
+from app.session.ctp_session import Clock, CtpSession
+from app.session.store import SessionStore, StoredSession
+
+
+@dataclass(frozen=True)
+class CookiePolicy:
+    name: str
+    secure: bool
+    idle_timeout_seconds: int
+    absolute_timeout_seconds: int
+
+    def set_cookie(self, value: str) -> str:
+        parts = [
+            f"{self.name}={value}",
+            "Path=/",
+            f"Max-Age={self.absolute_timeout_seconds}",
+            "HttpOnly",
+            "SameSite=Lax",
+        ]
+        if self.secure:
+            parts.append("Secure")
+        return "; ".join(parts)
+
+    def delete_cookie(self) -> str:
+        secure = "; Secure" if self.secure else ""
+        return f"{self.name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}"
+
+
+def read_cookie(scope: Scope, name: str) -> str | None:
+    for header, value in scope.get("headers", ()):
+        if header != b"cookie":
+            continue
+        for pair in value.decode("latin-1").split(";"):
+            key, _, cookie_value = pair.strip().partition("=")
+            if key == name and cookie_value:
+                found: str = cookie_value.strip('"')
+                return found
+    return None
+
+
+def new_session_id() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class SessionMiddleware:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        store: SessionStore,
+        open_session: Callable[[], CtpSession],
+        close_session: Callable[[], object],
+        cookies: CookiePolicy,
+        clock: Clock = time.time,
+    ) -> None:
+        self._app = app
+        self._store = store
+        self._open_session = open_session
+        self._close_session = close_session
+        self._cookies = cookies
+        self._clock = clock
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        self._close_session()
+        try:
+            session = self._open_session()
+            stored = await self._load(scope)
+            if stored is not None:
+                session.load_record(stored.data)
+            had_cookie = read_cookie(scope, self._cookies.name) is not None
+
+            async def send_with_cookie(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    header = await self._persist(session, stored, had_cookie)
+                    if header is not None:
+                        headers = list(message.get("headers", []))
+                        headers.append((b"set-cookie", header.encode("latin-1")))
+                        message = {**message, "headers": headers}
+                await send(message)
+
+            await self._app(scope, receive, send_with_cookie)
+        finally:
+            self._close_session()
+
+    async def _load(self, scope: Scope) -> StoredSession | None:
+        cookie = read_cookie(scope, self._cookies.name)
+        if cookie is None:
+            return None
+        stored = await self._store.load(cookie)
+        if stored is None:
+            return None
+        now = self._clock()
+        if (
+            now - stored.created_at > self._cookies.absolute_timeout_seconds
+            or now - stored.last_seen_at > self._cookies.idle_timeout_seconds
+        ):
+            await self._store.discard(stored.session_id)
+            return None
+        return stored
+
+    async def _persist(
+        self, session: CtpSession, stored: StoredSession | None, had_cookie: bool
+    ) -> str | None:
+        """The Set-Cookie header value to send, or None when the cookie can stay as it is."""
+        now = self._clock()
+        data = session.to_record()
+        if not data:
+            if stored is not None:
+                await self._store.discard(stored.session_id)
+            # A stale, foreign or emptied cookie is removed rather than sent again forever.
+            return self._cookies.delete_cookie() if had_cookie else None
+        # Refreshing the idle clock is a write; doing it at most every tenth of the idle window
+        # keeps unchanged sessions free of re-encryption on most requests.
+        idle_refresh_due = stored is not None and (
+            now - stored.last_seen_at > self._cookies.idle_timeout_seconds / 10
+        )
+        unchanged = not session.changed and not session.rotate_id
+        if stored is not None and unchanged and not idle_refresh_due:
+            return None
+        if stored is None or session.rotate_id:
+            fresh = StoredSession(new_session_id(), now, now, data)
+            replaces = stored.session_id if stored is not None else None
+        else:
+            fresh = StoredSession(stored.session_id, stored.created_at, now, data)
+            replaces = None
+        value = await self._store.save(fresh, replaces=replaces)
+        return self._cookies.set_cookie(value)

@@ -1,0 +1,157 @@
+"""Configuration from the environment (12-factor); see docs/configuration.md."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EMULATOR_PROJECT_KEY = "demo"
+EMULATOR_BASE_URL = "http://emulator.embedded"
+
+# The storefront only ever acts for one customer with these; commercetools requires a customer
+# token's scopes to be a subset of the API client's.
+CUSTOMER_SCOPE_NAMES = (
+    "manage_my_profile",
+    "manage_my_orders",
+    "manage_my_shopping_lists",
+    "view_published_products",
+    "view_categories",
+)
+
+_CTP_REQUIRED = (
+    "ctp_project_key",
+    "ctp_client_id",
+    "ctp_client_secret",
+    "ctp_api_url",
+    "ctp_auth_url",
+)
+
+MIN_SESSION_KEY_LENGTH = 32
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not describe a service that may start."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    app_env: Literal["development", "test", "production"] = "development"
+    debug: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    ctp_project_key: str | None = None
+    ctp_client_id: str | None = None
+    ctp_client_secret: SecretStr | None = None
+    ctp_scopes: str | None = None
+    ctp_api_url: str | None = None
+    ctp_auth_url: str | None = None
+
+    # Comma-separated, newest first: the first encrypts, all decrypt (key rotation).
+    session_secret_keys: SecretStr | None = None
+    session_cookie_name: str = "ctp_session"
+    session_idle_timeout_seconds: int = Field(default=14 * 86_400, gt=0)
+    session_absolute_timeout_seconds: int = Field(default=90 * 86_400, gt=0)
+
+    upstream_connect_timeout_seconds: float = Field(default=2.0, gt=0)
+    upstream_read_timeout_seconds: float = Field(default=8.0, gt=0)
+    upstream_max_retries: int = Field(default=2, ge=0, le=5)
+    upstream_max_connections: int = Field(default=100, gt=0)
+
+    default_locale: str = "en"
+    default_currency: str = "EUR"
+    default_country: str = "DE"
+
+    @model_validator(mode="after")
+    def _production_needs_real_project(self) -> Settings:
+        if self.app_env != "production":
+            return self
+        missing = [name.upper() for name in _CTP_REQUIRED if not getattr(self, name)]
+        if missing:
+            raise ConfigurationError(
+                "APP_ENV=production needs a real commercetools project, but "
+                + ", ".join(missing)
+                + " is not set. Set them (see docs/configuration.md), "
+                "or leave APP_ENV unset to run the demo on the embedded emulator."
+            )
+        keys = self.session_keys
+        if not keys or any(len(key) < MIN_SESSION_KEY_LENGTH for key in keys):
+            raise ConfigurationError(
+                "APP_ENV=production needs SESSION_SECRET_KEYS: comma-separated secrets of at "
+                f"least {MIN_SESSION_KEY_LENGTH} characters, newest first "
+                '(e.g. python3 -c "import secrets; print(secrets.token_urlsafe(48))").'
+            )
+        return self
+
+    @property
+    def uses_embedded_emulator(self) -> bool:
+        return not all(getattr(self, name) for name in _CTP_REQUIRED)
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env == "production"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.app_env == "production"
+
+    @cached_property
+    def session_keys(self) -> list[str]:
+        if self.session_secret_keys is None:
+            return []
+        raw = self.session_secret_keys.get_secret_value()
+        return [key.strip() for key in raw.split(",") if key.strip()]
+
+    @property
+    def project_key(self) -> str:
+        if self.uses_embedded_emulator:
+            return EMULATOR_PROJECT_KEY
+        assert self.ctp_project_key is not None
+        return self.ctp_project_key
+
+    @property
+    def api_url(self) -> str:
+        if self.uses_embedded_emulator:
+            return EMULATOR_BASE_URL
+        assert self.ctp_api_url is not None
+        return self.ctp_api_url.rstrip("/")
+
+    @property
+    def auth_url(self) -> str:
+        if self.uses_embedded_emulator:
+            return EMULATOR_BASE_URL
+        assert self.ctp_auth_url is not None
+        return self.ctp_auth_url.rstrip("/")
+
+    @property
+    def client_id(self) -> str:
+        if self.uses_embedded_emulator:
+            return "demo-client"
+        assert self.ctp_client_id is not None
+        return self.ctp_client_id
+
+    @property
+    def client_secret(self) -> str:
+        if self.uses_embedded_emulator:
+            return "demo-secret"
+        assert self.ctp_client_secret is not None
+        return self.ctp_client_secret.get_secret_value()
+
+    @property
+    def client_scopes(self) -> str:
+        if self.ctp_scopes and not self.uses_embedded_emulator:
+            return self.ctp_scopes
+        return f"manage_project:{self.project_key}"
+
+    @property
+    def customer_scopes(self) -> str:
+        pk = self.project_key
+        return " ".join(f"{name}:{pk}" for name in CUSTOMER_SCOPE_NAMES)
+
+    @property
+    def anonymous_scopes(self) -> str:
+        return f"{self.customer_scopes} create_anonymous_token:{self.project_key}"

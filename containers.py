@@ -1,0 +1,85 @@
+"""Dependency-injector containers: who provides what (docs/architecture.md).
+
+- CoreContainer: process-wide singletons; knows nothing of browsers.
+- GraphQLContainer: the request-scoped CtpSession and the services that need it; wired only
+  into the `schema` package.
+- WebhookContainer: no session provider at all; wired only into the `webhooks` package, so a
+  webhook handler asking for the session fails at start-up instead of acting for some browser.
+"""
+
+from __future__ import annotations
+
+import time
+
+from dependency_injector import containers, providers
+
+from app.ctp.gateway import CtpGateway
+from app.ctp.http import CtpHttp
+from app.ctp.tokens import TokenFlows
+from app.services.account import AccountService
+from app.services.cart import CartService
+from app.services.session_tokens import SessionTokens
+from app.services.token_refresher import TokenRefresher
+from app.session.cookie_store import EncryptedCookieStore
+from app.session.ctp_session import CtpSession
+from app.settings import Settings
+from app.upstream import build_embedded_emulator, build_sdk_client, build_upstream_client
+
+
+class CoreContainer(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+    session_secrets = providers.Dependency(instance_of=list)
+    clock = providers.Object(time.time)
+
+    embedded_emulator = providers.Singleton(build_embedded_emulator, settings)
+    upstream_client = providers.Singleton(build_upstream_client, settings, embedded_emulator)
+    http = providers.Singleton(
+        CtpHttp,
+        upstream_client,
+        max_retries=settings.provided.upstream_max_retries,
+    )
+    token_flows = providers.Singleton(
+        TokenFlows,
+        http,
+        auth_url=settings.provided.auth_url,
+        project_key=settings.provided.project_key,
+        client_id=settings.provided.client_id,
+        client_secret=settings.provided.client_secret,
+        client_scopes=settings.provided.client_scopes,
+        customer_scopes=settings.provided.customer_scopes,
+        anonymous_scopes=settings.provided.anonymous_scopes,
+        clock=clock,
+    )
+    token_refresher = providers.Singleton(TokenRefresher, token_flows, clock)
+    gateway = providers.Singleton(
+        CtpGateway,
+        http,
+        token_flows,
+        api_url=settings.provided.api_url,
+        project_key=settings.provided.project_key,
+    )
+    session_store = providers.Singleton(EncryptedCookieStore, session_secrets)
+    sdk_client = providers.Singleton(build_sdk_client, settings)
+
+
+class GraphQLContainer(containers.DeclarativeContainer):
+    core = providers.DependenciesContainer()
+
+    # One per request: created by the session middleware before GraphQL runs, reset after.
+    ctp_session = providers.ContextLocalSingleton(CtpSession, core.clock)
+
+    session_tokens = providers.Factory(
+        SessionTokens, ctp_session, core.token_flows, core.token_refresher, core.clock
+    )
+    cart_service = providers.Factory(CartService, ctp_session, session_tokens, core.gateway)
+    account_service = providers.Factory(
+        AccountService, ctp_session, session_tokens, core.token_flows, core.gateway
+    )
+
+
+class WebhookContainer(containers.DeclarativeContainer):
+    core = providers.DependenciesContainer()
+
+    settings = core.settings
+    gateway = core.gateway
+    sdk_client = core.sdk_client

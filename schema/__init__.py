@@ -1,0 +1,1 @@
+"""The GraphQL schema: SDL per domain, thin resolver classes, error formatting."""

@@ -1,0 +1,49 @@
+"""Every GraphQL error leaves with an `extensions.code` and a message a person understands.
+
+Failures the shopper or storefront caused carry their own code (app.errors); anything else is
+logged with its trace and leaves as INTERNAL_SERVER_ERROR without internals, unless in debug.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ariadne import format_error as ariadne_format_error
+from graphql import GraphQLError
+
+from app.errors import AppError
+
+log = logging.getLogger(__name__)
+
+INTERNAL_MESSAGE = "Something went wrong on our side. Please try again."
+
+
+def classify(error: GraphQLError) -> tuple[str, str]:
+    original = error.original_error
+    if isinstance(original, AppError):
+        return original.code, original.message
+    if original is None:
+        message = error.message
+        if message.startswith("Syntax Error"):
+            return "GRAPHQL_PARSE_FAILED", message
+        if message.startswith("Variable ") or "got invalid value" in message:
+            return "BAD_USER_INPUT", message
+        return "GRAPHQL_VALIDATION_FAILED", message
+    if isinstance(original, GraphQLError):
+        return classify(original)
+    return "INTERNAL_SERVER_ERROR", INTERNAL_MESSAGE
+
+
+def format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:
+    code, message = classify(error)
+    if code == "INTERNAL_SERVER_ERROR":
+        log.error("unexpected error in %s", error.path, exc_info=error.original_error)
+    formatted: dict[str, Any] = dict(error.formatted)
+    if debug and code == "INTERNAL_SERVER_ERROR":
+        formatted = ariadne_format_error(error, debug=True)
+    formatted["message"] = message
+    extensions = dict(formatted.get("extensions") or {})
+    extensions["code"] = code
+    formatted["extensions"] = extensions
+    return formatted

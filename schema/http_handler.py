@@ -1,0 +1,23 @@
+"""HTTP status codes as the GraphQL-over-HTTP spec gives them for application/json:
+400 only when the request could not be executed (parse or validation errors, no `data`);
+200 once execution ran, even if a field failed (the error then sits in `errors`).
+Ariadne answers 400 whenever `data` is null, which client libraries treat as a transport
+failure and which hides the error codes from them."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from ariadne.asgi.handlers import GraphQLHTTPHandler
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+
+class StorefrontHTTPHandler(GraphQLHTTPHandler):
+    async def create_json_response(
+        self, request: Request, result: dict[str, Any], success: bool
+    ) -> Response:
+        executed = "data" in result
+        status = HTTPStatus.OK if success or executed else HTTPStatus.BAD_REQUEST
+        return JSONResponse(result, status_code=status)
