@@ -31,3 +31,5 @@ def configure_logging(settings: Settings) -> None:
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(logging.DEBUG if settings.debug else logging.INFO)
+    # One line per upstream call drowns the service's own lines; failures are logged by CtpHttp.
+    logging.getLogger("httpx").setLevel(logging.WARNING)

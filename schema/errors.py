@@ -23,15 +23,14 @@ def classify(error: GraphQLError) -> tuple[str, str]:
     original = error.original_error
     if isinstance(original, AppError):
         return original.code, original.message
-    if original is None:
+    if original is None or isinstance(original, GraphQLError):
+        # graphql-core's own errors: syntax, validation, variable coercion.
         message = error.message
         if message.startswith("Syntax Error"):
             return "GRAPHQL_PARSE_FAILED", message
         if message.startswith("Variable ") or "got invalid value" in message:
             return "BAD_USER_INPUT", message
         return "GRAPHQL_VALIDATION_FAILED", message
-    if isinstance(original, GraphQLError):
-        return classify(original)
     return "INTERNAL_SERVER_ERROR", INTERNAL_MESSAGE
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from ariadne import load_schema_from_path, make_executable_schema
@@ -17,6 +18,8 @@ from schema.http_handler import StorefrontHTTPHandler
 from schema.resolvers import account, cart
 
 SDL_DIR = Path(__file__).parent
+QUIET_LOGGER = "ctp_bff.ariadne"
+logging.getLogger(QUIET_LOGGER).setLevel(logging.CRITICAL)
 RESOLVER_MODULES = (account, cart)
 
 
@@ -33,5 +36,8 @@ def build_graphql_app(settings: Settings) -> GraphQL:
         debug=settings.debug,
         introspection=not settings.is_production,
         http_handler=StorefrontHTTPHandler(),
+        # Ariadne logs every error with its trace, shoppers' typos included; schema/errors.py
+        # logs the unexpected ones itself.
+        logger=QUIET_LOGGER,
         explorer=ExplorerHttp405() if settings.is_production else ExplorerGraphiQL(),
     )

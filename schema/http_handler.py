@@ -1,5 +1,5 @@
 """HTTP status codes as the GraphQL-over-HTTP spec gives them for application/json:
-400 only when the request could not be executed (parse or validation errors, no `data`);
+400 only when the request could not be executed (syntax, validation or variable errors);
 200 once execution ran, even if a field failed (the error then sits in `errors`).
 Ariadne answers 400 whenever `data` is null, which client libraries treat as a transport
 failure and which hides the error codes from them."""
@@ -18,6 +18,8 @@ class StorefrontHTTPHandler(GraphQLHTTPHandler):
     async def create_json_response(
         self, request: Request, result: dict[str, Any], success: bool
     ) -> Response:
-        executed = "data" in result
+        # Field errors carry a `path`; request errors (syntax, validation, variables) do not.
+        errors = result.get("errors") or []
+        executed = result.get("data") is not None or any("path" in e for e in errors)
         status = HTTPStatus.OK if success or executed else HTTPStatus.BAD_REQUEST
         return JSONResponse(result, status_code=status)

@@ -22,7 +22,7 @@ from tests.support.servers import ServerThread
 SESSION_KEY = "test-session-key-0123456789-abcdefghijklmnop"
 
 
-def test_settings(**overrides: Any) -> Settings:
+def make_settings(**overrides: Any) -> Settings:
     """Settings that never pick up a developer's real CTP_* environment."""
     values: dict[str, Any] = {
         "app_env": "test",
@@ -74,13 +74,11 @@ def emulator(clock: FakeClock) -> Emulator:
 
 
 @pytest.fixture
-def start_service(
-    clock: FakeClock, emulator: Emulator
-) -> Iterator[Callable[..., RunningService]]:
+def start_service(clock: FakeClock, emulator: Emulator) -> Iterator[Callable[..., RunningService]]:
     servers: list[ServerThread] = []
 
     def start(**overrides: Any) -> RunningService:
-        settings = test_settings(**overrides)
+        settings = make_settings(**overrides)
         app = create_app(settings, clock=clock, embedded_emulator=emulator)
         server = ServerThread(app).start()
         servers.append(server)

@@ -18,7 +18,9 @@ ADD = """mutation($sku: String!, $q: Int!) {
   addToCart(sku: $sku, quantity: $q) { id totalQuantity lineItems { sku quantity } }
 }"""
 CART = "{ cart { id totalQuantity lineItems { sku quantity } } }"
-SIGN_UP = """mutation($input: SignUpInput!) { signUp(input: $input) { id email firstName lastName } }"""
+SIGN_UP = (
+    """mutation($input: SignUpInput!) { signUp(input: $input) { id email firstName lastName } }"""
+)
 SIGN_IN = "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id email } }"
 ME = "{ me { id email firstName } }"
 PASSWORD = "Correct-Horse-9"
@@ -92,12 +94,16 @@ async def test_sign_in_merges_the_guest_cart_and_moves_guest_orders(
             "POST",
             f"/me/carts/{ordered_cart['id']}",
             anonymous_token,
-            {"version": service.emulator.carts[ordered_cart["id"]]["version"], "actions": [
-                {"action": "setShippingAddress", "address": address}
-            ]},
+            {
+                "version": service.emulator.carts[ordered_cart["id"]]["version"],
+                "actions": [{"action": "setShippingAddress", "address": address}],
+            },
         )
         order = await upstream.call(
-            "POST", "/me/orders", anonymous_token, {"id": updated["id"], "version": updated["version"]}
+            "POST",
+            "/me/orders",
+            anonymous_token,
+            {"id": updated["id"], "version": updated["version"]},
         )
         (await guest.gql(ADD, {"sku": first, "q": 3})).ok()
         guest_cart = (await guest.gql(ADD, {"sku": second, "q": 1})).ok()["addToCart"]

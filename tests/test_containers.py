@@ -14,7 +14,7 @@ from app.services.account import AccountService
 from app.services.cart import CartService
 from app.session.ctp_session import CtpSession
 from app.wiring import StartupError
-from tests.conftest import RunningService, test_settings
+from tests.conftest import RunningService, make_settings
 from tests.fixtures import webhook_asking_by_name, webhook_asking_for_session
 from tests.support.browser import Browser
 from tests.support.catalog import priced_skus
@@ -108,13 +108,13 @@ async def test_one_session_instance_per_request_even_for_sibling_resolvers(
 )
 def test_webhook_code_asking_for_the_session_stops_start_up(module: Any, handler: str) -> None:
     with pytest.raises(StartupError) as failure:
-        create_app(test_settings(), webhook_packages=[module])
+        create_app(make_settings(), webhook_packages=[module])
     message = str(failure.value)
     assert handler in message
     assert "ctp_session" in message
 
 
 def test_the_real_webhook_package_wires_cleanly() -> None:
-    app = create_app(test_settings())
+    app = create_app(make_settings())
     assert not hasattr(app.state.webhook_container, "ctp_session")
     assert hasattr(app.state.graphql_container, "ctp_session")

@@ -74,7 +74,11 @@ def test_record_round_trip_keeps_every_field() -> None:
     restored = CtpSession()
     restored.load_record(session.to_record())
     assert restored.token == CtpAuthToken("a1", 1234.5, None)
-    assert (restored.customer_id, restored.cart_id, restored.last_order_id) == ("c1", "cart-1", "o1")
+    assert (restored.customer_id, restored.cart_id, restored.last_order_id) == (
+        "c1",
+        "cart-1",
+        "o1",
+    )
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,9 @@ from tests.support.catalog import priced_skus
 
 pytestmark = pytest.mark.anyio
 
-ADD = "mutation($sku: String!, $q: Int!) { addToCart(sku: $sku, quantity: $q) { id totalQuantity } }"
+ADD = (
+    "mutation($sku: String!, $q: Int!) { addToCart(sku: $sku, quantity: $q) { id totalQuantity } }"
+)
 CART = "{ cart { id totalQuantity } }"
 SIGN_UP = "mutation($input: SignUpInput!) { signUp(input: $input) { id } }"
 

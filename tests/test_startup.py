@@ -17,7 +17,7 @@ import pytest
 from app.main import create_app
 from emulator.app import create_emulator_app
 from emulator.state import Emulator
-from tests.conftest import SESSION_KEY, test_settings
+from tests.conftest import SESSION_KEY, make_settings
 from tests.support.servers import ServerThread
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,7 +125,7 @@ def test_a_real_project_configuration_talks_to_its_urls() -> None:
     """CTP_* pointed at the emulator on loopback: the production code path, over sockets."""
     emulator = Emulator()
     with ServerThread(create_emulator_app(emulator)) as upstream:
-        settings = test_settings(
+        settings = make_settings(
             app_env="production",
             ctp_project_key="demo",
             ctp_client_id="demo-client",

@@ -42,7 +42,8 @@ class CartService:
         action = {"action": "addLineItem", "sku": sku, "quantity": quantity}
 
         async def add(token: str) -> Json:
-            cart = await self._active_cart(token)
+            fresh = self._tokens.created_anonymous_token
+            cart = None if fresh else await self._active_cart(token)
             if cart is None:
                 draft = {
                     "currency": shopper.currency,

@@ -45,6 +45,8 @@ class SessionTokens:
         self._flows = flows
         self._refresher = refresher
         self._clock = clock
+        # A token made in this request owns nothing yet: no need to look for its cart.
+        self.created_anonymous_token = False
 
     async def current(self) -> str | None:
         """A usable access token of this session, refreshed if needed; None for a guest."""
@@ -62,6 +64,7 @@ class SessionTokens:
             return token
         issued = await self._flows.anonymous()
         self._session.token = to_session_token(issued)
+        self.created_anonymous_token = True
         return issued.access_token
 
     async def call(self, request: Callable[[str], Awaitable[T]], *, create: bool) -> T | None:

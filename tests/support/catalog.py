@@ -5,7 +5,9 @@ from __future__ import annotations
 from emulator.state import Emulator
 
 
-def priced_skus(emulator: Emulator, count: int, currency: str = "EUR", country: str = "DE") -> list[str]:
+def priced_skus(
+    emulator: Emulator, count: int, currency: str = "EUR", country: str = "DE"
+) -> list[str]:
     found: list[str] = []
     for product in emulator.catalog.product_projections():
         for variant in [product["masterVariant"], *product.get("variants", [])]:
