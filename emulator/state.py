@@ -1,0 +1,295 @@
+"""The whole in-memory state of one emulator instance, and its public Python API for tests.
+
+One `threading.RLock` guards everything: the app may serve on one thread's event loop while a
+test drives the same instance from another thread. Handlers take the lock only around short,
+synchronous sections (never across an `await`), so the lock is never held while waiting.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from emulator.catalog import Catalog
+from emulator.config import EmulatorConfig
+from emulator.faults import Faults
+from emulator.hooks import ResourceHooks
+
+Json = dict[str, Any]
+
+
+def format_iso(epoch_seconds: float) -> str:
+    """commercetools' DateTime format: UTC with milliseconds, e.g. 2024-05-01T10:00:00.000Z."""
+    millis = round(epoch_seconds * 1000)
+    moment = datetime.fromtimestamp(millis // 1000, tz=UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{millis % 1000:03d}Z"
+
+
+@dataclass
+class TokenInfo:
+    """An issued access token. `scopes` are the granted scope strings, e.g.
+    ["manage_my_orders:demo", "anonymous_id:…"]; customer_id/anonymous_id are parsed out."""
+
+    access_token: str
+    client_id: str
+    project_key: str
+    scopes: tuple[str, ...]
+    expires_at: float
+    customer_id: str | None = None
+    anonymous_id: str | None = None
+    refresh_token: str | None = None
+
+    @property
+    def scope(self) -> str:
+        return " ".join(self.scopes)
+
+    def grants(self, *names: str) -> bool:
+        """True when the token holds any of the named project scopes (e.g. "manage_orders").
+        manage_project grants everything, and manage_X implies view_X, as in commercetools."""
+        held = {s.split(":", 1)[0] for s in self.scopes if s.endswith(":" + self.project_key)}
+        if "manage_project" in held:
+            return True
+        for name in names:
+            if name in held:
+                return True
+            if name.startswith("view_") and "manage_" + name[len("view_") :] in held:
+                return True
+        return False
+
+
+@dataclass
+class RefreshTokenInfo:
+    """A refresh token; commercetools keeps it valid across refreshes (sliding expiry)."""
+
+    refresh_token: str
+    client_id: str
+    project_key: str
+    scopes: tuple[str, ...]
+    expires_at: float
+    customer_id: str | None = None
+    anonymous_id: str | None = None
+
+
+@dataclass
+class PasswordResetToken:
+    value: str
+    customer_id: str
+    expires_at: float
+    created_at: str
+    used: bool = False
+
+
+@dataclass
+class _Store:
+    """Everything `reset()` throws away."""
+
+    tokens: dict[str, TokenInfo] = field(default_factory=dict)
+    refresh_tokens: dict[str, RefreshTokenInfo] = field(default_factory=dict)
+    customers: dict[str, Json] = field(default_factory=dict)
+    # Password hashes live apart from the Customer JSON so no response can leak them.
+    password_hashes: dict[str, str] = field(default_factory=dict)
+    carts: dict[str, Json] = field(default_factory=dict)
+    orders: dict[str, Json] = field(default_factory=dict)
+    shopping_lists: dict[str, Json] = field(default_factory=dict)
+    password_reset_tokens: dict[str, PasswordResetToken] = field(default_factory=dict)
+    request_log: list[tuple[str, str]] = field(default_factory=list)
+
+
+class Emulator:
+    """One emulator instance. Construct it, hand it to `create_emulator_app(emulator)`, and
+    use the methods below from tests (they are thread-safe)."""
+
+    def __init__(
+        self,
+        config: EmulatorConfig | None = None,
+        catalog: Catalog | None = None,
+        clock: Callable[[], float] | None = None,
+        fault_seed: int = 0,
+    ) -> None:
+        self.config = config or EmulatorConfig()
+        self._catalog = catalog
+        # Injectable so that tests can move time forward (e.g. to make tokens expire).
+        self.clock: Callable[[], float] = clock or time.time
+        self.lock = threading.RLock()
+        self.faults = Faults(seed=fault_seed)
+        # Where API Extensions and Subscriptions will plug in (a later issue).
+        self.hooks = ResourceHooks()
+        self._store = _Store()
+        self._last_millis = 0
+        self._seed()
+
+    # -- the catalog (built lazily: the demo catalog is only needed once a request uses it) -----
+    @property
+    def catalog(self) -> Catalog:
+        with self.lock:
+            if self._catalog is None:
+                self._catalog = Catalog.demo() if self.config.seed_demo_data else Catalog.empty()
+            return self._catalog
+
+    # -- raw stores (callers hold `lock` while using them) ---------------------------------------
+    @property
+    def tokens(self) -> dict[str, TokenInfo]:
+        return self._store.tokens
+
+    @property
+    def refresh_tokens(self) -> dict[str, RefreshTokenInfo]:
+        return self._store.refresh_tokens
+
+    @property
+    def customers(self) -> dict[str, Json]:
+        return self._store.customers
+
+    @property
+    def password_hashes(self) -> dict[str, str]:
+        return self._store.password_hashes
+
+    @property
+    def carts(self) -> dict[str, Json]:
+        return self._store.carts
+
+    @property
+    def orders(self) -> dict[str, Json]:
+        return self._store.orders
+
+    @property
+    def shopping_lists(self) -> dict[str, Json]:
+        return self._store.shopping_lists
+
+    @property
+    def password_reset_tokens(self) -> dict[str, PasswordResetToken]:
+        return self._store.password_reset_tokens
+
+    # -- time and ids ----------------------------------------------------------------------------
+    def now(self) -> float:
+        return self.clock()
+
+    def now_iso(self) -> str:
+        """commercetools' DateTime format: UTC with milliseconds, e.g. 2024-05-01T10:00:00.000Z.
+
+        Strictly increasing within an instance (at least 1 ms apart): "the most recently
+        modified cart" must be well defined even for changes within the same millisecond.
+        """
+        with self.lock:
+            millis = max(int(self.clock() * 1000), self._last_millis + 1)
+            self._last_millis = millis
+        return format_iso(millis / 1000)
+
+    @staticmethod
+    def new_id() -> str:
+        return str(uuid.uuid4())
+
+    @staticmethod
+    def new_secret() -> str:
+        return secrets.token_urlsafe(24)
+
+    # -- tokens ----------------------------------------------------------------------------------
+    def issue_token(
+        self,
+        client_id: str,
+        scopes: tuple[str, ...],
+        *,
+        customer_id: str | None = None,
+        anonymous_id: str | None = None,
+        refresh_token: str | None = None,
+    ) -> TokenInfo:
+        with self.lock:
+            info = TokenInfo(
+                access_token=self.new_secret(),
+                client_id=client_id,
+                project_key=self.config.project_key,
+                scopes=scopes,
+                expires_at=self.now() + self.config.access_token_ttl_seconds,
+                customer_id=customer_id,
+                anonymous_id=anonymous_id,
+                refresh_token=refresh_token,
+            )
+            self._store.tokens[info.access_token] = info
+            return info
+
+    def issue_refresh_token(
+        self,
+        client_id: str,
+        scopes: tuple[str, ...],
+        *,
+        customer_id: str | None = None,
+        anonymous_id: str | None = None,
+    ) -> RefreshTokenInfo:
+        with self.lock:
+            info = RefreshTokenInfo(
+                refresh_token=f"{self.config.project_key}:{self.new_secret()}",
+                client_id=client_id,
+                project_key=self.config.project_key,
+                scopes=scopes,
+                expires_at=self.now() + self.config.refresh_token_ttl_seconds,
+                customer_id=customer_id,
+                anonymous_id=anonymous_id,
+            )
+            self._store.refresh_tokens[info.refresh_token] = info
+            return info
+
+    def lookup_token(self, access_token: str) -> TokenInfo | None:
+        """The live token, or None when it is unknown or expired."""
+        with self.lock:
+            info = self._store.tokens.get(access_token)
+            if info is None or info.expires_at <= self.now():
+                return None
+            return info
+
+    def expire_tokens(self) -> None:
+        """Force every access token issued so far to be expired (refresh tokens stay valid)."""
+        with self.lock:
+            expired_at = self.now() - 1
+            for info in self._store.tokens.values():
+                info.expires_at = expired_at
+
+    # -- resources -------------------------------------------------------------------------------
+    def delete_cart(self, cart_id: str) -> bool:
+        """Drop a cart as commercetools does after deleteDaysAfterLastModification."""
+        with self.lock:
+            return self._store.carts.pop(cart_id, None) is not None
+
+    def customer_by_email(self, email: str) -> Json | None:
+        """Customer emails are unique case-insensitively in commercetools."""
+        wanted = email.lower()
+        with self.lock:
+            for customer in self._store.customers.values():
+                if str(customer.get("email", "")).lower() == wanted:
+                    return customer
+            return None
+
+    # -- request log -----------------------------------------------------------------------------
+    @property
+    def request_log(self) -> list[tuple[str, str]]:
+        """(method, path) of every API and auth request served, oldest first (a copy)."""
+        with self.lock:
+            return list(self._store.request_log)
+
+    def log_request(self, method: str, path: str) -> None:
+        with self.lock:
+            self._store.request_log.append((method, path))
+
+    def clear_request_log(self) -> None:
+        with self.lock:
+            self._store.request_log.clear()
+
+    # -- whole-instance ---------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Back to a fresh instance: no tokens, carts, orders; seed data again; no faults."""
+        with self.lock:
+            self._store = _Store()
+            self.faults.reset()
+            self._seed()
+
+    def _seed(self) -> None:
+        if not self.config.seed_demo_data:
+            return
+        # Imported here: customers.py builds on this module.
+        from emulator.customers import seed_demo_customer
+
+        seed_demo_customer(self)
