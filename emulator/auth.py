@@ -52,6 +52,15 @@ KNOWN_SCOPE_NAMES = frozenset(
         "view_shipping_methods",
         "manage_tax_categories",
         "view_tax_categories",
+        "manage_zones",
+        "view_zones",
+        "manage_product_selections",
+        "view_product_selections",
+        "manage_stores",
+        "view_stores",
+        "manage_customer_groups",
+        "view_customer_groups",
+        "view_messages",
         "manage_payments",
         "view_payments",
         "manage_extensions",
@@ -255,8 +264,9 @@ async def anonymous_token_endpoint(request: Request) -> JSONResponse:
     with emulator.lock:
         anonymous_id = params.get("anonymous_id") or emulator.new_id()
         if params.get("anonymous_id") and _anonymous_id_in_use(emulator, anonymous_id):
+            # The API validates that a supplied anonymous_id has not been used yet.
             raise CtpApiError(
-                400, "invalid_request", "The anonymous ID is already in use.", field="anonymous_id"
+                400, "AnonymousIdAlreadyInUse", "The given anonymous ID is already in use."
             )
         full = _session_scopes(scopes, anonymous_id, None)
         refresh = emulator.issue_refresh_token(client_id, full, anonymous_id=anonymous_id)
@@ -267,7 +277,13 @@ async def anonymous_token_endpoint(request: Request) -> JSONResponse:
 
 
 def _anonymous_id_in_use(emulator: Emulator, anonymous_id: str) -> bool:
-    return any(r.anonymous_id == anonymous_id for r in emulator.refresh_tokens.values())
+    """In use while a live refresh token holds it: once those are gone (expired or revoked),
+    a new session may take the id over again, e.g. to reach its carts."""
+    now = emulator.now()
+    return any(
+        r.anonymous_id == anonymous_id and r.expires_at > now
+        for r in emulator.refresh_tokens.values()
+    )
 
 
 async def password_token_endpoint(request: Request) -> JSONResponse:

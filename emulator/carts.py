@@ -153,7 +153,7 @@ def create_cart(
             "deleteDaysAfterLastModification": opt_int(draft, "deleteDaysAfterLastModification")
             or 90,
             "refusedGifts": [],
-            "origin": "Customer" if my else (opt_str(draft, "origin") or "Customer"),
+            "origin": "Customer" if my else _origin(draft),
             "itemShippingAddresses": [],
         }
     )
@@ -175,6 +175,18 @@ def create_cart(
         _set_shipping_method(emulator, cart, {"shippingMethod": draft["shippingMethod"]})
     pricing.recalculate(emulator, cart)
     return commit(emulator, cart, "Create")
+
+
+_ORIGINS = ("Customer", "Merchant", "Quote", "RecurringOrder")
+
+
+def _origin(draft: Json) -> str:
+    origin = opt_str(draft, "origin") or "Customer"
+    if origin not in _ORIGINS:
+        raise invalid_json(
+            f"origin: Unknown value '{origin}'; expected one of {', '.join(_ORIGINS)}."
+        )
+    return origin
 
 
 def commit(emulator: Emulator, cart: Json, action: HookAction) -> Json:

@@ -5,7 +5,10 @@ Cart, order and customer code calls these at the points commercetools calls them
   it is stored (API Extensions answer with more update actions, or reject with 400 errors);
 - `after_commit(type_id, action, resource, messages)` runs once the change is stored
   (Subscriptions then deliver messages such as `OrderCreated`).
-Both are no-ops now, so their callers already sit at the right place.
+Both are no-ops now, so their callers already sit at the right place. They are called with
+`Emulator.lock` held: the real API Extension call (up to 2 s over HTTP) will have to happen
+outside the lock, e.g. compute the change, release the lock, call the extension, then take the
+lock again and re-check the version before storing.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import secrets
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from emulator.faults import Faults
 from emulator.hooks import ResourceHooks
 
 Json = dict[str, Any]
+REQUEST_LOG_LIMIT = 100_000
 
 
 def format_iso(epoch_seconds: float) -> str:
@@ -98,7 +100,10 @@ class _Store:
     orders: dict[str, Json] = field(default_factory=dict)
     shopping_lists: dict[str, Json] = field(default_factory=dict)
     password_reset_tokens: dict[str, PasswordResetToken] = field(default_factory=dict)
-    request_log: list[tuple[str, str]] = field(default_factory=list)
+    # Bounded, so a long benchmark run cannot grow it without limit.
+    request_log: deque[tuple[str, str]] = field(
+        default_factory=lambda: deque(maxlen=REQUEST_LOG_LIMIT)
+    )
 
 
 class Emulator:
@@ -266,7 +271,8 @@ class Emulator:
     # -- request log -----------------------------------------------------------------------------
     @property
     def request_log(self) -> list[tuple[str, str]]:
-        """(method, path) of every API and auth request served, oldest first (a copy)."""
+        """(method, path) of every API and auth request served, oldest first (a copy; the
+        latest REQUEST_LOG_LIMIT requests)."""
         with self.lock:
             return list(self._store.request_log)
 

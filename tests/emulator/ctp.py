@@ -13,6 +13,7 @@ CLIENT = ("demo-client", "demo-secret")
 PROJECT = "/demo"
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "Demo-Passw0rd!"
+TEST_PASSWORD = "Secret-123"
 
 # SKUs of the demo catalog (EUR price 19.99 for DE and without country, 20.99 for AT,
 # 21.99 USD for US).
@@ -135,12 +136,14 @@ class Ctp:
             expect=expect,
         )
 
-    async def signup(self, token: str, email: str, password: str = "Secret-123", **fields: Any) -> Json:
+    async def signup(
+        self, token: str, email: str, password: str = TEST_PASSWORD, **fields: Any
+    ) -> Json:
         return await self.post(
             "/me/signup", token, {"email": email, "password": password, **fields}, expect=201
         )
 
-    async def new_customer(self, email: str, password: str = "Secret-123") -> tuple[Json, str]:
+    async def new_customer(self, email: str, password: str = TEST_PASSWORD) -> tuple[Json, str]:
         """Sign a new customer up (with a backend token) and return it with its own token."""
         admin = await self.client_token()
         result = await self.post(

@@ -64,7 +64,7 @@ async def test_anonymous_token_uses_given_unused_anonymous_id_once(ctp: Ctp) -> 
         {"grant_type": "client_credentials", "anonymous_id": "guest-42"},
         expect=400,
     )
-    assert again["error"] == "invalid_request"
+    assert error_code(again) == "AnonymousIdAlreadyInUse"
 
 
 async def test_anonymous_token_needs_create_anonymous_token_scope(ctp: Ctp) -> None:

@@ -52,7 +52,10 @@ CART_UPDATES: list[tuple[Any, str]] = [
     (_update({"action": "setShippingAddress", "address": {"city": "x"}}), "InvalidJsonInput"),
     (_update({"action": "setShippingAddress", "address": {"country": "de"}}), "InvalidJsonInput"),
     (_update({"action": "setShippingAddress", "address": "DE"}), "InvalidJsonInput"),
-    (_update({"action": "setShippingAddress", "address": {"country": "DE", "city": 1}}), "InvalidJsonInput"),
+    (
+        _update({"action": "setShippingAddress", "address": {"country": "DE", "city": 1}}),
+        "InvalidJsonInput",
+    ),
     (_update({"action": "setShippingMethod", "shippingMethod": {}}), "InvalidJsonInput"),
     (_update({"action": "addDiscountCode"}), "InvalidJsonInput"),
     (_update({"action": "addDiscountCode", "code": ["DEMO10"]}), "InvalidJsonInput"),
@@ -66,9 +69,7 @@ CART_UPDATES: list[tuple[Any, str]] = [
 
 
 @pytest.mark.parametrize(("body", "code"), CART_UPDATES)
-async def test_bad_cart_update(
-    ctp: Ctp, session: tuple[str, Json], body: Any, code: str
-) -> None:
+async def test_bad_cart_update(ctp: Ctp, session: tuple[str, Json], body: Any, code: str) -> None:
     token, cart = session
     response = await ctp.call("POST", f"/me/carts/{cart['id']}", token, json=body, expect=400)
     assert response["statusCode"] == 400
@@ -110,7 +111,7 @@ async def test_malformed_json(ctp: Ctp, content: bytes) -> None:
 @pytest.mark.parametrize(
     "params",
     [
-        {"where": 'id = '},
+        {"where": "id = "},
         {"where": 'id = "x" and'},
         {"where": "(("},
         {"where": 'id ~ "x"'},

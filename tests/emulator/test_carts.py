@@ -262,7 +262,10 @@ async def test_shipping_costs_taxes_and_free_above(ctp: Ctp) -> None:
     cart = await ctp.update_my_cart(
         token,
         cart,
-        {"action": "setShippingMethod", "shippingMethod": {"typeId": "shipping-method", "id": standard["id"]}},
+        {
+            "action": "setShippingMethod",
+            "shippingMethod": {"typeId": "shipping-method", "id": standard["id"]},
+        },
     )
     info = cart["shippingInfo"]
     assert info["shippingMethodName"] == "Standard"
@@ -317,7 +320,9 @@ async def test_update_without_actions_changes_nothing(ctp: Ctp) -> None:
 async def test_delete_cart_needs_current_version(ctp: Ctp) -> None:
     token = await ctp.anonymous_token()
     cart = await ctp.my_cart(token, [(TSHIRT_M, 1)])
-    body = await ctp.call("DELETE", f"/me/carts/{cart['id']}", token, params={"version": 9}, expect=409)
+    body = await ctp.call(
+        "DELETE", f"/me/carts/{cart['id']}", token, params={"version": 9}, expect=409
+    )
     assert body["errors"][0]["currentVersion"] == 1
     deleted = await ctp.call("DELETE", f"/me/carts/{cart['id']}", token, params={"version": 1})
     assert deleted["id"] == cart["id"]
@@ -390,3 +395,11 @@ async def test_backend_cart_for_unknown_customer(ctp: Ctp) -> None:
     token = await ctp.client_token()
     body = await ctp.post("/carts", token, {"currency": "EUR", "customerId": "nope"}, expect=400)
     assert error_code(body) == "ReferencedResourceNotFound"
+
+
+async def test_backend_cart_origin(ctp: Ctp) -> None:
+    token = await ctp.client_token()
+    cart = await ctp.post("/carts", token, {"currency": "EUR", "origin": "Merchant"}, expect=201)
+    assert cart["origin"] == "Merchant"
+    body = await ctp.post("/carts", token, {"currency": "EUR", "origin": "Elsewhere"}, expect=400)
+    assert error_code(body) == "InvalidJsonInput"

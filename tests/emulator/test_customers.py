@@ -101,7 +101,11 @@ async def test_address_actions(ctp: Ctp) -> None:
     assert customer["defaultBillingAddressId"] == work["id"]
     assert (customer["firstName"], customer["lastName"]) == ("Ada", "Byron")
     await update(
-        {"action": "changeAddress", "addressId": home["id"], "address": {"country": "AT", "city": "Linz"}},
+        {
+            "action": "changeAddress",
+            "addressId": home["id"],
+            "address": {"country": "AT", "city": "Linz"},
+        },
         {"action": "removeAddress", "addressId": work["id"]},
         {"action": "changeEmail", "email": "ada@example.com"},
         {"action": "setLastName"},

@@ -45,7 +45,9 @@ async def test_conflict_rate_forces_409_on_updates(ctp: Ctp, emulator: Emulator)
     token = await ctp.anonymous_token()
     cart = await ctp.my_cart(token, [(TSHIRT_M, 1)])
     emulator.faults.configure(conflict_rate=1.0)
-    body = await ctp.update_my_cart(token, cart, {"action": "addLineItem", "sku": TSHIRT_M}, expect=409)
+    body = await ctp.update_my_cart(
+        token, cart, {"action": "addLineItem", "sku": TSHIRT_M}, expect=409
+    )
     assert body["errors"][0] == {
         "code": "ConcurrentModification",
         "message": body["errors"][0]["message"],

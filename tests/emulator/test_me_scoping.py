@@ -28,14 +28,22 @@ async def _assert_isolated(ctp: Ctp, owner: str, stranger: str) -> None:
     assert (await ctp.get("/me/carts", owner))["total"] == 2
     assert (await ctp.get("/me/orders", owner))["total"] == 1
     # ... the stranger nothing, as if it did not exist.
-    for path in (f"/me/carts/{cart['id']}", f"/me/carts/{active['id']}", f"/me/orders/{order['id']}"):
+    for path in (
+        f"/me/carts/{cart['id']}",
+        f"/me/carts/{active['id']}",
+        f"/me/orders/{order['id']}",
+    ):
         body = await ctp.get(path, stranger, expect=404)
         assert error_code(body) == "ResourceNotFound"
     await ctp.get("/me/active-cart", stranger, expect=404)
     assert (await ctp.get("/me/carts", stranger))["results"] == []
     assert (await ctp.get("/me/orders", stranger))["results"] == []
-    await ctp.update_my_cart(stranger, active, {"action": "addLineItem", "sku": TSHIRT_M}, expect=404)
-    await ctp.call("DELETE", f"/me/carts/{active['id']}", stranger, params={"version": 1}, expect=404)
+    await ctp.update_my_cart(
+        stranger, active, {"action": "addLineItem", "sku": TSHIRT_M}, expect=404
+    )
+    await ctp.call(
+        "DELETE", f"/me/carts/{active['id']}", stranger, params={"version": 1}, expect=404
+    )
     await ctp.post(
         "/me/orders", stranger, {"id": active["id"], "version": active["version"]}, expect=404
     )
@@ -85,7 +93,10 @@ async def test_my_profile(ctp: Ctp) -> None:
             "version": me["version"],
             "actions": [
                 {"action": "setFirstName", "firstName": "Janet"},
-                {"action": "addAddress", "address": {"country": "AT", "city": "Wien", "key": "work"}},
+                {
+                    "action": "addAddress",
+                    "address": {"country": "AT", "city": "Wien", "key": "work"},
+                },
             ],
         },
     )
@@ -97,6 +108,9 @@ async def test_my_profile(ctp: Ctp) -> None:
     assert stale["errors"][0]["currentVersion"] == updated["version"]
     # Backend-only actions are not MyCustomerUpdateActions.
     body = await ctp.post(
-        "/me", token, {"version": updated["version"], "actions": [{"action": "setKey", "key": "k"}]}, 400
+        "/me",
+        token,
+        {"version": updated["version"], "actions": [{"action": "setKey", "key": "k"}]},
+        400,
     )
     assert error_code(body) == "InvalidJsonInput"

@@ -128,7 +128,7 @@ async def test_backend_orders(ctp: Ctp, clock: FakeClock) -> None:
     both = await ctp.get(
         "/orders",
         backend,
-        where=f'orderNumber = "A-2" and customerEmail = "buyer@example.com"',
+        where='orderNumber = "A-2" and customerEmail = "buyer@example.com"',
     )
     assert [o["id"] for o in both["results"]] == [created[1]["id"]]
     by_id = await ctp.get("/orders", backend, where=f'id = "{created[0]["id"]}"')
@@ -142,10 +142,18 @@ async def test_duplicate_order_number(ctp: Ctp) -> None:
     backend = await ctp.client_token()
     token = await ctp.anonymous_token()
     first = await _checkout_cart(ctp, token)
-    await ctp.post("/orders", backend, {"id": first["id"], "version": first["version"], "orderNumber": "N-1"}, 201)
+    await ctp.post(
+        "/orders",
+        backend,
+        {"id": first["id"], "version": first["version"], "orderNumber": "N-1"},
+        201,
+    )
     second = await _checkout_cart(ctp, token)
     body = await ctp.post(
-        "/orders", backend, {"id": second["id"], "version": second["version"], "orderNumber": "N-1"}, 400
+        "/orders",
+        backend,
+        {"id": second["id"], "version": second["version"], "orderNumber": "N-1"},
+        400,
     )
     assert error_code(body) == "DuplicateField"
     assert body["errors"][0]["field"] == "orderNumber"

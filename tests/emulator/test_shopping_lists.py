@@ -61,7 +61,10 @@ async def test_wishlist_lifecycle(ctp: Ctp) -> None:
     )
     assert stale["errors"][0]["currentVersion"] == wishlist["version"]
     await ctp.call(
-        "DELETE", f"/me/shopping-lists/{wishlist['id']}", token, params={"version": wishlist["version"]}
+        "DELETE",
+        f"/me/shopping-lists/{wishlist['id']}",
+        token,
+        params={"version": wishlist["version"]},
     )
     await ctp.get(f"/me/shopping-lists/{wishlist['id']}", token, expect=404)
 

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from emulator.state import Emulator
-from tests.emulator.ctp import DEMO_EMAIL, DEMO_PASSWORD, TSHIRT_L, TSHIRT_M, Ctp, error_code, quantities
+from tests.emulator.ctp import (
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    STOREFRONT_SCOPE,
+    TSHIRT_L,
+    TSHIRT_M,
+    Ctp,
+    error_code,
+    quantities,
+)
 
 pytestmark = pytest.mark.anyio
+Json = dict[str, Any]
 BERLIN = {"country": "DE", "city": "Berlin"}
 HOODIE = "HOODIE-FLEECE-GREY-M"
 
 
-async def _guest_with_order_and_cart(ctp: Ctp, lines: list[tuple[str, int]]) -> tuple[str, str, dict[str, object], dict[str, object]]:
-    anonymous = await ctp.anonymous()
+async def _guest_with_order_and_cart(
+    ctp: Ctp, lines: list[tuple[str, int]]
+) -> tuple[str, str, Json, Json]:
+    anonymous = await ctp.anonymous(scope=STOREFRONT_SCOPE)
     token = anonymous["access_token"]
     anonymous_id = next(s for s in anonymous["scope"].split() if s.startswith("anonymous_id:"))
     ordered_cart = await ctp.my_cart(token, [(TSHIRT_M, 1)], shippingAddress=BERLIN)
@@ -41,7 +55,7 @@ async def test_merge_keeps_the_larger_quantity(ctp: Ctp, emulator: Emulator) -> 
     assert merged["cartState"] == "Merged"
     assert merged["customerId"] == customer["id"]
     assert merged["anonymousId"] == anonymous_id
-    assert emulator.orders[str(order["id"])]["customerId"] == customer["id"]
+    assert emulator.orders[order["id"]]["customerId"] == customer["id"]
     # The customer now sees the guest's order; the customer's cart is the active one.
     me = await ctp.customer_token()
     assert [o["id"] for o in (await ctp.get("/me/orders", me))["results"]] == [order["id"]]
@@ -92,7 +106,9 @@ async def test_use_as_new_active_customer_cart(ctp: Ctp, emulator: Emulator) -> 
 async def test_without_customer_cart_the_anonymous_cart_becomes_active(ctp: Ctp) -> None:
     _, customer_token = await ctp.new_customer("new@example.com", "Pw-123456")
     guest, _, guest_cart, _ = await _guest_with_order_and_cart(ctp, [(TSHIRT_M, 2)])
-    result = await ctp.post("/me/login", guest, {"email": "new@example.com", "password": "Pw-123456"})
+    result = await ctp.post(
+        "/me/login", guest, {"email": "new@example.com", "password": "Pw-123456"}
+    )
     assert result["cart"]["id"] == guest_cart["id"]
     assert result["cart"]["cartState"] == "Active"
     assert result["cart"]["customerId"] == result["customer"]["id"]
@@ -117,7 +133,7 @@ async def test_wrong_password_leaves_guest_data_untouched(ctp: Ctp, emulator: Em
     assert body["message"] == "Account with the given credentials not found."
     await ctp.post("/me/login", guest, {"email": "nobody@example.com", "password": "x"}, expect=400)
     assert (await ctp.get(f"/me/carts/{guest_cart['id']}", guest)) == guest_cart
-    assert "customerId" not in emulator.orders[str(order["id"])]
+    assert "customerId" not in emulator.orders[order["id"]]
     assert (await ctp.get("/me/active-cart", guest))["id"] == guest_cart["id"]
 
 
@@ -132,14 +148,14 @@ async def test_unknown_sign_in_mode_is_bad_request(ctp: Ctp) -> None:
 
 
 async def test_signup_moves_the_sessions_carts_and_orders(ctp: Ctp, emulator: Emulator) -> None:
-    guest, anonymous_id, guest_cart, order = await _guest_with_order_and_cart(ctp, [(TSHIRT_L, 1)])
+    guest, _, guest_cart, order = await _guest_with_order_and_cart(ctp, [(TSHIRT_L, 1)])
     result = await ctp.signup(guest, "fresh@example.com", firstName="Fred")
     customer = result["customer"]
     assert customer["firstName"] == "Fred"
     assert customer["isEmailVerified"] is False
     assert result["cart"]["id"] == guest_cart["id"]
     assert result["cart"]["customerId"] == customer["id"]
-    assert emulator.orders[str(order["id"])]["customerId"] == customer["id"]
+    assert emulator.orders[order["id"]]["customerId"] == customer["id"]
     token = await ctp.customer_token("fresh@example.com", "Secret-123")
     assert (await ctp.get("/me/orders", token))["total"] == 1
     assert (await ctp.get("/me/carts", token))["total"] == 2
@@ -160,7 +176,7 @@ async def test_server_side_login_with_anonymous_id_and_cart(ctp: Ctp, emulator: 
     backend = await ctp.client_token()
     customer_token = await ctp.customer_token()
     customer_cart = await ctp.my_cart(customer_token, [(TSHIRT_M, 4)])
-    guest, anonymous_id, guest_cart, order = await _guest_with_order_and_cart(
+    _, anonymous_id, guest_cart, order = await _guest_with_order_and_cart(
         ctp, [(TSHIRT_M, 1), (TSHIRT_L, 1)]
     )
     result = await ctp.post(
@@ -177,7 +193,7 @@ async def test_server_side_login_with_anonymous_id_and_cart(ctp: Ctp, emulator: 
     assert result["cart"]["id"] == customer_cart["id"]
     assert quantities(result["cart"]) == {TSHIRT_M: 4, TSHIRT_L: 1}
     assert emulator.carts[guest_cart["id"]]["cartState"] == "Merged"
-    assert emulator.orders[str(order["id"])]["customerId"] == result["customer"]["id"]
+    assert emulator.orders[order["id"]]["customerId"] == result["customer"]["id"]
     body = await ctp.post("/login", backend, {"email": DEMO_EMAIL, "password": "no"}, expect=400)
     assert error_code(body) == "InvalidCredentials"
 
