@@ -16,12 +16,17 @@ from dependency_injector import containers, providers
 from app.ctp.gateway import CtpGateway
 from app.ctp.http import CtpHttp
 from app.ctp.tokens import TokenFlows
-from app.services.account import AccountService
+from app.mailer import build_mailer
+from app.services.account import AccountService, PasswordResetMail
 from app.services.cart import CartService
+from app.services.catalog import CatalogService
+from app.services.orders import OrderService
+from app.services.shipping import ShippingService
+from app.services.wishlist import WishlistService
 from app.services.session_tokens import SessionTokens
 from app.services.token_refresher import TokenRefresher
 from app.session.cookie_store import EncryptedCookieStore
-from app.session.ctp_session import CtpSession
+from app.session.storefront_session import StorefrontSession
 from app.settings import Settings
 from app.upstream import build_embedded_emulator, build_sdk_client, build_upstream_client
 
@@ -60,20 +65,46 @@ class CoreContainer(containers.DeclarativeContainer):
     )
     session_store = providers.Singleton(EncryptedCookieStore, session_secrets)
     sdk_client = providers.Singleton(build_sdk_client, settings)
+    # Session-free (reads with the app token) and a Singleton because it holds the per-process
+    # category cache; GraphQLContainer re-exports it. Not request-scoped: nothing in it is a
+    # shopper's.
+    catalog_service = providers.Singleton(
+        CatalogService, gateway, default_locale=settings.provided.default_locale, clock=clock
+    )
+    # Session-free: webhooks (order confirmations) use it as well as the storefront.
+    mailer = providers.Singleton(build_mailer, settings)
 
 
 class GraphQLContainer(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
 
     # One per request: created by the session middleware before GraphQL runs, reset after.
-    ctp_session = providers.ContextLocalSingleton(CtpSession, core.clock)
+    ctp_session = providers.ContextLocalSingleton(StorefrontSession, core.clock)
 
     session_tokens = providers.Factory(
         SessionTokens, ctp_session, core.token_flows, core.token_refresher, core.clock
     )
     cart_service = providers.Factory(CartService, ctp_session, session_tokens, core.gateway)
+    catalog_service = core.catalog_service
+    order_service = providers.Factory(
+        OrderService, ctp_session, session_tokens, core.gateway, cart_service, core.clock
+    )
+    shipping_service = providers.Factory(ShippingService, cart_service, core.gateway)
+    wishlist_service = providers.Factory(
+        WishlistService, ctp_session, session_tokens, core.gateway
+    )
     account_service = providers.Factory(
-        AccountService, ctp_session, session_tokens, core.token_flows, core.gateway
+        AccountService,
+        ctp_session,
+        session_tokens,
+        core.token_flows,
+        core.gateway,
+        core.mailer,
+        providers.Factory(
+            PasswordResetMail,
+            storefront_url=core.settings.provided.storefront_url,
+            ttl_minutes=core.settings.provided.password_reset_ttl_minutes,
+        ),
     )
 
 

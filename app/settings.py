@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EMULATOR_PROJECT_KEY = "demo"
@@ -31,13 +33,18 @@ _CTP_REQUIRED = (
 
 MIN_SESSION_KEY_LENGTH = 32
 
+# smtp: STARTTLS when the server offers it; smtp+starttls: STARTTLS required; smtps: TLS from
+# the first byte (port 465).
+SMTP_SCHEMES = ("smtp", "smtp+starttls", "smtps")
+
 
 class ConfigurationError(RuntimeError):
     """The environment does not describe a service that may start."""
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+    # Errors never echo a value: SMTP_URL and the CTP_* secrets would end up in logs.
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True)
 
     app_env: Literal["development", "test", "production"] = "development"
     debug: bool = False
@@ -65,6 +72,37 @@ class Settings(BaseSettings):
     default_locale: str = "en"
     default_currency: str = "EUR"
     default_country: str = "DE"
+
+    # Mail (app/mailer.py): SMTP when SMTP_URL is set, else .eml files in MAIL_OUTBOX_DIR.
+    smtp_url: SecretStr | None = None
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    mail_outbox_dir: Path = Path("var/outbox")
+    mail_from: str = "ctp-bff <no-reply@localhost>"
+    # Links in e-mails point here (e.g. {STOREFRONT_URL}/reset-password?token=...).
+    storefront_url: str = "http://localhost:3000"
+    password_reset_ttl_minutes: int = Field(default=60, ge=1, le=1440)
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        parts = urlsplit(value.get_secret_value())
+        if parts.scheme not in SMTP_SCHEMES or not parts.hostname:
+            # The message never repeats the URL: it may hold the SMTP password.
+            raise ValueError(
+                "SMTP_URL must look like smtp://user:password@host:587 "
+                f"(schemes: {', '.join(SMTP_SCHEMES)})"
+            )
+        return value
+
+    @field_validator("storefront_url")
+    @classmethod
+    def _storefront_url_is_http(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("STOREFRONT_URL must be an http(s) URL, e.g. https://shop.example.com")
+        return value.rstrip("/")
 
     @model_validator(mode="after")
     def _production_needs_real_project(self) -> Settings:

@@ -23,6 +23,7 @@ from emulator.errors import (
     invalid_operation,
     not_found,
 )
+from emulator.expansion import expand_cart
 from emulator.hooks import Action as HookAction
 from emulator.jsonio import (
     opt_bool,
@@ -508,7 +509,7 @@ async def create(request: Request) -> Response:
     draft = await read_object(request)
     emulator = emulator_of(request)
     with emulator.lock:
-        return respond(create_cart(emulator, draft), 201)
+        return respond(expand_cart(emulator, create_cart(emulator, draft), request), 201)
 
 
 async def get_by_id(request: Request) -> Response:
@@ -516,7 +517,8 @@ async def get_by_id(request: Request) -> Response:
     require_scope(token, "view_orders")
     emulator = emulator_of(request)
     with emulator.lock:
-        return respond(get_cart(emulator, request.path_params["id"]))
+        cart = get_cart(emulator, request.path_params["id"])
+        return respond(expand_cart(emulator, cart, request))
 
 
 async def get_by_customer(request: Request) -> Response:
@@ -541,7 +543,8 @@ async def update(request: Request) -> Response:
     emulator = emulator_of(request)
     with emulator.lock:
         cart = get_cart(emulator, request.path_params["id"])
-        return respond(update_cart(emulator, cart, version, actions))
+        updated = update_cart(emulator, cart, version, actions)
+        return respond(expand_cart(emulator, updated, request))
 
 
 async def delete(request: Request) -> Response:

@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 from emulator import carts, customers, orders, signin
 from emulator.auth import emulator_of, require_scope, require_token
 from emulator.errors import CtpApiError, not_found
+from emulator.expansion import expand_cart
 from emulator.jsonio import read_object, req_int, req_str, update_body
 from emulator.query import paged_query
 from emulator.resources import respond
@@ -161,7 +162,7 @@ async def active_cart(request: Request) -> Response:
         )
         if cart is None:
             raise CtpApiError(404, "ResourceNotFound", "No active cart exists.")
-        return respond(cart)
+        return respond(expand_cart(emulator, cart, request))
 
 
 async def query_my_carts(request: Request) -> Response:
@@ -188,7 +189,7 @@ async def create_my_cart(request: Request) -> Response:
             anonymous_id=None if owner.customer_id else owner.anonymous_id,
             my=True,
         )
-        return respond(cart, 201)
+        return respond(expand_cart(emulator, cart, request), 201)
 
 
 async def get_my_cart(request: Request) -> Response:
@@ -197,7 +198,8 @@ async def get_my_cart(request: Request) -> Response:
     owner = session_owner(token)
     emulator = emulator_of(request)
     with emulator.lock:
-        return respond(_my_cart(emulator, owner, request.path_params["id"]))
+        cart = _my_cart(emulator, owner, request.path_params["id"])
+        return respond(expand_cart(emulator, cart, request))
 
 
 async def update_my_cart(request: Request) -> Response:
@@ -208,7 +210,8 @@ async def update_my_cart(request: Request) -> Response:
     emulator = emulator_of(request)
     with emulator.lock:
         cart = _my_cart(emulator, owner, request.path_params["id"])
-        return respond(carts.update_cart(emulator, cart, version, actions, my=True))
+        updated = carts.update_cart(emulator, cart, version, actions, my=True)
+        return respond(expand_cart(emulator, updated, request))
 
 
 async def delete_my_cart(request: Request) -> Response:

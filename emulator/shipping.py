@@ -28,16 +28,25 @@ def matching_methods(emulator: Emulator, cart: Json) -> list[Json]:
     address = cart.get("shippingAddress")
     if address is None:
         raise invalid_operation("The Cart must have a shipping address.")
-    country = address["country"]
     currency = cart["totalPrice"]["currencyCode"]
     line_total = sum(int(line["totalPrice"]["centAmount"]) for line in cart["lineItems"])
+    return methods_for_location(emulator, address["country"], currency, line_total)
+
+
+def methods_for_location(
+    emulator: Emulator, country: str, currency: str | None, line_total: int = 0
+) -> list[Json]:
+    """Methods shipping to `country`; with `currency`, only those with a rate in it, that rate
+    marked `isMatching` (as matching-location does)."""
     catalog = emulator.catalog
     found: list[Json] = []
     for method in catalog.shipping_methods():
         if not method.get("active", True):
             continue
-        rate = catalog.shipping_rate(method, country, currency, line_total)
-        if rate is None:
+        if (
+            currency is not None
+            and catalog.shipping_rate(method, country, currency, line_total) is None
+        ):
             continue
         view = working_copy(method)
         zone_rates = []
@@ -81,8 +90,32 @@ async def matching_cart(request: Request) -> Response:
         )
 
 
+async def matching_location(request: Request) -> Response:
+    token = require_token(request)
+    require_scope(token, "view_shipping_methods", "view_orders", "manage_my_orders")
+    country = request.query_params.get("country")
+    if not country or len(country) != 2 or not country.isalpha() or not country.isupper():
+        raise invalid_input("Query parameter 'country' must be a two-letter country code.")
+    currency = request.query_params.get("currency")
+    emulator = emulator_of(request)
+    with emulator.lock:
+        results = methods_for_location(emulator, country, currency)
+        return respond(
+            {
+                "limit": len(results),
+                "offset": 0,
+                "count": len(results),
+                "total": len(results),
+                "results": results,
+            }
+        )
+
+
 def routes() -> list[BaseRoute]:
     # Absolute path: it must be matched before the catalog's `/shipping-methods/{id}`.
     return [
         Route("/{projectKey}/shipping-methods/matching-cart", matching_cart, methods=["GET"]),
+        Route(
+            "/{projectKey}/shipping-methods/matching-location", matching_location, methods=["GET"]
+        ),
     ]

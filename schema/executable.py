@@ -15,12 +15,12 @@ from schema.bindables import mutation, query
 from schema.context import build_context
 from schema.errors import format_error
 from schema.http_handler import StorefrontHTTPHandler
-from schema.resolvers import account, cart
+from schema.resolvers import account, cart, catalog, orders, wishlist
 
 SDL_DIR = Path(__file__).parent
 QUIET_LOGGER = "ctp_bff.ariadne"
 logging.getLogger(QUIET_LOGGER).setLevel(logging.CRITICAL)
-RESOLVER_MODULES = (account, cart)
+RESOLVER_MODULES = (account, cart, catalog, orders, wishlist)
 
 
 def build_schema() -> GraphQLSchema:

@@ -1,32 +1,60 @@
-"""Sign-up, sign-in, sign-out and the signed-in customer.
+"""The customer's account: sign-up, sign-in, sign-out, profile, address book and passwords.
 
 Sign-in keeps what the guest did: with an anonymous token in the session, the credentials go to
 `/me/login` first, which moves the anonymous carts and orders to the customer (commercetools'
 password flow alone would not); only then is the customer token requested.
+
+Everything but signing up, in, and resetting a forgotten password needs a signed-in customer and
+acts through `/me` with the customer's token, so one browser can only ever change its own
+account. A wrong current password is BAD_USER_INPUT, not UNAUTHENTICATED: the session is still
+signed in, and the storefront should show the error on the form rather than a sign-in page.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import re
+import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from app import models
-from app.ctp.errors import CtpBadRequest
+from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpError, CtpNotFound
 from app.ctp.gateway import CtpGateway
 from app.ctp.tokens import InvalidCustomerCredentials, TokenFlows
-from app.errors import BadUserInput, Unauthenticated
+from app.errors import BadUserInput, Conflict, NotFound, Unauthenticated, UpstreamUnavailable
+from app.mailer import Mailer
 from app.services import mapping
+from app.services.addresses import is_email, single_line, validate_address
 from app.services.session_tokens import SessionTokens, to_session_token
 from app.session.ctp_session import CtpSession
 
+log = logging.getLogger(__name__)
+
 Json = dict[str, Any]
+# Builds the update actions from the customer as last read; an empty list changes nothing.
+ActionsFor = Callable[[Json], list[Json]]
 
 MIN_PASSWORD_LENGTH = 8
 MAX_FIELD_LENGTH = 256
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# commercetools' password reset token values are opaque; anything longer is not one of them.
+MAX_RESET_TOKEN_LENGTH = 512
 _WRONG_CREDENTIALS = "The e-mail address or password is wrong."
+_WRONG_CURRENT_PASSWORD = "The current password is wrong."  # noqa: S105 - a message
+_BAD_RESET_LINK = "This password reset link is invalid or was already used. Ask for a new one."
+_SIGN_IN_FIRST = "Sign in to manage your account."
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 SIGN_IN_MODE = "MergeWithExistingCustomerCart"
+# Each retry re-reads nothing: the 409 carries the current version.
+_MAX_VERSION_RETRIES = 3
+_PROFILE_TEXT_ACTIONS = (
+    ("first_name", "setFirstName", "firstName"),
+    ("last_name", "setLastName", "lastName"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +65,29 @@ class SignUpInput:
     last_name: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PasswordResetMail:
+    """What the reset e-mail needs besides the token: where the storefront's form is."""
+
+    storefront_url: str
+    ttl_minutes: int
+
+    def link(self, token: str) -> str:
+        return f"{self.storefront_url}/reset-password?{urlencode({'token': token})}"
+
+
 def normalize_email(email: str) -> str:
     email = email.strip()
-    if len(email) > MAX_FIELD_LENGTH or not _EMAIL.match(email):
+    if len(email) > MAX_FIELD_LENGTH or not is_email(email):
         raise BadUserInput("Enter a valid e-mail address.")
     return email
+
+
+def check_new_password(password: str) -> None:
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_FIELD_LENGTH:
+        raise BadUserInput(
+            f"Choose a password of {MIN_PASSWORD_LENGTH} to {MAX_FIELD_LENGTH} characters."
+        )
 
 
 class AccountService:
@@ -51,11 +97,15 @@ class AccountService:
         tokens: SessionTokens,
         flows: TokenFlows,
         gateway: CtpGateway,
+        mailer: Mailer,
+        reset_mail: PasswordResetMail,
     ) -> None:
         self._session = session
         self._tokens = tokens
         self._flows = flows
         self._gateway = gateway
+        self._mailer = mailer
+        self._reset_mail = reset_mail
 
     async def me(self) -> models.Customer | None:
         if not self._session.is_signed_in:
@@ -91,8 +141,7 @@ class AccountService:
 
     async def sign_up(self, form: SignUpInput) -> models.Customer:
         email = normalize_email(form.email)
-        if not MIN_PASSWORD_LENGTH <= len(form.password) <= MAX_FIELD_LENGTH:
-            raise BadUserInput(f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters.")
+        check_new_password(form.password)
         draft: Json = {"email": email, "password": form.password}
         for key, value in (("firstName", form.first_name), ("lastName", form.last_name)):
             if value is not None:
@@ -119,6 +168,260 @@ class AccountService:
         self._session.clear()
         return True
 
+    # -- profile and address book ---------------------------------------------------------
+
+    async def update_profile(self, changes: Mapping[str, Any]) -> models.Customer:
+        """Change what `changes` names (snake_case keys of ProfileInput); absent keys stay as
+        they are, null clears names and the date of birth. A new e-mail address needs the
+        current password: it is where password reset links go."""
+        self._require_signed_in()
+        actions: list[Json] = []
+        for key, action, field in _PROFILE_TEXT_ACTIONS:
+            if key in changes:
+                text = _optional_text(changes[key], field)
+                actions.append({"action": action, field: text} if text else {"action": action})
+        if "date_of_birth" in changes:
+            birth = _date_of_birth(changes["date_of_birth"])
+            actions.append(
+                {"action": "setDateOfBirth", "dateOfBirth": birth}
+                if birth
+                else {"action": "setDateOfBirth"}
+            )
+        new_email = None
+        if "email" in changes:
+            if changes["email"] is None:
+                raise BadUserInput("An account needs an e-mail address.")
+            new_email = normalize_email(changes["email"])
+        password = changes.get("current_password")
+
+        async def update(token: str) -> Json:
+            customer: Json = await self._gateway.get("/me", token=token)
+            email_actions: list[Json] = []
+            if new_email is not None and new_email.lower() != str(customer["email"]).lower():
+                await self._verify_password(customer["email"], password)
+                email_actions = [{"action": "changeEmail", "email": new_email}]
+            return await self._update_me(token, customer, lambda _: actions + email_actions)
+
+        return mapping.customer(await self._as_customer(update))
+
+    async def add_address(
+        self,
+        address: Mapping[str, Any],
+        *,
+        default_shipping: bool = False,
+        default_billing: bool = False,
+    ) -> models.Customer:
+        self._require_signed_in()
+        draft = validate_address(address)
+        # A key names the new address within this one update, so it can also become a default;
+        # its id is only known from the answer.
+        draft["key"] = f"a-{secrets.token_hex(8)}"
+        actions: list[Json] = [{"action": "addAddress", "address": draft}]
+        if default_shipping:
+            actions.append({"action": "setDefaultShippingAddress", "addressKey": draft["key"]})
+        if default_billing:
+            actions.append({"action": "setDefaultBillingAddress", "addressKey": draft["key"]})
+        return await self._change_me(lambda _: actions)
+
+    async def update_address(
+        self,
+        address_id: str,
+        address: Mapping[str, Any],
+        *,
+        default_shipping: bool | None = None,
+        default_billing: bool | None = None,
+    ) -> models.Customer:
+        """Replace a saved address. `default_*`: true makes it the default, false stops it
+        being the default (if it was), null leaves the defaults alone."""
+        self._require_signed_in()
+        address_id = _address_id(address_id)
+        draft = validate_address(address)
+
+        def actions(customer: Json) -> list[Json]:
+            saved = _saved_address(customer, address_id)
+            # changeAddress replaces the whole address: keep the key that names it.
+            if saved.get("key"):
+                draft["key"] = saved["key"]
+            found: list[Json] = [
+                {"action": "changeAddress", "addressId": address_id, "address": draft}
+            ]
+            for kind, wanted in (("Shipping", default_shipping), ("Billing", default_billing)):
+                is_default = customer.get(f"default{kind}AddressId") == address_id
+                if wanted and not is_default:
+                    found.append({"action": f"setDefault{kind}Address", "addressId": address_id})
+                elif wanted is False and is_default:
+                    found.append({"action": f"setDefault{kind}Address"})
+            return found
+
+        return await self._change_me(actions)
+
+    async def remove_address(self, address_id: str) -> models.Customer:
+        """Forget a saved address; a default it was stops being set."""
+        self._require_signed_in()
+        address_id = _address_id(address_id)
+
+        def actions(customer: Json) -> list[Json]:
+            _saved_address(customer, address_id)
+            return [{"action": "removeAddress", "addressId": address_id}]
+
+        return await self._change_me(actions)
+
+    # -- passwords --------------------------------------------------------------------------
+
+    async def change_password(self, current: str, new: str) -> models.Customer:
+        """Change the password, then sign this browser in afresh with the new one.
+
+        commercetools keeps the customer's tokens valid across a change (it revokes them only
+        on a reset), but the session moves to a token issued for the new credentials and to a
+        new session id, as after any sign-in.
+        """
+        self._require_signed_in()
+        if not current or len(current) > MAX_FIELD_LENGTH:
+            raise BadUserInput(_WRONG_CURRENT_PASSWORD)
+        check_new_password(new)
+        if new == current:
+            raise BadUserInput("Choose a new password that differs from the current one.")
+
+        async def change(token: str) -> Json:
+            customer: Json = await self._gateway.get("/me", token=token)
+            version = int(customer["version"])
+            for _ in range(_MAX_VERSION_RETRIES):
+                body = {"version": version, "currentPassword": current, "newPassword": new}
+                try:
+                    changed: Json = await self._gateway.post("/me/password", body, token=token)
+                    return changed
+                except CtpConcurrentModification as exc:
+                    version = exc.current_version or await self._version_of_me(token)
+                except CtpBadRequest as exc:
+                    if "InvalidCurrentPassword" in exc.codes:
+                        raise BadUserInput(_WRONG_CURRENT_PASSWORD) from exc
+                    raise BadUserInput(exc.message) from exc
+            raise Conflict("Your account is being changed elsewhere; please try again.")
+
+        customer = await self._as_customer(change)
+        await self._renew_customer_token(customer, new)
+        return mapping.customer(customer)
+
+    async def request_password_reset(self, email: str) -> bool:
+        """Mail a reset link if an account has this address. The answer is the same either
+        way, and so is its timing, since the mail leaves in the background."""
+        email = normalize_email(email)
+        body = {
+            "email": email,
+            "ttlMinutes": self._reset_mail.ttl_minutes,
+            # Only the newest link works: an older mail found later is worthless.
+            "invalidateOlderTokens": True,
+        }
+        try:
+            token: Json = await self._gateway.post("/customers/password-token", body)
+        except CtpNotFound:
+            return True
+        self._mailer.send_in_background(self._password_reset_message(email, token["value"]))
+        return True
+
+    async def reset_password(self, token: str, new_password: str) -> bool:
+        """Set a new password with the token from the reset mail. commercetools then revokes
+        the customer's tokens, so a session of that customer in this browser ends too."""
+        token = token.strip()
+        if not token or len(token) > MAX_RESET_TOKEN_LENGTH:
+            raise BadUserInput(_BAD_RESET_LINK)
+        check_new_password(new_password)
+        body = {"tokenValue": token, "newPassword": new_password}
+        try:
+            customer: Json = await self._gateway.post("/customers/password/reset", body)
+        except CtpNotFound as exc:
+            raise BadUserInput(_BAD_RESET_LINK) from exc
+        except CtpBadRequest as exc:
+            if "ExpiredCustomerPasswordToken" in exc.codes:
+                raise BadUserInput(
+                    "This password reset link has expired. Ask for a new one."
+                ) from exc
+            raise BadUserInput(exc.message) from exc
+        if self._session.customer_id == customer.get("id"):
+            self._session.clear()
+        return True
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _require_signed_in(self) -> None:
+        if not self._session.is_signed_in:
+            raise Unauthenticated(_SIGN_IN_FIRST)
+
+    async def _as_customer(self, request: Callable[[str], Any]) -> Json:
+        """Run `request` with the customer's token; UNAUTHENTICATED when the session lost it
+        (a refresh that failed signs the browser out)."""
+        result: Json | None = await self._tokens.call(request, create=False)
+        if result is None or not self._session.is_signed_in:
+            raise Unauthenticated(_SIGN_IN_FIRST)
+        return result
+
+    async def _change_me(self, actions: ActionsFor) -> models.Customer:
+        async def change(token: str) -> Json:
+            customer: Json = await self._gateway.get("/me", token=token)
+            return await self._update_me(token, customer, actions)
+
+        return mapping.customer(await self._as_customer(change))
+
+    async def _update_me(self, token: str, customer: Json, actions_for: ActionsFor) -> Json:
+        actions = actions_for(customer)
+        if not actions:
+            return customer
+        version = int(customer["version"])
+        for _ in range(_MAX_VERSION_RETRIES):
+            try:
+                updated: Json = await self._gateway.post(
+                    "/me", {"version": version, "actions": actions}, token=token
+                )
+                return updated
+            except CtpConcurrentModification as exc:
+                # Another tab changed the account; these actions still mean the same on top.
+                version = exc.current_version or await self._version_of_me(token)
+            except CtpBadRequest as exc:
+                if "DuplicateField" in exc.codes:
+                    raise BadUserInput(
+                        "An account with this e-mail address already exists."
+                    ) from exc
+                raise BadUserInput(exc.message) from exc
+        raise Conflict("Your account is being changed elsewhere; please try again.")
+
+    async def _version_of_me(self, token: str) -> int:
+        latest: Json = await self._gateway.get("/me", token=token)
+        return int(latest["version"])
+
+    async def _verify_password(self, email: str, password: Any) -> None:
+        if not isinstance(password, str) or not password or len(password) > MAX_FIELD_LENGTH:
+            raise BadUserInput("Enter your current password to change your e-mail address.")
+        try:
+            # The server-side sign-in checks the pair without issuing a token.
+            await self._gateway.post("/login", {"email": email, "password": password})
+        except CtpBadRequest as exc:
+            if "InvalidCredentials" in exc.codes:
+                raise BadUserInput(_WRONG_CURRENT_PASSWORD) from exc
+            raise
+
+    async def _renew_customer_token(self, customer: Json, password: str) -> None:
+        try:
+            issued = await self._flows.password(str(customer["email"]), password)
+        except (CtpError, InvalidCustomerCredentials, UpstreamUnavailable) as exc:
+            # The change went through and the old token still works: keep the session.
+            log.warning("no fresh token after a password change: %s", type(exc).__name__)
+            return
+        self._session.signin(to_session_token(issued), str(customer["id"]))
+
+    def _password_reset_message(self, email: str, token: str) -> Any:
+        minutes = self._reset_mail.ttl_minutes
+        return self._mailer.compose(
+            to=email,
+            subject="Reset your password",
+            text=(
+                "Someone asked to reset the password of the account with this e-mail address.\n"
+                "To choose a new password, open this link:\n\n"
+                f"{self._reset_mail.link(token)}\n\n"
+                f"The link works once, for {minutes} minutes. If you did not ask for it, ignore "
+                "this e-mail: your password stays as it is.\n"
+            ),
+        )
+
     async def _guest_token(self) -> str | None:
         """The anonymous session's token, if this browser has one and is not signed in."""
         if self._session.is_signed_in:
@@ -130,3 +433,39 @@ class AccountService:
         self._session.clear()
         self._session.signin(to_session_token(issued), customer_id)
         self._session.cart_id = cart_id
+
+
+def _optional_text(value: Any, field: str) -> str | None:
+    if value is None:
+        return None
+    return single_line(value, field, MAX_FIELD_LENGTH) or None
+
+
+def _date_of_birth(value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = value.strip() if isinstance(value, str) else ""
+    try:
+        born = dt.date.fromisoformat(text) if _DATE.match(text) else None
+    except ValueError:
+        born = None
+    if born is None:
+        raise BadUserInput("dateOfBirth: enter a date as YYYY-MM-DD.")
+    if not _EARLIEST_BIRTH_DATE <= born <= dt.date.today():
+        raise BadUserInput("dateOfBirth: enter a date between 1900-01-01 and today.")
+    return born.isoformat()
+
+
+def _address_id(address_id: str) -> str:
+    address_id = address_id.strip()
+    if not address_id or len(address_id) > MAX_FIELD_LENGTH:
+        raise NotFound("There is no saved address with this id.")
+    return address_id
+
+
+def _saved_address(customer: Json, address_id: str) -> Json:
+    for address in customer.get("addresses") or ():
+        if address.get("id") == address_id:
+            found: Json = address
+            return found
+    raise NotFound("There is no saved address with this id.")

@@ -1,120 +1,257 @@
-"""The session's cart: find it, create it on the first write, change it without losing lines."""
+"""The session's cart: found, created on the first write, changed without losing lines.
+
+Writes go straight to commercetools with the cart version the session remembers (no read
+first). A stale version costs one 409, which carries the current version to retry with; the
+actions are relative ("add 1", "set to 3"), so applying them on top of another tab's change is
+what the shopper meant. A stored cart id that went stale (cart ordered, merged or deleted
+upstream) falls back to the customer's active cart, or to a new one, never to an error.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Mapping
 from typing import Any
 
 from app import models
 from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpNotFound
 from app.ctp.gateway import CtpGateway
-from app.errors import BadUserInput, Conflict
-from app.services import mapping
+from app.errors import BadUserInput, Conflict, NotFound
+from app.services import cart_mapping
+from app.services.addresses import is_email, validate_address
 from app.services.session_tokens import SessionTokens
-from app.session.ctp_session import CtpSession
+from app.session.storefront_session import StorefrontSession
 
 Json = dict[str, Any]
 
 MAX_LINE_QUANTITY = 999
-# Each retry re-reads nothing: the 409 carries the current version.
-_MAX_VERSION_RETRIES = 3
-_UNKNOWN_PRODUCT_CODES = frozenset(
-    {"InvalidInput", "InvalidOperation", "ResourceNotFound", "ReferencedResourceNotFound"}
-)
+MAX_CODE_LENGTH = 64
+_MAX_VERSION_RETRIES = 4
+# Discount code names are needed to show them; expansion saves a call per code.
+CART_EXPAND = {"expand": "discountCodes[*].discountCode"}
 
 
 class CartService:
-    def __init__(self, session: CtpSession, tokens: SessionTokens, gateway: CtpGateway) -> None:
+    def __init__(
+        self, session: StorefrontSession, tokens: SessionTokens, gateway: CtpGateway
+    ) -> None:
         self._session = session
         self._tokens = tokens
         self._gateway = gateway
 
+    # -- reads ---------------------------------------------------------------------------------
     async def current_cart(self, shopper: models.Shopper) -> models.Cart | None:
         raw = await self._tokens.call(self._active_cart, create=False)
-        return mapping.cart(raw, shopper.locale) if raw is not None else None
+        return cart_mapping.cart(raw, shopper.locale) if raw is not None else None
 
+    async def raw_active_cart(self) -> Json | None:
+        """The active cart as commercetools JSON, for services building on it (checkout)."""
+        return await self._tokens.call(self._active_cart, create=False)
+
+    # -- line items ----------------------------------------------------------------------------
     async def add_line_item(self, sku: str, quantity: int, shopper: models.Shopper) -> models.Cart:
         sku = sku.strip()
-        if not sku:
+        if not sku or len(sku) > 256:
             raise BadUserInput("Give the SKU of the product variant to add.")
-        if not 1 <= quantity <= MAX_LINE_QUANTITY:
-            raise BadUserInput(f"Quantity must be between 1 and {MAX_LINE_QUANTITY}.")
+        _check_quantity(quantity, minimum=1)
+        draft = _draft(shopper, lineItems=[{"sku": sku, "quantity": quantity}])
         action = {"action": "addLineItem", "sku": sku, "quantity": quantity}
+        return await self._change([action], shopper, create_with=draft)
 
-        async def add(token: str) -> Json:
-            fresh = self._tokens.created_anonymous_token
-            cart = None if fresh else await self._active_cart(token)
-            if cart is None:
-                draft = {
-                    "currency": shopper.currency,
-                    "country": shopper.country,
-                    "locale": shopper.locale,
-                    "lineItems": [{"sku": sku, "quantity": quantity}],
-                }
-                created = await self._write(
-                    self._gateway.post("/me/carts", draft, token=token), sku
+    async def change_line_item_quantity(
+        self, line_item_id: str, quantity: int, shopper: models.Shopper
+    ) -> models.Cart:
+        _check_quantity(quantity, minimum=0)
+        action = {
+            "action": "changeLineItemQuantity",
+            "lineItemId": line_item_id,
+            "quantity": quantity,
+        }
+        return await self._change([action], shopper)
+
+    async def remove_line_item(self, line_item_id: str, shopper: models.Shopper) -> models.Cart:
+        return await self._change(
+            [{"action": "removeLineItem", "lineItemId": line_item_id}], shopper
+        )
+
+    # -- discounts -----------------------------------------------------------------------------
+    async def apply_discount_code(self, code: str, shopper: models.Shopper) -> models.Cart:
+        code = code.strip()
+        if not code or len(code) > MAX_CODE_LENGTH:
+            raise BadUserInput("Enter a discount code.")
+        return await self._change([{"action": "addDiscountCode", "code": code}], shopper)
+
+    async def remove_discount_code(
+        self, discount_code_id: str, shopper: models.Shopper
+    ) -> models.Cart:
+        reference = {"typeId": "discount-code", "id": discount_code_id}
+        return await self._change(
+            [{"action": "removeDiscountCode", "discountCode": reference}], shopper
+        )
+
+    # -- checkout details ----------------------------------------------------------------------
+    async def set_shipping_address(
+        self, address: Mapping[str, Any], shopper: models.Shopper
+    ) -> models.Cart:
+        action = {"action": "setShippingAddress", "address": validate_address(address)}
+        return await self._change([action], shopper)
+
+    async def set_billing_address(
+        self, address: Mapping[str, Any], shopper: models.Shopper
+    ) -> models.Cart:
+        action = {"action": "setBillingAddress", "address": validate_address(address)}
+        return await self._change([action], shopper)
+
+    async def set_email(self, email: str, shopper: models.Shopper) -> models.Cart:
+        email = email.strip()
+        if len(email) > 256 or not is_email(email):
+            raise BadUserInput("Enter a valid e-mail address.")
+        return await self._change([{"action": "setCustomerEmail", "email": email}], shopper)
+
+    async def set_shipping_method(
+        self, shipping_method_id: str, shopper: models.Shopper
+    ) -> models.Cart:
+        reference = {"typeId": "shipping-method", "id": shipping_method_id}
+        return await self._change(
+            [{"action": "setShippingMethod", "shippingMethod": reference}], shopper
+        )
+
+    # -- the mechanism -------------------------------------------------------------------------
+    async def _change(
+        self, actions: list[Json], shopper: models.Shopper, *, create_with: Json | None = None
+    ) -> models.Cart:
+        """Apply `actions` to the session's cart; with `create_with`, a missing cart is
+        created from that draft (which already holds the change)."""
+
+        async def run(token: str) -> Json:
+            cart_id, version = self._session.cart_id, self._session.cart_version
+            if self._tokens.created_anonymous_token:
+                cart_id = None  # a token made in this request owns no cart yet
+            elif cart_id is None or version is None:
+                found = await self._active_cart(token)
+                cart_id, version = (found["id"], found["version"]) if found else (None, None)
+            if cart_id is None or version is None:
+                return await self._create(token, create_with)
+            return await self._update(token, cart_id, version, actions, create_with)
+
+        raw = await self._tokens.call(run, create=create_with is not None)
+        if raw is None:
+            raise NotFound("Your cart is empty.")
+        return cart_mapping.cart(raw, shopper.locale)
+
+    async def _create(self, token: str, draft: Json | None) -> Json:
+        if draft is None:
+            raise NotFound("Your cart is empty.")
+        created = await _as_user_error(
+            self._gateway.post("/me/carts", draft, token=token, params=CART_EXPAND)
+        )
+        self._remember(created)
+        return created
+
+    async def _update(
+        self, token: str, cart_id: str, version: int, actions: list[Json], draft: Json | None
+    ) -> Json:
+        for _ in range(_MAX_VERSION_RETRIES):
+            body = {"version": version, "actions": actions}
+            try:
+                updated: Json = await self._gateway.post(
+                    f"/me/carts/{cart_id}", body, token=token, params=CART_EXPAND
                 )
-                self._session.cart_id = created["id"]
-                return created
-            return await self._update(token, cart, [action], sku)
+            except CtpConcurrentModification as exc:
+                version = exc.current_version or await self._read_version(token, cart_id)
+                continue
+            except CtpNotFound:
+                return await self._after_stale_cart(token, actions, draft)
+            except CtpBadRequest as exc:
+                if not await self._is_active(token, cart_id):
+                    return await self._after_stale_cart(token, actions, draft)
+                raise BadUserInput(_explain(exc)) from exc
+            self._remember(updated)
+            return updated
+        raise Conflict("Your cart is being changed elsewhere right now; please try again.")
 
-        raw = await self._tokens.call(add, create=True)
-        assert raw is not None  # create=True always yields a token
-        return mapping.cart(raw, shopper.locale)
+    async def _after_stale_cart(self, token: str, actions: list[Json], draft: Json | None) -> Json:
+        self._forget_cart()
+        found = await self._active_cart(token)
+        if found is None:
+            return await self._create(token, draft)
+        return await self._update(token, found["id"], int(found["version"]), actions, draft)
 
     async def _active_cart(self, token: str) -> Json | None:
-        """The session's cart if it is still active, else the customer's active cart, else None.
-
-        A stored cart id goes stale when the cart is ordered, merged or deleted upstream; that is
-        normal and never an error.
-        """
+        """The session's cart if still active, else the customer's active cart, else None."""
         cart_id = self._session.cart_id
         if cart_id is not None:
             try:
-                cart: Json = await self._gateway.get(f"/me/carts/{cart_id}", token=token)
+                cart: Json = await self._gateway.get(
+                    f"/me/carts/{cart_id}", token=token, params=CART_EXPAND
+                )
                 if cart.get("cartState") == "Active":
+                    self._remember(cart)
                     return cart
             except CtpNotFound:
                 pass
         try:
-            active: Json | None = await self._gateway.get("/me/active-cart", token=token)
+            active: Json = await self._gateway.get(
+                "/me/active-cart", token=token, params=CART_EXPAND
+            )
         except CtpNotFound:
-            active = None
-        self._session.cart_id = active["id"] if active is not None else None
+            self._forget_cart()
+            return None
+        self._remember(active)
         return active
 
-    async def _update(self, token: str, cart: Json, actions: list[Json], subject: str) -> Json:
-        path = f"/me/carts/{cart['id']}"
-        version = int(cart["version"])
-        for _ in range(_MAX_VERSION_RETRIES):
-            try:
-                return await self._write(
-                    self._gateway.post(path, {"version": version, "actions": actions}, token=token),
-                    subject,
-                )
-            except CtpConcurrentModification as exc:
-                # Another tab changed the cart; our actions are relative, so apply them on top.
-                if exc.current_version is None:
-                    latest = await self._gateway.get(path, token=token)
-                    version = int(latest["version"])
-                else:
-                    version = exc.current_version
-        raise Conflict("The cart is being changed elsewhere; please try again.")
+    async def _read_version(self, token: str, cart_id: str) -> int:
+        cart: Json = await self._gateway.get(f"/me/carts/{cart_id}", token=token)
+        return int(cart["version"])
 
-    async def _write(self, send: Awaitable[Any], subject: str) -> Json:
+    async def _is_active(self, token: str, cart_id: str) -> bool:
         try:
-            result: Json = await send
-        except CtpBadRequest as exc:
-            raise BadUserInput(_explain(exc, subject)) from exc
-        return result
+            cart: Json = await self._gateway.get(f"/me/carts/{cart_id}", token=token)
+        except CtpNotFound:
+            return False
+        return cart.get("cartState") == "Active"
+
+    def _remember(self, cart: Json) -> None:
+        self._session.cart_id = cart["id"]
+        self._session.cart_version = int(cart["version"])
+
+    def _forget_cart(self) -> None:
+        self._session.cart_id = None
+        self._session.cart_version = None
 
 
-def _explain(exc: CtpBadRequest, sku: str) -> str:
-    if exc.codes & {
-        "InvalidInput",
-        "InvalidOperation",
-        "ResourceNotFound",
-        "ReferencedResourceNotFound",
-    }:
-        return f"The product {sku!r} cannot be added: {exc.message}"
+def _draft(shopper: models.Shopper, **fields: Any) -> Json:
+    return {
+        "currency": shopper.currency,
+        "country": shopper.country,
+        "locale": shopper.locale,
+        **fields,
+    }
+
+
+def _check_quantity(quantity: int, *, minimum: int) -> None:
+    if not minimum <= quantity <= MAX_LINE_QUANTITY:
+        raise BadUserInput(f"Quantity must be between {minimum} and {MAX_LINE_QUANTITY}.")
+
+
+async def _as_user_error(call: Any) -> Json:
+    try:
+        result: Json = await call
+    except CtpBadRequest as exc:
+        raise BadUserInput(_explain(exc)) from exc
+    return result
+
+
+_FRIENDLY = {
+    "DiscountCodeNonApplicable": (
+        "This discount code does not exist or does not apply to your cart."
+    ),
+    "MatchingPriceNotFound": "This product is not sold in your currency or country.",
+    "ShippingMethodDoesNotMatchCart": "This shipping method does not deliver to your address.",
+}
+
+
+def _explain(exc: CtpBadRequest) -> str:
+    for code, message in _FRIENDLY.items():
+        if code in exc.codes:
+            return message
     return exc.message

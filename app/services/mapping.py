@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.models import Cart, Customer, LineItem, Money
+from app.models import Address, Cart, Customer, LineItem, Money
 
 Json = dict[str, Any]
 
@@ -63,10 +63,38 @@ def cart(raw: Json, locale: str) -> Cart:
     )
 
 
+def address(raw: Json) -> Address:
+    def text(key: str) -> str | None:
+        value = raw.get(key)
+        return value if isinstance(value, str) else None
+
+    return Address(
+        country=str(raw.get("country", "")),
+        id=text("id"),
+        first_name=text("firstName"),
+        last_name=text("lastName"),
+        company=text("company"),
+        street_name=text("streetName"),
+        street_number=text("streetNumber"),
+        additional_street_info=text("additionalStreetInfo"),
+        postal_code=text("postalCode"),
+        city=text("city"),
+        region=text("region"),
+        phone=text("phone"),
+        email=text("email"),
+    )
+
+
 def customer(raw: Json) -> Customer:
     return Customer(
         id=raw["id"],
         email=str(raw.get("email", "")),
         first_name=raw.get("firstName"),
         last_name=raw.get("lastName"),
+        version=int(raw.get("version", 0)),
+        date_of_birth=raw.get("dateOfBirth"),
+        is_email_verified=bool(raw.get("isEmailVerified", False)),
+        addresses=tuple(address(a) for a in raw.get("addresses") or () if isinstance(a, dict)),
+        default_shipping_address_id=raw.get("defaultShippingAddressId"),
+        default_billing_address_id=raw.get("defaultBillingAddressId"),
     )

@@ -1,4 +1,4 @@
-"""Account fields: who is signed in, signing up, in and out."""
+"""Account fields: who is signed in, signing up, in and out, profile, addresses, passwords."""
 
 from __future__ import annotations
 
@@ -60,9 +60,99 @@ class AccountResolvers:
     ) -> bool:
         return accounts.sign_out()
 
+    @inject
+    async def update_profile(
+        self,
+        _obj: Any,
+        _info: ResolveInfo,
+        input: dict[str, Any],
+        accounts: AccountService = Provide[GraphQLContainer.account_service],
+    ) -> Customer:
+        return await accounts.update_profile(input)
+
+    @inject
+    async def add_address(
+        self,
+        _obj: Any,
+        _info: ResolveInfo,
+        address: dict[str, Any],
+        default_shipping: bool | None = None,
+        default_billing: bool | None = None,
+        accounts: AccountService = Provide[GraphQLContainer.account_service],
+    ) -> Customer:
+        return await accounts.add_address(
+            address,
+            default_shipping=bool(default_shipping),
+            default_billing=bool(default_billing),
+        )
+
+    @inject
+    async def update_address(
+        self,
+        _obj: Any,
+        _info: ResolveInfo,
+        id: str,
+        address: dict[str, Any],
+        default_shipping: bool | None = None,
+        default_billing: bool | None = None,
+        accounts: AccountService = Provide[GraphQLContainer.account_service],
+    ) -> Customer:
+        return await accounts.update_address(
+            id, address, default_shipping=default_shipping, default_billing=default_billing
+        )
+
+    @inject
+    async def remove_address(
+        self,
+        _obj: Any,
+        _info: ResolveInfo,
+        id: str,
+        accounts: AccountService = Provide[GraphQLContainer.account_service],
+    ) -> Customer:
+        return await accounts.remove_address(id)
+
+    @inject
+    async def change_password(
+        self,
+        _obj: Any,
+        _info: ResolveInfo,
+        current_password: str,
+        new_password: str,
+        accounts: AccountService = Provide[GraphQLContainer.account_service],
+    ) -> Customer:
+        return await accounts.change_password(current_password, new_password)
+
+    @inject
+    async def request_password_reset(
+        self,
+        _obj: Any,
+        _info: ResolveInfo,
+        email: str,
+        accounts: AccountService = Provide[GraphQLContainer.account_service],
+    ) -> bool:
+        return await accounts.request_password_reset(email)
+
+    @inject
+    async def reset_password(
+        self,
+        _obj: Any,
+        _info: ResolveInfo,
+        token: str,
+        new_password: str,
+        accounts: AccountService = Provide[GraphQLContainer.account_service],
+    ) -> bool:
+        return await accounts.reset_password(token, new_password)
+
 
 _resolvers = AccountResolvers()
 query.set_field("me", _resolvers.me)
 mutation.set_field("signUp", _resolvers.sign_up)
 mutation.set_field("signIn", _resolvers.sign_in)
 mutation.set_field("signOut", _resolvers.sign_out)
+mutation.set_field("updateProfile", _resolvers.update_profile)
+mutation.set_field("addAddress", _resolvers.add_address)
+mutation.set_field("updateAddress", _resolvers.update_address)
+mutation.set_field("removeAddress", _resolvers.remove_address)
+mutation.set_field("changePassword", _resolvers.change_password)
+mutation.set_field("requestPasswordReset", _resolvers.request_password_reset)
+mutation.set_field("resetPassword", _resolvers.reset_password)

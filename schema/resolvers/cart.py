@@ -6,35 +6,102 @@ from typing import Any
 
 from dependency_injector.wiring import Provide, inject
 
-from app.models import Cart
+from app.models import Cart, ShippingMethod
 from app.services.cart import CartService
+from app.services.shipping import ShippingService
 from containers import GraphQLContainer
 from schema.bindables import mutation, query
 from schema.context import ResolveInfo, shopper
 
+CARTS = Provide[GraphQLContainer.cart_service]
+
 
 class CartResolvers:
     @inject
-    async def cart(
-        self,
-        _obj: Any,
-        info: ResolveInfo,
-        carts: CartService = Provide[GraphQLContainer.cart_service],
-    ) -> Cart | None:
+    async def cart(self, _obj: Any, info: ResolveInfo, carts: CartService = CARTS) -> Cart | None:
         return await carts.current_cart(shopper(info))
 
     @inject
-    async def add_to_cart(
+    async def shipping_methods(
         self,
         _obj: Any,
         info: ResolveInfo,
-        sku: str,
-        quantity: int = 1,
-        carts: CartService = Provide[GraphQLContainer.cart_service],
+        shipping: ShippingService = Provide[GraphQLContainer.shipping_service],
+    ) -> list[ShippingMethod]:
+        return await shipping.methods_for_cart(shopper(info))
+
+    @inject
+    async def add_to_cart(
+        self, _obj: Any, info: ResolveInfo, sku: str, quantity: int = 1, carts: CartService = CARTS
     ) -> Cart:
         return await carts.add_line_item(sku, quantity, shopper(info))
+
+    @inject
+    async def update_line_item_quantity(
+        self,
+        _obj: Any,
+        info: ResolveInfo,
+        line_item_id: str,
+        quantity: int,
+        carts: CartService = CARTS,
+    ) -> Cart:
+        return await carts.change_line_item_quantity(line_item_id, quantity, shopper(info))
+
+    @inject
+    async def remove_line_item(
+        self, _obj: Any, info: ResolveInfo, line_item_id: str, carts: CartService = CARTS
+    ) -> Cart:
+        return await carts.remove_line_item(line_item_id, shopper(info))
+
+    @inject
+    async def apply_discount_code(
+        self, _obj: Any, info: ResolveInfo, code: str, carts: CartService = CARTS
+    ) -> Cart:
+        return await carts.apply_discount_code(code, shopper(info))
+
+    @inject
+    async def remove_discount_code(
+        self, _obj: Any, info: ResolveInfo, id: str, carts: CartService = CARTS
+    ) -> Cart:
+        return await carts.remove_discount_code(id, shopper(info))
+
+    @inject
+    async def set_shipping_address(
+        self, _obj: Any, info: ResolveInfo, address: dict[str, Any], carts: CartService = CARTS
+    ) -> Cart:
+        return await carts.set_shipping_address(address, shopper(info))
+
+    @inject
+    async def set_billing_address(
+        self, _obj: Any, info: ResolveInfo, address: dict[str, Any], carts: CartService = CARTS
+    ) -> Cart:
+        return await carts.set_billing_address(address, shopper(info))
+
+    @inject
+    async def set_cart_email(
+        self, _obj: Any, info: ResolveInfo, email: str, carts: CartService = CARTS
+    ) -> Cart:
+        return await carts.set_email(email, shopper(info))
+
+    @inject
+    async def set_shipping_method(
+        self, _obj: Any, info: ResolveInfo, id: str, carts: CartService = CARTS
+    ) -> Cart:
+        return await carts.set_shipping_method(id, shopper(info))
 
 
 _resolvers = CartResolvers()
 query.set_field("cart", _resolvers.cart)
-mutation.set_field("addToCart", _resolvers.add_to_cart)
+query.set_field("shippingMethods", _resolvers.shipping_methods)
+for _field, _resolver in {
+    "addToCart": _resolvers.add_to_cart,
+    "updateLineItemQuantity": _resolvers.update_line_item_quantity,
+    "removeLineItem": _resolvers.remove_line_item,
+    "applyDiscountCode": _resolvers.apply_discount_code,
+    "removeDiscountCode": _resolvers.remove_discount_code,
+    "setShippingAddress": _resolvers.set_shipping_address,
+    "setBillingAddress": _resolvers.set_billing_address,
+    "setCartEmail": _resolvers.set_cart_email,
+    "setShippingMethod": _resolvers.set_shipping_method,
+}.items():
+    mutation.set_field(_field, _resolver)

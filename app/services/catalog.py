@@ -1,0 +1,177 @@
+"""The catalog a storefront browses: product search, one product, the category tree.
+
+Reads only, with the app's own token (`CtpGateway.get` without a customer token): browsing never
+touches the shopper's session, so it creates no cookie and no anonymous token. Input is checked
+before any upstream call (`app.services.catalog_queries`). The category tree is read with one
+call and cached per process (`CATEGORY_TTL_SECONDS`): categories rarely change, and products and
+facets name their categories by id only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote as quote_path
+
+from app import models
+from app.ctp.errors import CtpNotFound
+from app.ctp.gateway import CtpGateway
+from app.errors import BadUserInput
+from app.services import catalog_mapping
+from app.services.catalog_mapping import Texts
+from app.services.catalog_queries import (
+    Market,
+    ProductLookup,
+    ProductSearch,
+    check_search,
+    language,
+    market,
+    product_lookup,
+    search_params,
+    sku_predicate,
+    slug_predicate,
+)
+from app.services.ttl_cache import CachedValue
+
+Json = dict[str, Any]
+log = logging.getLogger(__name__)
+
+CATEGORY_TTL_SECONDS = 300.0
+# How long an old tree may stand in while commercetools is unavailable.
+CATEGORY_STALE_SECONDS = 3_600.0
+# commercetools' largest page; a bigger tree is cut off (and logged).
+CATEGORY_PAGE_SIZE = 500
+
+
+class CatalogService:
+    def __init__(
+        self,
+        gateway: CtpGateway,
+        *,
+        default_locale: str,
+        clock: Callable[[], float] = time.time,
+        category_ttl_seconds: float = CATEGORY_TTL_SECONDS,
+    ) -> None:
+        self._gateway = gateway
+        self._default_locale = default_locale
+        self._categories: CachedValue[list[Json]] = CachedValue(
+            self._read_categories,
+            ttl_seconds=category_ttl_seconds,
+            stale_seconds=CATEGORY_STALE_SECONDS,
+            clock=clock,
+        )
+
+    async def search_products(
+        self,
+        search: ProductSearch,
+        shopper: models.Shopper,
+        *,
+        currency: str | None = None,
+        country: str | None = None,
+        with_facets: bool = True,
+    ) -> models.ProductSearchResult:
+        request = check_search(search)
+        prices = market(shopper, currency, country)
+        params = search_params(
+            request, lang=self._language(shopper), prices=prices, with_facets=with_facets
+        )
+        raw, tree = await asyncio.gather(
+            self._gateway.get("/product-projections/search", params=params),
+            self._tree(shopper),
+        )
+        return catalog_mapping.search_result(raw, request, tree, self._texts(shopper))
+
+    async def product(
+        self,
+        shopper: models.Shopper,
+        *,
+        slug: str | None = None,
+        id: str | None = None,
+        sku: str | None = None,
+        currency: str | None = None,
+        country: str | None = None,
+    ) -> models.Product | None:
+        """The published product with this slug, id or SKU (exactly one); None if there is none."""
+        lookup = product_lookup(slug=slug, id=id, sku=sku)
+        prices = market(shopper, currency, country)
+        if not lookup.can_exist:
+            return None
+        raw, tree = await asyncio.gather(self._find(lookup, prices, shopper), self._tree(shopper))
+        if raw is None:
+            return None
+        matching_sku = lookup.value if lookup.by == "sku" else None
+        return catalog_mapping.product(raw, tree, self._texts(shopper), matching_sku)
+
+    async def categories(self, shopper: models.Shopper) -> tuple[models.Category, ...]:
+        """The top-level categories, each with its children, in the merchant's order."""
+        return (await self._tree(shopper)).roots
+
+    async def category(
+        self, shopper: models.Shopper, *, id: str | None = None, slug: str | None = None
+    ) -> models.Category | None:
+        given = [v for v in (id, slug) if v is not None and v.strip()]
+        if len(given) != 1:
+            raise BadUserInput("Give exactly one of id or slug.")
+        tree = await self._tree(shopper)
+        if id is not None and id.strip():
+            return tree.by_id.get(id.strip())
+        assert slug is not None
+        wanted = slug.strip()
+        # Slugs are per language: the shopper's first, then the shop's default.
+        for category in tree.by_id.values():
+            if category.slug == wanted:
+                return category
+        fallback = Texts(self._default_locale, self._default_locale)
+        for raw in await self._categories.get():
+            if fallback.text(raw.get("slug")) == wanted:
+                return tree.by_id.get(raw["id"])
+        return None
+
+    # -- upstream reads --------------------------------------------------------------------------
+
+    async def _find(self, lookup: ProductLookup, prices: Market, shopper: models.Shopper) -> Any:
+        if lookup.by == "id":
+            try:
+                return await self._gateway.get(
+                    f"/product-projections/{quote_path(lookup.value, safe='')}",
+                    params=prices.params(),
+                )
+            except CtpNotFound:
+                return None
+        languages = (self._language(shopper), language(self._default_locale, "en"))
+        if lookup.by == "slug":
+            where = slug_predicate(lookup.value, languages)
+        else:
+            where = sku_predicate(lookup.value)
+        page = await self._gateway.get(
+            "/product-projections",
+            # Two: a slug may be one product's in German and another's in English.
+            params={**prices.params(), "where": where, "limit": "2", "withTotal": "false"},
+        )
+        results: list[Json] = page.get("results") or []
+        if lookup.by == "slug":
+            # The shopper's language wins over the fallback when both match.
+            for candidate in results:
+                if (candidate.get("slug") or {}).get(languages[0]) == lookup.value:
+                    return candidate
+        return results[0] if results else None
+
+    async def _read_categories(self) -> list[Json]:
+        page = await self._gateway.get("/categories", params={"limit": str(CATEGORY_PAGE_SIZE)})
+        results: list[Json] = page.get("results") or []
+        total = page.get("total")
+        if isinstance(total, int) and total > len(results):
+            log.warning("only %d of %d categories are shown", len(results), total)
+        return results
+
+    async def _tree(self, shopper: models.Shopper) -> models.CategoryTree:
+        return catalog_mapping.category_tree(await self._categories.get(), self._texts(shopper))
+
+    def _texts(self, shopper: models.Shopper) -> Texts:
+        return Texts(shopper.locale, self._default_locale)
+
+    def _language(self, shopper: models.Shopper) -> str:
+        return language(shopper.locale, self._default_locale)

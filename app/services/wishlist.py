@@ -1,0 +1,145 @@
+"""The shopper's wishlist: a commercetools shopping list, remembered in the session
+(`StorefrontSession.wishlist_id`, the documented session extension)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app import models
+from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpNotFound
+from app.ctp.gateway import CtpGateway
+from app.errors import BadUserInput, Conflict, NotFound
+from app.services.mapping import localize, money
+from app.services.session_tokens import SessionTokens
+from app.session.storefront_session import StorefrontSession
+
+Json = dict[str, Any]
+
+WISHLIST_KEY_NAME = "Wishlist"
+_EXPAND = {"expand": ["lineItems[*].variant", "lineItems[*].productSlug"]}
+_RETRIES = 3
+
+
+class WishlistService:
+    def __init__(
+        self, session: StorefrontSession, tokens: SessionTokens, gateway: CtpGateway
+    ) -> None:
+        self._session = session
+        self._tokens = tokens
+        self._gateway = gateway
+
+    async def wishlist(self, shopper: models.Shopper) -> models.Wishlist | None:
+        raw = await self._tokens.call(self._find, create=False)
+        return wishlist_model(raw, shopper) if raw is not None else None
+
+    async def add(self, sku: str, shopper: models.Shopper) -> models.Wishlist:
+        sku = sku.strip()
+        if not sku or len(sku) > 256:
+            raise BadUserInput("Give the SKU of the product variant to add.")
+
+        async def run(token: str) -> Json:
+            found = None if self._tokens.created_anonymous_token else await self._find(token)
+            if found is None:
+                draft = {
+                    "name": {shopper.locale.split("-")[0]: WISHLIST_KEY_NAME},
+                    "lineItems": [{"sku": sku, "quantity": 1}],
+                }
+                try:
+                    created: Json = await self._gateway.post(
+                        "/me/shopping-lists", draft, token=token, params=_EXPAND
+                    )
+                except CtpBadRequest as exc:
+                    raise BadUserInput(
+                        f"The product {sku!r} cannot be added: {exc.message}"
+                    ) from exc
+                self._session.wishlist_id = created["id"]
+                return created
+            if any((line.get("variant") or {}).get("sku") == sku for line in found["lineItems"]):
+                return found  # already wished for: adding twice would only raise its quantity
+            return await self._update(token, found, [{"action": "addLineItem", "sku": sku}])
+
+        raw = await self._tokens.call(run, create=True)
+        assert raw is not None  # create=True always runs
+        return wishlist_model(raw, shopper)
+
+    async def remove(self, line_item_id: str, shopper: models.Shopper) -> models.Wishlist:
+        async def run(token: str) -> Json | None:
+            found = await self._find(token)
+            if found is None:
+                return None
+            action = {"action": "removeLineItem", "lineItemId": line_item_id}
+            return await self._update(token, found, [action])
+
+        raw = await self._tokens.call(run, create=False)
+        if raw is None:
+            raise NotFound("Your wishlist is empty.")
+        return wishlist_model(raw, shopper)
+
+    async def _find(self, token: str) -> Json | None:
+        list_id = self._session.wishlist_id
+        if list_id is not None:
+            try:
+                found: Json = await self._gateway.get(
+                    f"/me/shopping-lists/{list_id}", token=token, params=_EXPAND
+                )
+                return found
+            except CtpNotFound:
+                self._session.wishlist_id = None
+        if not self._session.is_signed_in:
+            return None
+        # A customer's wishlist outlives the browser session: find the newest one.
+        params = {**_EXPAND, "sort": "createdAt desc", "limit": 1}
+        page = await self._gateway.get("/me/shopping-lists", token=token, params=params)
+        results = page.get("results") or []
+        if not results:
+            return None
+        self._session.wishlist_id = results[0]["id"]
+        newest: Json = results[0]
+        return newest
+
+    async def _update(self, token: str, shopping_list: Json, actions: list[Json]) -> Json:
+        version = int(shopping_list["version"])
+        path = f"/me/shopping-lists/{shopping_list['id']}"
+        for _ in range(_RETRIES):
+            try:
+                updated: Json = await self._gateway.post(
+                    path, {"version": version, "actions": actions}, token=token, params=_EXPAND
+                )
+                return updated
+            except CtpConcurrentModification as exc:
+                if exc.current_version is None:
+                    break
+                version = exc.current_version
+            except CtpBadRequest as exc:
+                raise BadUserInput(exc.message) from exc
+        raise Conflict("Your wishlist is being changed elsewhere; please try again.")
+
+
+def wishlist_model(raw: Json, shopper: models.Shopper) -> models.Wishlist:
+    items = []
+    for line in raw.get("lineItems") or []:
+        variant = line.get("variant") or {}
+        images = variant.get("images") or []
+        prices = variant.get("prices") or []
+        price = next(
+            (
+                p
+                for p in prices
+                if p.get("value", {}).get("currencyCode") == shopper.currency
+                and p.get("country") in (shopper.country, None)
+            ),
+            None,
+        )
+        items.append(
+            models.WishlistItem(
+                id=line["id"],
+                product_id=str(line.get("productId", "")),
+                product_slug=localize(line.get("productSlug"), shopper.locale) or None,
+                sku=variant.get("sku"),
+                name=localize(line.get("name"), shopper.locale),
+                image_url=images[0].get("url") if images else None,
+                price=money(price["value"]) if price else None,
+                added_at=str(line.get("addedAt", "")),
+            )
+        )
+    return models.Wishlist(id=raw["id"], items=tuple(items))

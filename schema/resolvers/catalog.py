@@ -1,0 +1,114 @@
+"""Catalog fields. Thin: read arguments, call the service, return its model.
+
+The catalog service is session-free (app token only), so these fields never load or create a
+browser session's token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dependency_injector.wiring import Provide, inject
+from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
+
+from app.models import Category, Product, ProductSearchResult
+from app.services.catalog import CatalogService
+from app.services.catalog_queries import FacetFilter, ProductSearch
+from containers import GraphQLContainer
+from schema.bindables import query
+from schema.context import ResolveInfo, shopper
+
+
+def _selects(info: ResolveInfo, name: str) -> bool:
+    """Whether the query selects `name` directly under this field (through fragments too)."""
+
+    def within(selection_set: SelectionSetNode | None) -> bool:
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode) and selection.name.value == name:
+                return True
+            if isinstance(selection, InlineFragmentNode) and within(selection.selection_set):
+                return True
+            if isinstance(selection, FragmentSpreadNode):
+                fragment = info.fragments.get(selection.name.value)
+                if fragment is not None and within(fragment.selection_set):
+                    return True
+        return False
+
+    return any(within(node.selection_set) for node in info.field_nodes)
+
+
+class CatalogResolvers:
+    @inject
+    async def products(
+        self,
+        _obj: Any,
+        info: ResolveInfo,
+        text: str | None = None,
+        category: str | None = None,
+        filters: list[dict[str, Any]] | None = None,
+        sort: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        currency: str | None = None,
+        country: str | None = None,
+        catalog: CatalogService = Provide[GraphQLContainer.catalog_service],
+    ) -> ProductSearchResult:
+        search = ProductSearch(
+            text=text,
+            category=category,
+            filters=tuple(FacetFilter(f["name"], tuple(f["values"])) for f in filters or ()),
+            sort=sort,
+            limit=limit,
+            offset=offset,
+        )
+        return await catalog.search_products(
+            search,
+            shopper(info),
+            currency=currency,
+            country=country,
+            # Facets cost the search index extra work: ask only when the page shows them.
+            with_facets=_selects(info, "facets"),
+        )
+
+    @inject
+    async def product(
+        self,
+        _obj: Any,
+        info: ResolveInfo,
+        slug: str | None = None,
+        id: str | None = None,
+        sku: str | None = None,
+        currency: str | None = None,
+        country: str | None = None,
+        catalog: CatalogService = Provide[GraphQLContainer.catalog_service],
+    ) -> Product | None:
+        return await catalog.product(
+            shopper(info), slug=slug, id=id, sku=sku, currency=currency, country=country
+        )
+
+    @inject
+    async def categories(
+        self,
+        _obj: Any,
+        info: ResolveInfo,
+        catalog: CatalogService = Provide[GraphQLContainer.catalog_service],
+    ) -> tuple[Category, ...]:
+        return await catalog.categories(shopper(info))
+
+    @inject
+    async def category(
+        self,
+        _obj: Any,
+        info: ResolveInfo,
+        id: str | None = None,
+        slug: str | None = None,
+        catalog: CatalogService = Provide[GraphQLContainer.catalog_service],
+    ) -> Category | None:
+        return await catalog.category(shopper(info), id=id, slug=slug)
+
+
+_resolvers = CatalogResolvers()
+query.set_field("products", _resolvers.products)
+query.set_field("product", _resolvers.product)
+query.set_field("categories", _resolvers.categories)
+query.set_field("category", _resolvers.category)

@@ -1,0 +1,53 @@
+"""Order fields: placing the order and reading orders back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dependency_injector.wiring import Provide, inject
+
+from app.models import Order, OrderList
+from app.services.orders import OrderService
+from containers import GraphQLContainer
+from schema.bindables import mutation, query
+from schema.context import ResolveInfo, shopper
+
+ORDERS = Provide[GraphQLContainer.order_service]
+
+
+class OrderResolvers:
+    @inject
+    async def place_order(
+        self, _obj: Any, info: ResolveInfo, orders: OrderService = ORDERS
+    ) -> Order:
+        return await orders.place_order(shopper(info))
+
+    @inject
+    async def my_orders(
+        self,
+        _obj: Any,
+        info: ResolveInfo,
+        limit: int = 20,
+        offset: int = 0,
+        orders: OrderService = ORDERS,
+    ) -> OrderList:
+        return await orders.my_orders(limit, offset, shopper(info))
+
+    @inject
+    async def order(
+        self, _obj: Any, info: ResolveInfo, id: str, orders: OrderService = ORDERS
+    ) -> Order:
+        return await orders.order(id, shopper(info))
+
+    @inject
+    async def last_order(
+        self, _obj: Any, info: ResolveInfo, orders: OrderService = ORDERS
+    ) -> Order | None:
+        return await orders.last_order(shopper(info))
+
+
+_resolvers = OrderResolvers()
+mutation.set_field("placeOrder", _resolvers.place_order)
+query.set_field("myOrders", _resolvers.my_orders)
+query.set_field("order", _resolvers.order)
+query.set_field("lastOrder", _resolvers.last_order)

@@ -1,0 +1,45 @@
+"""Wishlist fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dependency_injector.wiring import Provide, inject
+
+from app.models import Wishlist
+from app.services.wishlist import WishlistService
+from containers import GraphQLContainer
+from schema.bindables import mutation, query
+from schema.context import ResolveInfo, shopper
+
+WISHLISTS = Provide[GraphQLContainer.wishlist_service]
+
+
+class WishlistResolvers:
+    @inject
+    async def wishlist(
+        self, _obj: Any, info: ResolveInfo, wishlists: WishlistService = WISHLISTS
+    ) -> Wishlist | None:
+        return await wishlists.wishlist(shopper(info))
+
+    @inject
+    async def add_to_wishlist(
+        self, _obj: Any, info: ResolveInfo, sku: str, wishlists: WishlistService = WISHLISTS
+    ) -> Wishlist:
+        return await wishlists.add(sku, shopper(info))
+
+    @inject
+    async def remove_from_wishlist(
+        self,
+        _obj: Any,
+        info: ResolveInfo,
+        line_item_id: str,
+        wishlists: WishlistService = WISHLISTS,
+    ) -> Wishlist:
+        return await wishlists.remove(line_item_id, shopper(info))
+
+
+_resolvers = WishlistResolvers()
+query.set_field("wishlist", _resolvers.wishlist)
+mutation.set_field("addToWishlist", _resolvers.add_to_wishlist)
+mutation.set_field("removeFromWishlist", _resolvers.remove_from_wishlist)

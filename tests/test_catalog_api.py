@@ -1,0 +1,484 @@
+"""The catalog over HTTP: search with facets, one product, the category tree.
+
+Expected values are computed from the emulator's demo catalog (docs/emulator-catalog.md), so the
+tests check that what the storefront sees matches the data, not just its shape.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from emulator.catalog.catalog import all_variants
+from tests.conftest import RunningService
+from tests.support.browser import Browser
+
+pytestmark = pytest.mark.anyio
+
+Json = dict[str, Any]
+
+TSHIRT_ID = "949b4333-8d03-5c59-b2ae-0f4d22220872"
+JACKET_UNPUBLISHED_ID = "81a023fc-ce02-5cb5-8140-fcc28478a0d3"
+WOMEN_ID = "e472b62e-54bb-5f2d-b8fd-fccd86d2d4f3"
+WOMEN_TOPS_ID = "3d337d95-f701-5dae-9dd2-b3d1da4ffc85"
+APP_TOKEN = ("POST", "/oauth/token")
+
+SEARCH = """
+query Search($text: String, $category: ID, $filters: [FacetFilterInput!], $sort: ProductSort,
+             $limit: Int, $offset: Int, $currency: String, $country: String) {
+  products(text: $text, category: $category, filters: $filters, sort: $sort, limit: $limit,
+           offset: $offset, currency: $currency, country: $country) {
+    total offset limit
+    results {
+      id key slug name
+      categories { id name }
+      masterVariant { sku price { centAmount currencyCode } }
+      variants {
+        sku isMatchingVariant
+        price { centAmount currencyCode }
+        attributes { name value }
+      }
+    }
+    facets { name terms { term label count selected } }
+  }
+}"""
+
+SEARCH_WITHOUT_FACETS = """
+query Search($limit: Int) { products(limit: $limit) { total results { id } } }"""
+
+PRODUCT = """
+query Product($slug: String, $id: ID, $sku: String, $currency: String, $country: String) {
+  product(slug: $slug, id: $id, sku: $sku, currency: $currency, country: $country) {
+    id key slug name description metaTitle metaDescription
+    categories { id slug name parent { id } }
+    masterVariant {
+      id sku key isMatchingVariant
+      price { centAmount currencyCode fractionDigits }
+      discountedPrice { centAmount }
+      prices { value { centAmount currencyCode } country discounted { centAmount } }
+      images { url label width height }
+      attributes { name value }
+      availability { isOnStock availableQuantity }
+    }
+    variants { id sku isMatchingVariant price { centAmount currencyCode } }
+  }
+}"""
+
+CATEGORY_NODE = "id key slug name description parent { id } ancestors { id }"
+CATEGORIES = (
+    "{ categories { " + CATEGORY_NODE + " children { " + CATEGORY_NODE + " children { id } } } }"
+)
+
+
+# -- expectations from the demo data ------------------------------------------------------------
+
+
+def published(service: RunningService) -> list[Json]:
+    return service.emulator.catalog.product_projections()
+
+
+def in_subtree(service: RunningService, product: Json, category_id: str) -> bool:
+    subtree = service.emulator.catalog.category_subtree_ids(category_id)
+    return any(ref["id"] in subtree for ref in product["categories"])
+
+
+def attribute(variant: Json, name: str) -> Any:
+    return next((a["value"] for a in variant["attributes"] if a["name"] == name), None)
+
+
+def eur_price(service: RunningService, variant: Json) -> int:
+    price = service.emulator.catalog.select_price(variant, "EUR", "DE")
+    assert price is not None
+    return int(price["value"]["centAmount"])
+
+
+def facet(result: Json, name: str) -> dict[str, int]:
+    found = next(f for f in result["facets"] if f["name"] == name)
+    return {term["term"]: term["count"] for term in found["terms"]}
+
+
+async def search(browser: Browser, **variables: Any) -> Json:
+    result: Json = (await browser.gql(SEARCH, variables)).ok()["products"]
+    return result
+
+
+def upstream_paths(service: RunningService) -> Counter[tuple[str, str]]:
+    return Counter(service.emulator.request_log)
+
+
+# -- products ------------------------------------------------------------------------------------
+
+
+async def test_products_pages_through_every_published_product(
+    service: RunningService, browser: Browser
+) -> None:
+    expected = {p["id"] for p in published(service)}
+    first = await search(browser, limit=30)
+    second = await search(browser, limit=30, offset=30)
+    assert first["total"] == second["total"] == len(expected) == 40
+    assert (first["limit"], first["offset"], second["offset"]) == (30, 0, 30)
+    seen = [p["id"] for p in first["results"] + second["results"]]
+    assert len(seen) == len(set(seen)) and set(seen) == expected
+    assert JACKET_UNPUBLISHED_ID not in seen
+
+
+async def test_a_colour_filter_narrows_results_and_facet_counts_match_the_data(
+    service: RunningService, browser: Browser
+) -> None:
+    result = await search(
+        browser,
+        category=WOMEN_ID,
+        filters=[{"name": "color", "values": ["blue"]}],
+        limit=100,
+    )
+    women = [p for p in published(service) if in_subtree(service, p, WOMEN_ID)]
+    blue = [p for p in women if any(attribute(v, "color") == "blue" for v in all_variants(p))]
+    assert 0 < len(blue) < len(women)
+    assert result["total"] == len(blue)
+    assert {p["id"] for p in result["results"]} == {p["id"] for p in blue}
+    for product in result["results"]:
+        for variant in product["variants"]:
+            colour = next(a["value"] for a in variant["attributes"] if a["name"] == "color")
+            assert variant["isMatchingVariant"] is (colour == "blue")
+
+    # Multi-select: the colour facet still counts every colour of the category (in products) ...
+    colours = Counter(
+        colour for p in women for colour in {attribute(v, "color") for v in all_variants(p)}
+    )
+    assert facet(result, "color") == dict(colours)
+    colour_terms = next(f for f in result["facets"] if f["name"] == "color")["terms"]
+    assert [t["term"] for t in colour_terms if t["selected"]] == ["blue"]
+    # ... while the other facets count only what the colour filter leaves.
+    sizes = Counter(
+        size
+        for p in women
+        for size in {attribute(v, "size") for v in all_variants(p) if attribute(v, "color") == "blue"}
+        if size is not None
+    )
+    assert facet(result, "size") == dict(sizes)
+    cheap = sum(
+        1
+        for p in blue
+        if any(
+            attribute(v, "color") == "blue" and eur_price(service, v) < 2_500
+            for v in all_variants(p)
+        )
+    )
+    assert facet(result, "price").get("0-2499", 0) == cheap
+    category_terms = next(f for f in result["facets"] if f["name"] == "category")["terms"]
+    assert {t["term"]: t["label"] for t in category_terms}[WOMEN_TOPS_ID] == "Tops & T-Shirts"
+
+
+async def test_filters_combine_and_a_price_range_filter_uses_the_selected_price(
+    service: RunningService, browser: Browser
+) -> None:
+    result = await search(
+        browser,
+        filters=[
+            {"name": "price", "values": ["0-2499"]},
+            {"name": "color", "values": ["grey", "black"]},
+        ],
+        limit=100,
+    )
+    expected = {
+        p["id"]
+        for p in published(service)
+        if any(
+            attribute(v, "color") in {"grey", "black"} and eur_price(service, v) <= 2_499
+            for v in all_variants(p)
+        )
+    }
+    assert expected and {p["id"] for p in result["results"]} == expected
+    assert result["total"] == len(expected)
+    price_terms = next(f for f in result["facets"] if f["name"] == "price")["terms"]
+    assert [t["term"] for t in price_terms if t["selected"]] == ["0-2499"]
+
+
+async def test_an_empty_filter_value_list_filters_nothing(browser: Browser) -> None:
+    result = await search(browser, filters=[{"name": "size", "values": []}], limit=1)
+    assert result["total"] == 40
+
+
+async def test_sorting_by_price_and_name(service: RunningService, browser: Browser) -> None:
+    ascending = await search(browser, sort="PRICE_ASC", limit=100)
+    lowest = [min(v["price"]["centAmount"] for v in p["variants"]) for p in ascending["results"]]
+    assert lowest == sorted(lowest)
+    descending = await search(browser, sort="PRICE_DESC", limit=100)
+    highest = [max(v["price"]["centAmount"] for v in p["variants"]) for p in descending["results"]]
+    assert highest == sorted(highest, reverse=True)
+    by_name = await search(browser, sort="NAME_ASC", limit=100)
+    names = [p["name"] for p in by_name["results"]]
+    assert names == sorted(names)
+    newest = await search(browser, sort="NEWEST", limit=1)
+    assert newest["results"][0]["id"] == published(service)[-1]["id"]
+
+
+async def test_text_search_uses_the_shoppers_language(service: RunningService) -> None:
+    async with service.browser(headers={"Accept-Language": "de-DE,de;q=0.9"}) as german:
+        found = await search(german, text="Seidenbluse")
+    assert [p["key"] for p in found["results"]] == ["blouse-silk"]
+    assert found["results"][0]["name"] == "Seidenbluse"
+    async with service.browser() as english:
+        assert (await search(english, text="Seidenbluse"))["total"] == 0
+        assert [p["key"] for p in (await search(english, text="silk blouse"))["results"]] == [
+            "blouse-silk"
+        ]
+
+
+async def test_prices_follow_the_currency_and_country_arguments(browser: Browser) -> None:
+    default = await search(browser, text="Classic T-Shirt", limit=1)
+    usd = await search(browser, text="Classic T-Shirt", limit=1, currency="USD", country="US")
+    assert default["results"][0]["masterVariant"]["price"] == {
+        "centAmount": 1999,
+        "currencyCode": "EUR",
+    }
+    assert usd["results"][0]["masterVariant"]["price"] == {
+        "centAmount": 2199,
+        "currencyCode": "USD",
+    }
+
+
+async def test_products_without_facets_asks_upstream_for_none(
+    service: RunningService, browser: Browser
+) -> None:
+    service.emulator.clear_request_log()
+    result = (await browser.gql(SEARCH_WITHOUT_FACETS, {"limit": 2})).ok()["products"]
+    assert result["total"] == 40 and len(result["results"]) == 2
+    assert upstream_paths(service) == Counter(
+        {APP_TOKEN: 1, ("GET", "/demo/product-projections/search"): 1, ("GET", "/demo/categories"): 1}
+    )
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"limit": 0},
+        {"limit": 101},
+        {"offset": -1},
+        {"offset": 10_001},
+        {"sort": "CHEAPEST"},
+        {"category": "women"},
+        {"text": "x" * 257},
+        {"filters": [{"name": "brand", "values": ["acme"]}]},
+        {"filters": [{"name": "price", "values": ["cheap"]}]},
+        {"filters": [{"name": "price", "values": ["5000-100"]}]},
+        {"filters": [{"name": "color", "values": [" "]}]},
+        {"filters": [{"name": "color", "values": ["blue\u0000"]}]},
+        {"filters": [{"name": "color", "values": [f"c{i}" for i in range(31)]}]},
+        {"filters": [{"name": "category", "values": ['x") or id:exists']}]},
+        {"currency": "EURO"},
+        {"country": "Germany"},
+    ],
+)
+async def test_bad_search_input_is_rejected_before_any_upstream_call(
+    service: RunningService, browser: Browser, variables: Json
+) -> None:
+    service.emulator.clear_request_log()
+    result = await browser.gql(SEARCH, variables)
+    # An unknown enum value fails variable coercion (400, nothing ran); the rest fail in the
+    # service (200 with the error, as the GraphQL-over-HTTP spec has it).
+    assert result.status_code == (400 if "sort" in variables else 200)
+    assert result.data is None
+    assert result.error_codes == ["BAD_USER_INPUT"]
+    assert service.emulator.request_log == []
+
+
+async def test_filter_values_cannot_break_out_of_their_string_literal(browser: Browser) -> None:
+    hostile = ['blue","white', 'blue\\', '" or variants.sku:exists or "']
+    result = await search(browser, filters=[{"name": "color", "values": hostile}], limit=1)
+    assert result["total"] == 0
+
+
+# -- product ------------------------------------------------------------------------------------
+
+
+async def test_a_product_by_slug_id_or_sku(service: RunningService, browser: Browser) -> None:
+    found = []
+    for variables in ({"slug": "tshirt-classic"}, {"id": TSHIRT_ID}, {"sku": "TSHIRT-CLASSIC-WHITE-M"}):
+        service.emulator.clear_request_log()
+        product = (await browser.gql(PRODUCT, variables)).ok()["product"]
+        assert product is not None, variables
+        found.append(product)
+        path = f"/demo/product-projections/{TSHIRT_ID}" if "id" in variables else None
+        calls = [c for c in service.emulator.request_log if c != APP_TOKEN]
+        assert ("GET", path or "/demo/product-projections") in calls
+    assert {p["id"] for p in found} == {TSHIRT_ID}
+
+    product = found[0]
+    assert (product["key"], product["slug"], product["name"]) == (
+        "tshirt-classic",
+        "tshirt-classic",
+        "Classic T-Shirt",
+    )
+    assert product["metaTitle"] == "Classic T-Shirt"
+    assert product["description"].startswith("A soft organic cotton T-shirt")
+    assert [c["slug"] for c in product["categories"]] == ["women-tops", "men-shirts"]
+    master = product["masterVariant"]
+    assert (master["id"], master["sku"], master["key"]) == (
+        1,
+        "TSHIRT-CLASSIC-BLUE-S",
+        "tshirt-classic-blue-s",
+    )
+    assert master["price"] == {"centAmount": 1999, "currencyCode": "EUR", "fractionDigits": 2}
+    assert master["discountedPrice"] is None
+    assert {(p["value"]["currencyCode"], p["country"]) for p in master["prices"]} == {
+        ("EUR", "DE"),
+        ("EUR", "AT"),
+        ("EUR", None),
+        ("USD", "US"),
+    }
+    assert master["images"][0] == {
+        "url": "https://images.example.com/products/tshirt-classic/blue-front.jpg",
+        "label": "Classic T-Shirt - blue (front)",
+        "width": 1200,
+        "height": 1500,
+    }
+    assert master["attributes"] == [
+        {"name": "color", "value": "blue"},
+        {"name": "size", "value": "S"},
+    ]
+    assert master["availability"] == {"isOnStock": True, "availableQuantity": 100}
+    assert [v["id"] for v in product["variants"]] == [1, 2, 3, 4, 5, 6]
+    # Only a lookup by SKU says which variant was meant.
+    assert master["isMatchingVariant"] is None
+    by_sku = found[2]
+    assert [v["sku"] for v in by_sku["variants"] if v["isMatchingVariant"]] == [
+        "TSHIRT-CLASSIC-WHITE-M"
+    ]
+
+
+async def test_a_product_in_german_and_in_dollars(service: RunningService) -> None:
+    async with service.browser(headers={"Accept-Language": "de"}) as german:
+        by_german_slug = (
+            await german.gql(PRODUCT, {"slug": "klassisches-t-shirt", "currency": "USD", "country": "US"})
+        ).ok()["product"]
+        # A link carrying the shop's default-language slug still resolves.
+        by_english_slug = (await german.gql(PRODUCT, {"slug": "tshirt-classic"})).ok()["product"]
+    assert by_german_slug["id"] == by_english_slug["id"] == TSHIRT_ID
+    assert by_german_slug["name"] == "Klassisches T-Shirt"
+    assert by_german_slug["slug"] == "klassisches-t-shirt"
+    assert by_german_slug["description"].startswith("Ein weiches T-Shirt")
+    assert [c["name"] for c in by_german_slug["categories"]] == ["Tops & T-Shirts", "Hemden & Shirts"]
+    assert by_german_slug["masterVariant"]["price"]["currencyCode"] == "USD"
+    assert {v["price"]["centAmount"] for v in by_german_slug["variants"]} == {2199}
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"slug": "no-such-product"},
+        {"id": str(uuid.uuid4())},
+        {"sku": "NO-SUCH-SKU"},
+        {"id": JACKET_UNPUBLISHED_ID},
+        {"slug": "jacket-rain"},
+        {"sku": 'X") or variants(sku != "'},
+        {"sku": 'TSHIRT-CLASSIC-BLUE-S\\'},
+    ],
+)
+async def test_an_unknown_product_is_null_not_an_error(browser: Browser, variables: Json) -> None:
+    result = await browser.gql(PRODUCT, variables)
+    assert result.ok() == {"product": None}
+
+
+@pytest.mark.parametrize("variables", [{"id": "../carts"}, {"slug": "not a slug"}, {"id": "1"}])
+async def test_an_impossible_identifier_is_null_without_an_upstream_call(
+    service: RunningService, browser: Browser, variables: Json
+) -> None:
+    service.emulator.clear_request_log()
+    assert (await browser.gql(PRODUCT, variables)).ok() == {"product": None}
+    assert service.emulator.request_log == []
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {},
+        {"slug": "  "},
+        {"slug": "tshirt-classic", "id": TSHIRT_ID},
+        {"id": TSHIRT_ID, "sku": "TSHIRT-CLASSIC-BLUE-S"},
+        {"slug": "tshirt-classic", "currency": "E"},
+    ],
+)
+async def test_bad_product_input_is_rejected_before_any_upstream_call(
+    service: RunningService, browser: Browser, variables: Json
+) -> None:
+    service.emulator.clear_request_log()
+    result = await browser.gql(PRODUCT, variables)
+    assert result.data == {"product": None}
+    assert result.error_codes == ["BAD_USER_INPUT"]
+    assert service.emulator.request_log == []
+
+
+# -- categories ---------------------------------------------------------------------------------
+
+
+async def test_categories_come_as_a_tree(service: RunningService, browser: Browser) -> None:
+    roots = (await browser.gql(CATEGORIES)).ok()["categories"]
+    data = service.emulator.catalog.categories()
+    by_id = {c["id"]: c for c in data}
+    assert [r["key"] for r in roots] == ["women", "men", "accessories"]
+    seen = 0
+    for root in roots:
+        assert root["parent"] is None and root["ancestors"] == []
+        expected_children = [c["id"] for c in data if (c.get("parent") or {}).get("id") == root["id"]]
+        assert [c["id"] for c in root["children"]] == expected_children
+        for child in root["children"]:
+            assert child["parent"] == {"id": root["id"]}
+            assert child["ancestors"] == [{"id": root["id"]}]
+            assert child["children"] == []
+            assert child["name"] == by_id[child["id"]]["name"]["en"]
+            seen += 1
+        seen += 1
+    assert seen == len(data) == 13
+
+
+async def test_a_category_by_slug_in_either_language(service: RunningService) -> None:
+    query = "query($s: String, $i: ID) { category(slug: $s, id: $i) { id name children { slug } } }"
+    async with service.browser(headers={"Accept-Language": "de"}) as german:
+        damen = (await german.gql(query, {"s": "damen"})).ok()["category"]
+        women = (await german.gql(query, {"s": "women"})).ok()["category"]
+        by_id = (await german.gql(query, {"i": WOMEN_ID})).ok()["category"]
+        missing = (await german.gql(query, {"s": "no-such-category"})).ok()["category"]
+        both = await german.gql(query, {"s": "damen", "i": WOMEN_ID})
+    assert damen == women == by_id
+    assert damen["name"] == "Damen"
+    assert [c["slug"] for c in damen["children"]] == ["damen-tops", "damen-kleider", "damen-schuhe"]
+    assert missing is None
+    assert both.error_codes == ["BAD_USER_INPUT"]
+
+
+async def test_the_category_tree_is_read_once_per_ttl(
+    service: RunningService, browser: Browser
+) -> None:
+    service.emulator.clear_request_log()
+    for _ in range(3):
+        (await browser.gql("{ categories { id } }")).ok()
+    (await browser.gql(PRODUCT, {"id": TSHIRT_ID})).ok()
+    assert upstream_paths(service)[("GET", "/demo/categories")] == 1
+    service.clock.advance(301)
+    (await browser.gql("{ categories { id } }")).ok()
+    assert upstream_paths(service)[("GET", "/demo/categories")] == 2
+
+
+# -- no session for browsing ----------------------------------------------------------------------
+
+
+async def test_browsing_creates_no_session_and_uses_only_the_app_token(
+    service: RunningService, browser: Browser
+) -> None:
+    service.emulator.clear_request_log()
+    results = [
+        await browser.gql(SEARCH, {"text": "shirt", "filters": [{"name": "size", "values": ["M"]}]}),
+        await browser.gql(PRODUCT, {"slug": "tshirt-classic"}),
+        await browser.gql(PRODUCT, {"sku": "TSHIRT-CLASSIC-BLUE-S"}),
+        await browser.gql(CATEGORIES),
+    ]
+    for result in results:
+        result.ok()
+        assert "set-cookie" not in result.response.headers
+    assert browser.cookie(service.settings.session_cookie_name) is None
+    token_calls = [c for c in service.emulator.request_log if c[1].startswith("/oauth/")]
+    assert token_calls == [APP_TOKEN]
