@@ -25,7 +25,8 @@ Json = dict[str, Any]
 
 MAX_LINE_QUANTITY = 999
 MAX_CODE_LENGTH = 64
-_MAX_VERSION_RETRIES = 4
+# Each round of a 409 lets at least one concurrent writer through; ten covers a busy shopper.
+_MAX_VERSION_RETRIES = 10
 # Discount code names are needed to show them; expansion saves a call per code.
 CART_EXPAND = {"expand": "discountCodes[*].discountCode"}
 

