@@ -48,7 +48,8 @@ SHIPPING_METHODS = """{ shippingMethods { id key name isDefault
 PLACE_ORDER = f"mutation {{ placeOrder {{ {ORDER_FIELDS} }} }}"
 LAST_ORDER = f"{{ lastOrder {{ {ORDER_FIELDS} }} }}"
 MY_ORDERS = f"""query($limit: Int, $offset: Int) {{
-  myOrders(limit: $limit, offset: $offset) {{ total limit offset results {{ {ORDER_FIELDS} }} }} }}"""
+  myOrders(limit: $limit, offset: $offset) {{
+    total limit offset results {{ {ORDER_FIELDS} }} }} }}"""
 ORDER = f"query($id: ID!) {{ order(id: $id) {{ {ORDER_FIELDS} }} }}"
 SIGN_UP = "mutation($input: SignUpInput!) { signUp(input: $input) { id email } }"
 SIGN_IN = "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id email } }"
