@@ -157,3 +157,18 @@ async def test_sessions_expire_when_idle(service: RunningService, browser: Brows
     service.clock.advance(service.settings.session_idle_timeout_seconds + 1)
     result = await browser.gql(CART)
     assert result.ok() == {"cart": None}
+
+
+async def test_a_full_session_fits_in_one_cookie(service: RunningService, browser: Browser) -> None:
+    sku = priced_skus(service.emulator, 1)[0]
+    (await browser.gql(ADD, {"sku": sku})).ok()
+    (await browser.gql(SIGN_IN, {"e": DEMO_EMAIL, "p": DEMO_PASSWORD})).ok()
+    (await browser.gql(ADD, {"sku": sku})).ok()
+    wish = "mutation($s: String!) { addToWishlist(sku: $s) { id } }"
+    (await browser.gql(wish, {"s": sku})).ok()
+    stored = await service.read_session(browser)
+    assert stored is not None and {"t", "c", "ca", "cv", "w"} <= set(stored.data)
+    cookie = browser.cookie()
+    assert cookie is not None
+    # Browsers drop cookies over 4096 bytes (name, value and attributes together).
+    assert len(cookie) + 200 < 4096, len(cookie)
