@@ -21,14 +21,25 @@ from app.services.account import AccountService, PasswordResetMail
 from app.services.cart import CartService
 from app.services.catalog import CatalogService
 from app.services.orders import OrderService
-from app.services.shipping import ShippingService
-from app.services.wishlist import WishlistService
 from app.services.session_tokens import SessionTokens
+from app.services.shipping import ShippingService
 from app.services.token_refresher import TokenRefresher
+from app.services.wishlist import WishlistService
 from app.session.cookie_store import EncryptedCookieStore
+from app.session.revocation import CookieSessionRevoker
 from app.session.storefront_session import StorefrontSession
 from app.settings import Settings
 from app.upstream import build_embedded_emulator, build_sdk_client, build_upstream_client
+from webhooks import factories as webhook_factories
+from webhooks.auth import SharedSecret
+from webhooks.events import EventProcessor
+from webhooks.handlers import (
+    MessageHandlers,
+    OrderConfirmation,
+    PasswordChangeEndsSessions,
+    WelcomeMail,
+)
+from webhooks.ledger import InMemoryMessageLedger
 
 
 class CoreContainer(containers.DeclarativeContainer):
@@ -90,9 +101,7 @@ class GraphQLContainer(containers.DeclarativeContainer):
         OrderService, ctp_session, session_tokens, core.gateway, cart_service, core.clock
     )
     shipping_service = providers.Factory(ShippingService, cart_service, core.gateway)
-    wishlist_service = providers.Factory(
-        WishlistService, ctp_session, session_tokens, core.gateway
-    )
+    wishlist_service = providers.Factory(WishlistService, ctp_session, session_tokens, core.gateway)
     account_service = providers.Factory(
         AccountService,
         ctp_session,
@@ -114,3 +123,28 @@ class WebhookContainer(containers.DeclarativeContainer):
     settings = core.settings
     gateway = core.gateway
     sdk_client = core.sdk_client
+    mailer = core.mailer
+
+    # Random per process when WEBHOOK_SECRET is unset (never in production).
+    webhook_secret = providers.Singleton(webhook_factories.webhook_secret, settings)
+    shared_secret = providers.Singleton(SharedSecret, webhook_secret)
+    event_authenticator = providers.Singleton(
+        webhook_factories.event_authenticator, settings, webhook_secret
+    )
+    cart_rules = providers.Singleton(webhook_factories.cart_rules, settings, gateway)
+    # Per process; a Redis ledger (same interface) once several instances share the events.
+    message_ledger = providers.Singleton(InMemoryMessageLedger)
+    # Cookie sessions cannot be ended server-side; a server-side store's revoker goes here.
+    session_revoker = providers.Singleton(CookieSessionRevoker)
+    message_handlers = providers.Singleton(
+        MessageHandlers,
+        providers.Factory(
+            OrderConfirmation,
+            mailer,
+            default_locale=settings.provided.default_locale,
+            storefront_url=settings.provided.storefront_url,
+        ),
+        providers.Factory(WelcomeMail, mailer, storefront_url=settings.provided.storefront_url),
+        providers.Factory(PasswordChangeEndsSessions, session_revoker),
+    )
+    event_processor = providers.Singleton(EventProcessor, message_handlers, message_ledger)

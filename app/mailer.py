@@ -16,6 +16,7 @@ import time
 import uuid
 from collections.abc import Coroutine
 from dataclasses import dataclass
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
@@ -132,10 +133,15 @@ class Mailer:
         self._pending: set[asyncio.Task[None]] = set()
 
     def compose(self, *, to: str, subject: str, text: str) -> EmailMessage:
-        """A plain-text message from the configured sender."""
+        """A plain-text message from the configured sender to one address; MailDeliveryError
+        when `to` is not a single deliverable address."""
+        try:
+            recipient = Address(addr_spec=to)
+        except ValueError as exc:  # the email package's header defects are ValueErrors
+            raise MailDeliveryError("not a single deliverable e-mail address") from exc
         message = EmailMessage()
         message["From"] = self.sender
-        message["To"] = to
+        message["To"] = recipient
         message["Subject"] = subject
         message.set_content(text)
         return message

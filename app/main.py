@@ -20,6 +20,8 @@ from app.logging_setup import configure_logging
 from app.session.ctp_session import Clock
 from app.session.middleware import CookiePolicy, SessionMiddleware
 from app.settings import Settings
+from app.web.body_limit import BodyLimit
+from app.web.csrf import CsrfGuard
 from app.wiring import wire_strictly
 from containers import CoreContainer, GraphQLContainer, WebhookContainer
 from schema.executable import build_graphql_app
@@ -72,6 +74,9 @@ def create_app(
         clock=core.clock(),
     )
 
+    # Outermost first: refuse oversized bodies, then forgeable requests, before any session work.
+    graphql_endpoint = BodyLimit(CsrfGuard(session_layer), settings.graphql_max_body_bytes)
+
     async def healthz(_request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
@@ -86,12 +91,14 @@ def create_app(
         else:
             log.info("Using commercetools project %r at %s", settings.project_key, settings.api_url)
         yield
+        # Mails still being sent (e.g. a password reset) finish before the pool closes.
+        await core.mailer().aclose()
         await core.http().aclose()
 
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
-            Route("/graphql", session_layer, methods=["GET", "POST"]),
+            Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
             *webhook_routes(),
         ],
         lifespan=lifespan,

@@ -69,6 +69,14 @@ class Settings(BaseSettings):
     upstream_max_retries: int = Field(default=2, ge=0, le=5)
     upstream_max_connections: int = Field(default=100, gt=0)
 
+    # Limits on what one GraphQL request may ask (docs/security.md).
+    graphql_max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    graphql_max_tokens: int = Field(default=2_000, ge=50)
+    graphql_max_depth: int = Field(default=12, ge=2)
+    graphql_max_aliases: int = Field(default=20, ge=0)
+    graphql_max_cost: int = Field(default=5_000, ge=10)
+    graphql_document_cache_size: int = Field(default=1_000, ge=0)
+
     default_locale: str = "en"
     default_currency: str = "EUR"
     default_country: str = "DE"
@@ -81,6 +89,25 @@ class Settings(BaseSettings):
     # Links in e-mails point here (e.g. {STOREFRONT_URL}/reset-password?token=...).
     storefront_url: str = "http://localhost:3000"
     password_reset_ttl_minutes: int = Field(default=60, ge=1, le=1440)
+
+    # Webhooks and events (docs/webhooks.md). commercetools and Pub/Sub send WEBHOOK_SECRET as
+    # `Authorization: Bearer …`; required in production, random per process elsewhere.
+    webhook_secret: SecretStr | None = None
+    # With PUBSUB_AUDIENCE, /webhooks/events also accepts Google-signed OIDC tokens (Pub/Sub
+    # push authentication) for that audience, checked against the keys of PUBSUB_JWKS_FILE or,
+    # without it, PUBSUB_CERTS_URL.
+    pubsub_audience: str | None = None
+    pubsub_jwks_file: Path | None = None
+    pubsub_certs_url: str = "https://www.googleapis.com/oauth2/v3/certs"
+    pubsub_issuers: str = "https://accounts.google.com,accounts.google.com"
+    pubsub_service_account_email: str | None = None
+    # Cart rules of the API Extension; 0 turns a limit off.
+    cart_max_line_quantity: int = Field(default=50, ge=0)
+    cart_max_total_quantity: int = Field(default=200, ge=0)
+    cart_default_shipping_method: bool = True
+    # Register the extension and subscription against this process at start-up; unset: only
+    # in the development demo (embedded emulator).
+    demo_webhooks: bool | None = None
 
     @field_validator("smtp_url")
     @classmethod
@@ -124,6 +151,29 @@ class Settings(BaseSettings):
                 '(e.g. python3 -c "import secrets; print(secrets.token_urlsafe(48))").'
             )
         return self
+
+    @model_validator(mode="after")
+    def _production_needs_webhook_secret(self) -> Settings:
+        if self.app_env != "production":
+            return self
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if len(secret) < MIN_SESSION_KEY_LENGTH:
+            raise ConfigurationError(
+                "APP_ENV=production needs WEBHOOK_SECRET: a secret of at least "
+                f"{MIN_SESSION_KEY_LENGTH} characters that commercetools sends with every "
+                "webhook call (docs/webhooks.md)."
+            )
+        return self
+
+    @property
+    def registers_demo_webhooks(self) -> bool:
+        if self.demo_webhooks is not None:
+            return self.demo_webhooks and self.uses_embedded_emulator
+        return self.uses_embedded_emulator and self.app_env == "development"
+
+    @property
+    def pubsub_issuer_list(self) -> list[str]:
+        return [issuer.strip() for issuer in self.pubsub_issuers.split(",") if issuer.strip()]
 
     @property
     def uses_embedded_emulator(self) -> bool:

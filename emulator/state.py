@@ -21,6 +21,7 @@ from emulator.catalog import Catalog
 from emulator.config import EmulatorConfig
 from emulator.faults import Faults
 from emulator.hooks import ResourceHooks
+from emulator.pubsub import PubSub
 
 Json = dict[str, Any]
 REQUEST_LOG_LIMIT = 100_000
@@ -100,6 +101,12 @@ class _Store:
     orders: dict[str, Json] = field(default_factory=dict)
     shopping_lists: dict[str, Json] = field(default_factory=dict)
     password_reset_tokens: dict[str, PasswordResetToken] = field(default_factory=dict)
+    extensions: dict[str, Json] = field(default_factory=dict)
+    # Authentication secrets of extension destinations; the resources show them masked.
+    extension_secrets: dict[str, Json] = field(default_factory=dict)
+    subscriptions: dict[str, Json] = field(default_factory=dict)
+    # The last Message sequenceNumber per resource id.
+    message_sequence: dict[str, int] = field(default_factory=dict)
     # Bounded, so a long benchmark run cannot grow it without limit.
     request_log: deque[tuple[str, str]] = field(
         default_factory=lambda: deque(maxlen=REQUEST_LOG_LIMIT)
@@ -123,8 +130,10 @@ class Emulator:
         self.clock: Callable[[], float] = clock or time.time
         self.lock = threading.RLock()
         self.faults = Faults(seed=fault_seed)
-        # Where API Extensions and Subscriptions will plug in (a later issue).
-        self.hooks = ResourceHooks()
+        # Subscriptions publish from here (API Extensions are called by the routes, unlocked).
+        self.hooks = ResourceHooks(self)
+        # Stands in for Google Pub/Sub: pushes what Subscriptions publish to HTTP endpoints.
+        self.pubsub = PubSub()
         self._store = _Store()
         self._last_millis = 0
         self._seed()
@@ -169,6 +178,24 @@ class Emulator:
     @property
     def password_reset_tokens(self) -> dict[str, PasswordResetToken]:
         return self._store.password_reset_tokens
+
+    @property
+    def extensions(self) -> dict[str, Json]:
+        return self._store.extensions
+
+    @property
+    def extension_secrets(self) -> dict[str, Json]:
+        return self._store.extension_secrets
+
+    @property
+    def subscriptions(self) -> dict[str, Json]:
+        return self._store.subscriptions
+
+    def next_message_sequence(self, resource_id: str) -> int:
+        with self.lock:
+            number = self._store.message_sequence.get(resource_id, 0) + 1
+            self._store.message_sequence[resource_id] = number
+            return number
 
     # -- time and ids ----------------------------------------------------------------------------
     def now(self) -> float:
@@ -286,10 +313,12 @@ class Emulator:
 
     # -- whole-instance ---------------------------------------------------------------------------
     def reset(self) -> None:
-        """Back to a fresh instance: no tokens, carts, orders; seed data again; no faults."""
+        """Back to a fresh instance: no tokens, carts, orders, extensions, subscriptions or
+        push subscriptions; seed data again; no faults."""
         with self.lock:
             self._store = _Store()
             self.faults.reset()
+            self.pubsub.clear()
             self._seed()
 
     def _seed(self) -> None:

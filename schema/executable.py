@@ -13,8 +13,10 @@ from graphql import GraphQLSchema
 from app.settings import Settings
 from schema.bindables import mutation, query
 from schema.context import build_context
-from schema.errors import format_error
+from schema.document_cache import DocumentCache
+from schema.errors import build_error_formatter
 from schema.http_handler import StorefrontHTTPHandler
+from schema.limits import alias_limit_rule, depth_limit_rule, request_rules
 from schema.resolvers import account, cart, catalog, orders, wishlist
 
 SDL_DIR = Path(__file__).parent
@@ -29,12 +31,22 @@ def build_schema() -> GraphQLSchema:
 
 
 def build_graphql_app(settings: Settings) -> GraphQL:
+    documents = DocumentCache(settings.graphql_document_cache_size, settings.graphql_max_tokens)
+    fixed_rules = (
+        depth_limit_rule(settings.graphql_max_depth),
+        alias_limit_rule(settings.graphql_max_aliases),
+    )
     return GraphQL(
         build_schema(),
         context_value=build_context(settings),
-        error_formatter=format_error,
-        debug=settings.debug,
+        error_formatter=build_error_formatter(hide_suggestions=settings.is_production),
+        debug=settings.debug and not settings.is_production,
         introspection=not settings.is_production,
+        query_parser=documents.parse,
+        query_validator=documents.validate,  # type: ignore[arg-type]
+        validation_rules=request_rules(fixed_rules, settings.graphql_max_cost),
+        # GET runs queries only (Ariadne refuses mutations there); CDNs can cache them.
+        execute_get_queries=True,
         http_handler=StorefrontHTTPHandler(),
         # Ariadne logs every error with its trace, shoppers' typos included; schema/errors.py
         # logs the unexpected ones itself.

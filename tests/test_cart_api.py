@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.conftest import RunningService
@@ -27,8 +29,8 @@ pytestmark = pytest.mark.anyio
 TSHIRT = "TSHIRT-CLASSIC-BLUE-M"  # 19.99 EUR in DE (docs/emulator-catalog.md)
 
 
-async def cart_with(browser: Browser, *lines: tuple[str, int]) -> dict[str, object]:
-    cart: dict[str, object] = {}
+async def cart_with(browser: Browser, *lines: tuple[str, int]) -> dict[str, Any]:
+    cart: dict[str, Any] = {}
     for sku, quantity in lines:
         cart = (await browser.gql(ADD, {"sku": sku, "q": quantity})).ok()["addToCart"]
     return cart
@@ -36,7 +38,7 @@ async def cart_with(browser: Browser, *lines: tuple[str, int]) -> dict[str, obje
 
 async def test_adding_shows_names_prices_and_totals(browser: Browser) -> None:
     cart = await cart_with(browser, (TSHIRT, 2))
-    (line,) = cart["lineItems"]  # type: ignore[misc]
+    (line,) = cart["lineItems"]
     assert line["sku"] == TSHIRT and line["name"] == "Classic T-Shirt"
     assert line["unitPrice"] == {"centAmount": 1999, "currencyCode": "EUR"}
     assert line["totalPrice"]["centAmount"] == 3998
@@ -84,21 +86,23 @@ async def test_bad_quantities_leave_the_cart_unchanged(browser: Browser, quantit
 
 async def test_unknown_line_items_are_bad_input(browser: Browser) -> None:
     cart = await cart_with(browser, (TSHIRT, 2))
-    for query, variables in [
+    attempts: list[tuple[str, dict[str, Any]]] = [
         (UPDATE_QUANTITY, {"id": "no-such-line", "q": 1}),
         (REMOVE_LINE, {"id": "no-such-line"}),
-    ]:
+    ]
+    for query, variables in attempts:
         assert (await browser.gql(query, variables)).error_codes == ["BAD_USER_INPUT"]
     assert (await browser.gql(CART)).ok()["cart"] == cart
 
 
 async def test_changing_a_cart_that_does_not_exist_is_not_found(browser: Browser) -> None:
-    for query, variables in [
+    attempts: list[tuple[str, dict[str, Any]]] = [
         (UPDATE_QUANTITY, {"id": "x", "q": 1}),
         (REMOVE_LINE, {"id": "x"}),
         (APPLY_CODE, {"code": "DEMO10"}),
         (SET_EMAIL, {"e": "a@example.com"}),
-    ]:
+    ]
+    for query, variables in attempts:
         result = await browser.gql(query, variables)
         assert result.error_codes == ["NOT_FOUND"], query
     assert browser.cookie() is None

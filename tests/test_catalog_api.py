@@ -155,7 +155,9 @@ async def test_a_colour_filter_narrows_results_and_facet_counts_match_the_data(
     sizes = Counter(
         size
         for p in women
-        for size in {attribute(v, "size") for v in all_variants(p) if attribute(v, "color") == "blue"}
+        for size in {
+            attribute(v, "size") for v in all_variants(p) if attribute(v, "color") == "blue"
+        }
         if size is not None
     )
     assert facet(result, "size") == dict(sizes)
@@ -248,7 +250,11 @@ async def test_products_without_facets_asks_upstream_for_none(
     result = (await browser.gql(SEARCH_WITHOUT_FACETS, {"limit": 2})).ok()["products"]
     assert result["total"] == 40 and len(result["results"]) == 2
     assert upstream_paths(service) == Counter(
-        {APP_TOKEN: 1, ("GET", "/demo/product-projections/search"): 1, ("GET", "/demo/categories"): 1}
+        {
+            APP_TOKEN: 1,
+            ("GET", "/demo/product-projections/search"): 1,
+            ("GET", "/demo/categories"): 1,
+        }
     )
 
 
@@ -287,7 +293,7 @@ async def test_bad_search_input_is_rejected_before_any_upstream_call(
 
 
 async def test_filter_values_cannot_break_out_of_their_string_literal(browser: Browser) -> None:
-    hostile = ['blue","white', 'blue\\', '" or variants.sku:exists or "']
+    hostile = ['blue","white', "blue\\", '" or variants.sku:exists or "']
     result = await search(browser, filters=[{"name": "color", "values": hostile}], limit=1)
     assert result["total"] == 0
 
@@ -297,7 +303,11 @@ async def test_filter_values_cannot_break_out_of_their_string_literal(browser: B
 
 async def test_a_product_by_slug_id_or_sku(service: RunningService, browser: Browser) -> None:
     found = []
-    for variables in ({"slug": "tshirt-classic"}, {"id": TSHIRT_ID}, {"sku": "TSHIRT-CLASSIC-WHITE-M"}):
+    for variables in (
+        {"slug": "tshirt-classic"},
+        {"id": TSHIRT_ID},
+        {"sku": "TSHIRT-CLASSIC-WHITE-M"},
+    ):
         service.emulator.clear_request_log()
         product = (await browser.gql(PRODUCT, variables)).ok()["product"]
         assert product is not None, variables
@@ -353,7 +363,9 @@ async def test_a_product_by_slug_id_or_sku(service: RunningService, browser: Bro
 async def test_a_product_in_german_and_in_dollars(service: RunningService) -> None:
     async with service.browser(headers={"Accept-Language": "de"}) as german:
         by_german_slug = (
-            await german.gql(PRODUCT, {"slug": "klassisches-t-shirt", "currency": "USD", "country": "US"})
+            await german.gql(
+                PRODUCT, {"slug": "klassisches-t-shirt", "currency": "USD", "country": "US"}
+            )
         ).ok()["product"]
         # A link carrying the shop's default-language slug still resolves.
         by_english_slug = (await german.gql(PRODUCT, {"slug": "tshirt-classic"})).ok()["product"]
@@ -361,7 +373,10 @@ async def test_a_product_in_german_and_in_dollars(service: RunningService) -> No
     assert by_german_slug["name"] == "Klassisches T-Shirt"
     assert by_german_slug["slug"] == "klassisches-t-shirt"
     assert by_german_slug["description"].startswith("Ein weiches T-Shirt")
-    assert [c["name"] for c in by_german_slug["categories"]] == ["Tops & T-Shirts", "Hemden & Shirts"]
+    assert [c["name"] for c in by_german_slug["categories"]] == [
+        "Tops & T-Shirts",
+        "Hemden & Shirts",
+    ]
     assert by_german_slug["masterVariant"]["price"]["currencyCode"] == "USD"
     assert {v["price"]["centAmount"] for v in by_german_slug["variants"]} == {2199}
 
@@ -375,7 +390,7 @@ async def test_a_product_in_german_and_in_dollars(service: RunningService) -> No
         {"id": JACKET_UNPUBLISHED_ID},
         {"slug": "jacket-rain"},
         {"sku": 'X") or variants(sku != "'},
-        {"sku": 'TSHIRT-CLASSIC-BLUE-S\\'},
+        {"sku": "TSHIRT-CLASSIC-BLUE-S\\"},
     ],
 )
 async def test_an_unknown_product_is_null_not_an_error(browser: Browser, variables: Json) -> None:
@@ -423,7 +438,9 @@ async def test_categories_come_as_a_tree(service: RunningService, browser: Brows
     seen = 0
     for root in roots:
         assert root["parent"] is None and root["ancestors"] == []
-        expected_children = [c["id"] for c in data if (c.get("parent") or {}).get("id") == root["id"]]
+        expected_children = [
+            c["id"] for c in data if (c.get("parent") or {}).get("id") == root["id"]
+        ]
         assert [c["id"] for c in root["children"]] == expected_children
         for child in root["children"]:
             assert child["parent"] == {"id": root["id"]}
@@ -471,7 +488,9 @@ async def test_browsing_creates_no_session_and_uses_only_the_app_token(
 ) -> None:
     service.emulator.clear_request_log()
     results = [
-        await browser.gql(SEARCH, {"text": "shirt", "filters": [{"name": "size", "values": ["M"]}]}),
+        await browser.gql(
+            SEARCH, {"text": "shirt", "filters": [{"name": "size", "values": ["M"]}]}
+        ),
         await browser.gql(PRODUCT, {"slug": "tshirt-classic"}),
         await browser.gql(PRODUCT, {"sku": "TSHIRT-CLASSIC-BLUE-S"}),
         await browser.gql(CATEGORIES),

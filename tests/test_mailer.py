@@ -58,11 +58,12 @@ class SmtpInbox:
             return AuthResult(success=False, handled=False)
         login, password = data.login.decode(), data.password.decode()
         self.logins.append((login, password))
-        return AuthResult(success=(login, password) == (SMTP_USER, SMTP_PASSWORD))
+        # handled=False: aiosmtpd then answers 535 itself instead of staying silent.
+        return AuthResult(success=(login, password) == (SMTP_USER, SMTP_PASSWORD), handled=False)
 
     def messages(self) -> list[EmailMessage]:
         return [
-            email.message_from_bytes(bytes(e.original_content or b""), policy=email.policy.default)  # type: ignore[misc]
+            email.message_from_bytes(bytes(e.original_content or b""), policy=email.policy.default)
             for e in self.envelopes
         ]
 
@@ -167,6 +168,13 @@ async def test_the_outbox_gets_one_private_eml_file_per_message(
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert list((tmp_path / "outbox").iterdir()) == [path]  # no partial file left behind
     assert str(path) in caplog.text and "secret-body-123" not in caplog.text
+
+
+@pytest.mark.parametrize("to", ["a,b@example.com", "Eve <eve@example.com>", "a b@example.com"])
+def test_compose_takes_exactly_one_plain_address(to: str) -> None:
+    mailer = Mailer(OutboxTransport(Path("unused")), "no-reply@shop.example")
+    with pytest.raises(MailDeliveryError):
+        mailer.compose(to=to, subject="Hi", text="x")
 
 
 async def test_an_unwritable_outbox_is_a_delivery_error(tmp_path: Path) -> None:

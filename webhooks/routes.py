@@ -1,10 +1,121 @@
-"""The webhook routes mounted under /webhooks. API Extensions and Subscription messages come
-with their own issue; until then the package holds only its wiring contract."""
+"""The webhook routes: `POST /webhooks/extensions` (commercetools API Extension) and
+`POST /webhooks/events` (Subscription messages, usually by Google Pub/Sub push).
+
+Everything comes from WebhookContainer (no browser, no session). Bad input gets a 4xx or, where
+a redelivery could never help, an acknowledgement; nothing here answers 500 for it.
+"""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+import logging
+import time
+
+from dependency_injector.wiring import Provide, inject
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from containers import WebhookContainer
+from webhooks.auth import EventAuthenticator, SharedSecret, Unauthorized, bearer_token
+from webhooks.cart_rules import CartRejected, CartRules
+from webhooks.envelope import NotADelivery, UnusableDelivery, decode_delivery
+from webhooks.events import EventProcessor, Outcome
+from webhooks.extension_input import BadExtensionInput, read_extension_input
+from webhooks.http_io import BodyTooLarge, read_body
+
+log = logging.getLogger(__name__)
+
+_UNAUTHORIZED_HEADERS = {"WWW-Authenticate": "Bearer"}
+
+
+def _extension_errors(status: int, message: str, code: str = "InvalidInput") -> JSONResponse:
+    headers = _UNAUTHORIZED_HEADERS if status == 401 else None
+    return JSONResponse(
+        {"errors": [{"code": code, "message": message}]}, status_code=status, headers=headers
+    )
+
+
+@inject
+async def api_extension(
+    request: Request,
+    secret: SharedSecret = Provide[WebhookContainer.shared_secret],
+    rules: CartRules = Provide[WebhookContainer.cart_rules],
+) -> Response:
+    started = time.perf_counter()
+    try:
+        secret.check(bearer_token(request.headers))
+    except Unauthorized as exc:
+        log.warning("API Extension call refused: %s", exc)
+        return _extension_errors(401, "Unauthorized.", code="Unauthorized")
+    try:
+        extension_input = read_extension_input(await read_body(request))
+    except BodyTooLarge:
+        return _extension_errors(413, "The body is too large.")
+    except BadExtensionInput as exc:
+        log.warning("API Extension input refused: %s", exc)
+        return _extension_errors(400, str(exc))
+    if extension_input.type_id != "cart":
+        # Registered for more than carts by mistake: blocking those writes would not help.
+        log.warning("API Extension called for a %s: no rules, no actions", extension_input.type_id)
+        return JSONResponse({"actions": []})
+    try:
+        actions = await rules.actions_for(extension_input.obj)
+    except CartRejected as rejected:
+        log.info("cart %s refused: %s", extension_input.resource_id or "(new)", rejected)
+        return JSONResponse({"errors": rejected.errors}, status_code=400)
+    log.info(
+        "cart %s %s: %d action(s) in %.1f ms",
+        extension_input.resource_id or "(new)",
+        extension_input.action,
+        len(actions),
+        (time.perf_counter() - started) * 1000,
+    )
+    return JSONResponse({"actions": actions})
+
+
+@inject
+async def subscription_events(
+    request: Request,
+    authenticator: EventAuthenticator = Provide[WebhookContainer.event_authenticator],
+    processor: EventProcessor = Provide[WebhookContainer.event_processor],
+) -> Response:
+    try:
+        await authenticator.check(request.headers)
+    except Unauthorized as exc:
+        log.warning("event delivery refused: %s", exc)
+        return JSONResponse(
+            {"error": "unauthorized"}, status_code=401, headers=_UNAUTHORIZED_HEADERS
+        )
+    try:
+        delivery = decode_delivery(await read_body(request))
+    except BodyTooLarge:
+        return JSONResponse({"error": "the body is too large"}, status_code=413)
+    except NotADelivery as exc:
+        log.warning("event delivery refused: %s", exc)
+        return JSONResponse({"error": str(exc)}, status_code=400)
+    except UnusableDelivery as exc:
+        log.warning("Pub/Sub message %s acknowledged unused: %s", exc.transport_id, exc)
+        return JSONResponse({"status": Outcome.IGNORED.value, "detail": str(exc)})
+    result = await processor.process(delivery.payload)
+    log.info(
+        "event %s (Pub/Sub %s): %s, %s",
+        delivery.payload.get("id"),
+        delivery.transport_id,
+        result.outcome.value,
+        result.detail,
+    )
+    status = 200
+    if result.outcome is Outcome.BUSY:
+        status = 409
+    elif result.outcome is Outcome.FAILED:
+        status = 503
+    return JSONResponse(
+        {"status": result.outcome.value, "detail": result.detail}, status_code=status
+    )
 
 
 def webhook_routes() -> list[BaseRoute]:
-    return []
+    return [
+        Route("/webhooks/extensions", api_extension, methods=["POST"]),
+        Route("/webhooks/events", subscription_events, methods=["POST"]),
+    ]

@@ -16,8 +16,9 @@ import datetime as dt
 import logging
 import re
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from email.message import EmailMessage
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,7 +27,7 @@ from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpError, C
 from app.ctp.gateway import CtpGateway
 from app.ctp.tokens import InvalidCustomerCredentials, TokenFlows
 from app.errors import BadUserInput, Conflict, NotFound, Unauthenticated, UpstreamUnavailable
-from app.mailer import Mailer
+from app.mailer import MailDeliveryError, Mailer
 from app.services import mapping
 from app.services.addresses import is_email, single_line, validate_address
 from app.services.session_tokens import SessionTokens, to_session_token
@@ -284,19 +285,18 @@ class AccountService:
 
         async def change(token: str) -> Json:
             customer: Json = await self._gateway.get("/me", token=token)
-            version = int(customer["version"])
-            for _ in range(_MAX_VERSION_RETRIES):
+
+            async def send(version: int) -> Json:
                 body = {"version": version, "currentPassword": current, "newPassword": new}
-                try:
-                    changed: Json = await self._gateway.post("/me/password", body, token=token)
-                    return changed
-                except CtpConcurrentModification as exc:
-                    version = exc.current_version or await self._version_of_me(token)
-                except CtpBadRequest as exc:
-                    if "InvalidCurrentPassword" in exc.codes:
-                        raise BadUserInput(_WRONG_CURRENT_PASSWORD) from exc
-                    raise BadUserInput(exc.message) from exc
-            raise Conflict("Your account is being changed elsewhere; please try again.")
+                changed: Json = await self._gateway.post("/me/password", body, token=token)
+                return changed
+
+            try:
+                return await self._with_version(token, int(customer["version"]), send)
+            except CtpBadRequest as exc:
+                if "InvalidCurrentPassword" in exc.codes:
+                    raise BadUserInput(_WRONG_CURRENT_PASSWORD) from exc
+                raise BadUserInput(exc.message) from exc
 
         customer = await self._as_customer(change)
         await self._renew_customer_token(customer, new)
@@ -316,7 +316,13 @@ class AccountService:
             token: Json = await self._gateway.post("/customers/password-token", body)
         except CtpNotFound:
             return True
-        self._mailer.send_in_background(self._password_reset_message(email, token["value"]))
+        try:
+            message = self._password_reset_message(email, token["value"])
+        except MailDeliveryError as exc:
+            # Telling the shopper would tell them the account exists.
+            log.error("password reset mail not sent: %s", exc)
+            return True
+        self._mailer.send_in_background(message)
         return True
 
     async def reset_password(self, token: str, new_password: str) -> bool:
@@ -366,27 +372,34 @@ class AccountService:
         actions = actions_for(customer)
         if not actions:
             return customer
-        version = int(customer["version"])
+
+        async def send(version: int) -> Json:
+            body = {"version": version, "actions": actions}
+            updated: Json = await self._gateway.post("/me", body, token=token)
+            return updated
+
+        try:
+            return await self._with_version(token, int(customer["version"]), send)
+        except CtpBadRequest as exc:
+            if "DuplicateField" in exc.codes:
+                raise BadUserInput("An account with this e-mail address already exists.") from exc
+            raise BadUserInput(exc.message) from exc
+
+    async def _with_version(
+        self, token: str, version: int, send: Callable[[int], Awaitable[Json]]
+    ) -> Json:
+        """`send(version)`, again with the current version after each 409, a few times."""
         for _ in range(_MAX_VERSION_RETRIES):
             try:
-                updated: Json = await self._gateway.post(
-                    "/me", {"version": version, "actions": actions}, token=token
-                )
-                return updated
+                return await send(version)
             except CtpConcurrentModification as exc:
-                # Another tab changed the account; these actions still mean the same on top.
-                version = exc.current_version or await self._version_of_me(token)
-            except CtpBadRequest as exc:
-                if "DuplicateField" in exc.codes:
-                    raise BadUserInput(
-                        "An account with this e-mail address already exists."
-                    ) from exc
-                raise BadUserInput(exc.message) from exc
+                # Another tab changed the account; what we send still means the same on top.
+                if exc.current_version is not None:
+                    version = exc.current_version
+                else:
+                    latest: Json = await self._gateway.get("/me", token=token)
+                    version = int(latest["version"])
         raise Conflict("Your account is being changed elsewhere; please try again.")
-
-    async def _version_of_me(self, token: str) -> int:
-        latest: Json = await self._gateway.get("/me", token=token)
-        return int(latest["version"])
 
     async def _verify_password(self, email: str, password: Any) -> None:
         if not isinstance(password, str) or not password or len(password) > MAX_FIELD_LENGTH:
@@ -408,7 +421,7 @@ class AccountService:
             return
         self._session.signin(to_session_token(issued), str(customer["id"]))
 
-    def _password_reset_message(self, email: str, token: str) -> Any:
+    def _password_reset_message(self, email: str, token: str) -> EmailMessage:
         minutes = self._reset_mail.ttl_minutes
         return self._mailer.compose(
             to=email,

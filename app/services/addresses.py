@@ -31,9 +31,13 @@ _ISO_3166_ALPHA_2 = """
 """
 COUNTRY_CODES = frozenset(_ISO_3166_ALPHA_2.split())
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Line breaks and other control characters would break shipping labels and e-mails.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# One @, no spaces, and none of the characters that separate or quote addresses in a mail
+# header (so "a,b@example.com" cannot turn into two recipients).
+_EMAIL_PART = r"[^@\s()<>\[\]:;,\\\"]+"
+_EMAIL = re.compile(rf"^{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}$")
+# Line breaks and other control characters would break shipping labels and e-mails. (Format
+# characters such as the zero-width non-joiner stay: some scripts need them in names.)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,15 +68,15 @@ def is_email(text: str) -> bool:
     return bool(_EMAIL.match(text))
 
 
-def validate_address(input: Mapping[str, Any], *, path: str = "address") -> Json:
+def validate_address(form: Mapping[str, Any], *, path: str = "address") -> Json:
     """commercetools `BaseAddress` JSON for an `AddressInput`, or BadUserInput naming the field.
 
     Text is trimmed; blank fields are left out; `country` is required and upper-cased.
     `path` prefixes field names in messages (e.g. "shippingAddress").
     """
-    address: Json = {"country": _country(input.get("country"), path)}
+    address: Json = {"country": _country(form.get("country"), path)}
     for field in ADDRESS_FIELDS:
-        value = input.get(field.input_key)
+        value = form.get(field.input_key)
         if value is None:
             continue
         text = single_line(value, f"{path}.{field.ctp_key}", field.max_length)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.models import Address, Cart, Customer, LineItem, Money
+from app.models import Address, Customer, Money
 
 Json = dict[str, Any]
 
@@ -35,31 +35,6 @@ def money(raw: Any) -> Money:
         cent_amount=int(raw.get("centAmount", 0)),
         currency_code=str(raw.get("currencyCode", "")),
         fraction_digits=int(raw.get("fractionDigits", 2)),
-    )
-
-
-def line_item(raw: Json, locale: str) -> LineItem:
-    variant = raw.get("variant") or {}
-    price = raw.get("price") or {}
-    return LineItem(
-        id=raw["id"],
-        product_id=str(raw.get("productId", "")),
-        sku=variant.get("sku"),
-        name=localize(raw.get("name"), locale),
-        quantity=int(raw.get("quantity", 0)),
-        unit_price=money(price.get("value")),
-        total_price=money(raw.get("totalPrice")),
-    )
-
-
-def cart(raw: Json, locale: str) -> Cart:
-    lines = tuple(line_item(item, locale) for item in raw.get("lineItems", ()))
-    return Cart(
-        id=raw["id"],
-        version=int(raw["version"]),
-        line_items=lines,
-        total_price=money(raw.get("totalPrice")),
-        total_quantity=sum(line.quantity for line in lines),
     )
 
 

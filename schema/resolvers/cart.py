@@ -93,15 +93,12 @@ class CartResolvers:
 _resolvers = CartResolvers()
 query.set_field("cart", _resolvers.cart)
 query.set_field("shippingMethods", _resolvers.shipping_methods)
-for _field, _resolver in {
-    "addToCart": _resolvers.add_to_cart,
-    "updateLineItemQuantity": _resolvers.update_line_item_quantity,
-    "removeLineItem": _resolvers.remove_line_item,
-    "applyDiscountCode": _resolvers.apply_discount_code,
-    "removeDiscountCode": _resolvers.remove_discount_code,
-    "setShippingAddress": _resolvers.set_shipping_address,
-    "setBillingAddress": _resolvers.set_billing_address,
-    "setCartEmail": _resolvers.set_cart_email,
-    "setShippingMethod": _resolvers.set_shipping_method,
-}.items():
-    mutation.set_field(_field, _resolver)
+mutation.set_field("addToCart", _resolvers.add_to_cart)
+mutation.set_field("updateLineItemQuantity", _resolvers.update_line_item_quantity)
+mutation.set_field("removeLineItem", _resolvers.remove_line_item)
+mutation.set_field("applyDiscountCode", _resolvers.apply_discount_code)
+mutation.set_field("removeDiscountCode", _resolvers.remove_discount_code)
+mutation.set_field("setShippingAddress", _resolvers.set_shipping_address)
+mutation.set_field("setBillingAddress", _resolvers.set_billing_address)
+mutation.set_field("setCartEmail", _resolvers.set_cart_email)
+mutation.set_field("setShippingMethod", _resolvers.set_shipping_method)

@@ -1,0 +1,1 @@
+"""Pure ASGI guards in front of the GraphQL endpoint (no framework needed)."""

@@ -1,0 +1,179 @@
+"""Guards in front of GraphQL: CSRF, body size, depth, aliases, tokens and cost limits.
+Every refusal happens before any upstream call and leaves the session alone."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.conftest import RunningService
+from tests.support.browser import Browser
+
+pytestmark = pytest.mark.anyio
+
+ADD = 'mutation { addToCart(sku: "TSHIRT-CLASSIC-BLUE-M") { id } }'
+
+
+def nested_type_query(levels: int) -> str:
+    inner = "name"
+    for _ in range(levels):
+        inner = f"ofType {{ {inner} }}"
+    return f"{{ __schema {{ queryType {{ fields {{ type {{ {inner} }} }} }} }} }}"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/x-www-form-urlencoded", f"query={ADD}"),
+        (
+            "multipart/form-data; boundary=x",
+            '--x\r\nContent-Disposition: form-data; name="operations"\r\n\r\n'
+            f'{{"query": "{ADD}"}}\r\n--x--',
+        ),
+        ("text/plain", f'{{"query": "{ADD}"}}'),
+        (None, f'{{"query": "{ADD}"}}'),
+    ],
+)
+async def test_simple_cross_site_requests_cannot_run_operations(
+    service: RunningService, browser: Browser, content_type: str | None, body: str
+) -> None:
+    service.emulator.clear_request_log()
+    headers = {"content-type": content_type} if content_type else {}
+    request = browser.http.build_request("POST", "/graphql", content=body.encode(), headers=headers)
+    if content_type is None:
+        request.headers.pop("content-type", None)
+    response = await browser.http.send(request)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "CSRF_PREVENTED"
+    assert "set-cookie" not in response.headers
+    assert service.emulator.request_log == []
+
+
+async def test_get_runs_queries_only_and_only_with_a_preflight_header(browser: Browser) -> None:
+    plain = await browser.http.get("/graphql", params={"query": "{ __typename }"})
+    assert plain.status_code == 400
+    assert plain.json()["errors"][0]["extensions"]["code"] == "CSRF_PREVENTED"
+    protected = {"x-csrf-protection": "1"}
+    query = await browser.http.get(
+        "/graphql", params={"query": "{ __typename }"}, headers=protected
+    )
+    assert query.status_code == 200 and query.json() == {"data": {"__typename": "Query"}}
+    mutation = await browser.http.get("/graphql", params={"query": ADD}, headers=protected)
+    assert mutation.status_code == 400
+    assert browser.cookie() is None
+
+
+async def test_the_explorer_page_still_opens(browser: Browser) -> None:
+    page = await browser.http.get("/graphql", headers={"accept": "text/html"})
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+
+
+async def test_oversized_bodies_are_refused(service: RunningService, browser: Browser) -> None:
+    padding = " " * (service.settings.graphql_max_body_bytes + 1)
+    response = await browser.http.post(
+        "/graphql",
+        content=f'{{"query": "{{ __typename }}{padding}"}}'.encode(),
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
+
+
+async def test_chunked_oversized_bodies_are_refused(
+    service: RunningService, browser: Browser
+) -> None:
+    limit = service.settings.graphql_max_body_bytes
+
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b'{"query": "{ __typename }'
+        for _ in range(limit // 1000 + 2):
+            yield b" " * 1000
+        yield b'"}'
+
+    response = await browser.http.post(
+        "/graphql", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+
+
+async def test_deep_queries_are_refused(service: RunningService, browser: Browser) -> None:
+    limit = service.settings.graphql_max_depth
+    assert (await browser.gql(nested_type_query(limit - 6))).status_code == 200
+    deep = await browser.gql(nested_type_query(limit + 1))
+    assert deep.status_code == 400 and deep.error_codes == ["QUERY_TOO_DEEP"]
+
+
+async def test_deep_queries_through_fragments_are_refused(
+    service: RunningService, browser: Browser
+) -> None:
+    levels = service.settings.graphql_max_depth
+    fragments = "\n".join(
+        f"fragment F{i} on __Type {{ ofType {{ ...F{i + 1} }} }}" for i in range(levels)
+    )
+    query = (
+        f"{{ __schema {{ queryType {{ ...F0 }} }} }}\n{fragments}\n"
+        f"fragment F{levels} on __Type {{ name }}"
+    )
+    result = await browser.gql(query)
+    assert result.status_code == 400 and "QUERY_TOO_DEEP" in result.error_codes
+
+
+async def test_too_many_aliases_are_refused(service: RunningService, browser: Browser) -> None:
+    limit = service.settings.graphql_max_aliases
+    fine = " ".join(f"a{i}: __typename" for i in range(limit))
+    assert (await browser.gql(f"{{ {fine} }}")).status_code == 200
+    many = " ".join(f"a{i}: __typename" for i in range(limit + 1))
+    result = await browser.gql(f"{{ {many} }}")
+    assert result.status_code == 400 and result.error_codes == ["TOO_MANY_ALIASES"]
+
+
+async def test_documents_with_too_many_tokens_are_refused(
+    service: RunningService, browser: Browser
+) -> None:
+    fields = " ".join(["__typename"] * (service.settings.graphql_max_tokens + 1))
+    result = await browser.gql(f"{{ {fields} }}")
+    assert result.status_code == 400 and result.error_codes == ["GRAPHQL_PARSE_FAILED"]
+
+
+ORDER_PAGE = """{ total results {
+  id orderNumber createdAt orderState currencyCode totalQuantity email
+  lineItems { id sku name quantity unitPrice { centAmount currencyCode }
+              totalPrice { centAmount currencyCode } }
+  totalPrice { centAmount currencyCode } subtotal { centAmount } discount { centAmount }
+  shippingAddress { country city } billingAddress { country city } } }"""
+ORDERS_QUERY = (
+    f"query($limit: Int) {{ recent: myOrders(limit: $limit) {ORDER_PAGE}"
+    f" older: myOrders(limit: $limit, offset: 100) {ORDER_PAGE} }}"
+)
+
+
+async def test_costly_queries_are_refused_before_any_upstream_call(
+    service: RunningService, browser: Browser
+) -> None:
+    service.emulator.clear_request_log()
+    result = await browser.gql(ORDERS_QUERY, {"limit": 100})
+    assert result.status_code == 400 and result.error_codes == ["QUERY_TOO_COMPLEX"]
+    assert service.emulator.request_log == []
+    # The same document with a small page is fine (and a guest is told to sign in).
+    small = await browser.gql(ORDERS_QUERY, {"limit": 5})
+    assert small.error_codes == ["UNAUTHENTICATED"]
+
+
+async def test_batched_requests_are_refused(browser: Browser) -> None:
+    response = await browser.http.post(
+        "/graphql", json=[{"query": "{ __typename }"}, {"query": "{ __typename }"}]
+    )
+    assert response.status_code == 400
+
+
+async def test_cached_validation_still_applies_the_rules_of_each_app(
+    start_service,  # type: ignore[no-untyped-def]
+) -> None:
+    lax = start_service()
+    strict = start_service(graphql_max_aliases=1)
+    query = "{ a: __typename b: __typename }"
+    async with lax.browser() as b1, strict.browser() as b2:
+        assert (await b1.gql(query)).status_code == 200
+        assert (await b2.gql(query)).error_codes == ["TOO_MANY_ALIASES"]
+        assert (await b1.gql(query)).status_code == 200
