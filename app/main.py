@@ -25,6 +25,7 @@ from app.web.csrf import CsrfGuard
 from app.wiring import wire_strictly
 from containers import CoreContainer, GraphQLContainer, WebhookContainer
 from schema.executable import build_graphql_app
+from webhooks.demo import own_base_url, register_demo_webhooks
 from webhooks.routes import webhook_routes
 
 log = logging.getLogger("app")
@@ -90,6 +91,15 @@ def create_app(
             )
         else:
             log.info("Using commercetools project %r at %s", settings.project_key, settings.api_url)
+        # Built now so that a bad PUBSUB_* setting stops start-up rather than the first event.
+        webhook_container.event_authenticator()
+        if settings.registers_demo_webhooks:
+            await register_demo_webhooks(
+                core.gateway(),
+                core.embedded_emulator(),
+                base_url=own_base_url(settings),
+                secret=webhook_container.webhook_secret(),
+            )
         yield
         # Mails still being sent (e.g. a password reset) finish before the pool closes.
         await core.mailer().aclose()

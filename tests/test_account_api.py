@@ -3,7 +3,6 @@ book, password change and the password reset mail (read from the outbox)."""
 
 from __future__ import annotations
 
-import asyncio
 import email
 import email.policy
 import random
@@ -11,7 +10,6 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from hypothesis import given
@@ -22,6 +20,7 @@ from app.services.addresses import ADDRESS_FIELDS, COUNTRY_CODES, validate_addre
 from tests.conftest import RunningService
 from tests.support.browser import Browser, GraphQLResult
 from tests.support.catalog import priced_skus
+from tests.support.outbox import link_token, wait_for_mails
 
 pytestmark = pytest.mark.anyio
 
@@ -383,35 +382,8 @@ def mail_service(start_service: Callable[..., RunningService], outbox: Path) -> 
     return start_service(mail_outbox_dir=outbox, storefront_url="https://shop.example.com/")
 
 
-async def wait_for_mails(outbox: Path, count: int) -> list[email.message.EmailMessage]:
-    """The outbox's messages, in no particular order, once there are `count` (mail leaves in
-    the background, after the answer)."""
-    for _ in range(400):
-        messages = await asyncio.to_thread(read_outbox, outbox)
-        if len(messages) >= count:
-            break
-        await asyncio.sleep(0.01)
-    assert len(messages) == count
-    return messages
-
-
-def read_outbox(outbox: Path) -> list[email.message.EmailMessage]:
-    messages = []
-    for path in sorted(outbox.glob("*.eml")) if outbox.exists() else []:
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        assert isinstance(message, email.message.EmailMessage)
-        messages.append(message)
-    return messages
-
-
 def reset_token(message: email.message.EmailMessage) -> str:
-    [link] = [w for w in str(message.get_content()).split() if w.startswith("https://")]
-    parts = urlsplit(link)
-    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == (
-        "https://shop.example.com/reset-password"
-    )
-    token: str = parse_qs(parts.query)["token"][0]
-    return token
+    return link_token(message, "https://shop.example.com/reset-password")
 
 
 async def test_password_reset_end_to_end_through_the_mail(
