@@ -13,22 +13,26 @@ import time
 
 from dependency_injector import containers, providers
 
+from app.ctp.breaker import CircuitBreakers
 from app.ctp.gateway import CtpGateway
 from app.ctp.http import CtpHttp
 from app.ctp.tokens import TokenFlows
 from app.mailer import build_mailer
+from app.readiness import Readiness
 from app.services.account import AccountService, PasswordResetMail
 from app.services.cart import CartService
 from app.services.catalog import CatalogService
+from app.services.credential_guard import CredentialGuard
 from app.services.orders import OrderService
 from app.services.session_tokens import SessionTokens
 from app.services.shipping import ShippingService
 from app.services.token_refresher import TokenRefresher
+from app.services.uniform_timing import UniformFailureTiming
 from app.services.wishlist import WishlistService
-from app.session.cookie_store import EncryptedCookieStore
-from app.session.revocation import CookieSessionRevoker
 from app.session.storefront_session import StorefrontSession
+from app.session.stores import build_redis, build_session_revoker, build_session_store
 from app.settings import Settings
+from app.throttle import InMemoryThrottle, ThrottleRule
 from app.upstream import build_embedded_emulator, build_sdk_client, build_upstream_client
 from webhooks import factories as webhook_factories
 from webhooks.auth import SharedSecret
@@ -49,10 +53,18 @@ class CoreContainer(containers.DeclarativeContainer):
 
     embedded_emulator = providers.Singleton(build_embedded_emulator, settings)
     upstream_client = providers.Singleton(build_upstream_client, settings, embedded_emulator)
+    # Per process: fails calls at once while commercetools is down (docs/security.md).
+    upstream_breakers = providers.Singleton(
+        CircuitBreakers,
+        failure_threshold=settings.provided.upstream_breaker_failures,
+        reset_seconds=settings.provided.upstream_breaker_reset_seconds,
+    )
     http = providers.Singleton(
         CtpHttp,
         upstream_client,
         max_retries=settings.provided.upstream_max_retries,
+        deadline_seconds=settings.provided.upstream_deadline_seconds,
+        breakers=upstream_breakers,
     )
     token_flows = providers.Singleton(
         TokenFlows,
@@ -74,7 +86,11 @@ class CoreContainer(containers.DeclarativeContainer):
         api_url=settings.provided.api_url,
         project_key=settings.provided.project_key,
     )
-    session_store = providers.Singleton(EncryptedCookieStore, session_secrets)
+    redis = providers.Singleton(build_redis, settings)
+    session_store = providers.Singleton(
+        build_session_store, settings, session_secrets, redis, clock
+    )
+    session_revoker = providers.Singleton(build_session_revoker, session_store)
     sdk_client = providers.Singleton(build_sdk_client, settings)
     # Session-free (reads with the app token) and a Singleton because it holds the per-process
     # category cache; GraphQLContainer re-exports it. Not request-scoped: nothing in it is a
@@ -84,6 +100,43 @@ class CoreContainer(containers.DeclarativeContainer):
     )
     # Session-free: webhooks (order confirmations) use it as well as the storefront.
     mailer = providers.Singleton(build_mailer, settings)
+    readiness = providers.Singleton(
+        Readiness,
+        http,
+        token_flows,
+        api_url=settings.provided.api_url,
+        project_key=settings.provided.project_key,
+        cache_seconds=settings.provided.readiness_cache_seconds,
+        timeout_seconds=settings.provided.readiness_timeout_seconds,
+    )
+    # Failed credential checks, counted per process (one instance; several need a shared
+    # store behind the same AttemptThrottle interface).
+    throttle_by_email = providers.Singleton(
+        InMemoryThrottle,
+        providers.Factory(
+            ThrottleRule,
+            max_attempts=settings.provided.throttle_max_failures_per_email,
+            window_seconds=settings.provided.throttle_window_seconds,
+            lockout_seconds=settings.provided.throttle_lockout_seconds,
+        ),
+        clock=clock,
+    )
+    throttle_by_address = providers.Singleton(
+        InMemoryThrottle,
+        providers.Factory(
+            ThrottleRule,
+            max_attempts=settings.provided.throttle_max_failures_per_address,
+            window_seconds=settings.provided.throttle_window_seconds,
+            lockout_seconds=settings.provided.throttle_lockout_seconds,
+        ),
+        clock=clock,
+    )
+    credential_guard = providers.Singleton(
+        CredentialGuard,
+        throttle_by_email,
+        throttle_by_address,
+        providers.Singleton(UniformFailureTiming, settings.provided.credential_failure_min_seconds),
+    )
 
 
 class GraphQLContainer(containers.DeclarativeContainer):
@@ -114,6 +167,7 @@ class GraphQLContainer(containers.DeclarativeContainer):
             storefront_url=core.settings.provided.storefront_url,
             ttl_minutes=core.settings.provided.password_reset_ttl_minutes,
         ),
+        core.credential_guard,
     )
 
 
@@ -134,8 +188,8 @@ class WebhookContainer(containers.DeclarativeContainer):
     cart_rules = providers.Singleton(webhook_factories.cart_rules, settings, gateway)
     # Per process; a Redis ledger (same interface) once several instances share the events.
     message_ledger = providers.Singleton(InMemoryMessageLedger)
-    # Cookie sessions cannot be ended server-side; a server-side store's revoker goes here.
-    session_revoker = providers.Singleton(CookieSessionRevoker)
+    # The session store's: Redis ends a customer's sessions, cookie sessions cannot (returns 0).
+    session_revoker = core.session_revoker
     message_handlers = providers.Singleton(
         MessageHandlers,
         providers.Factory(

@@ -1,35 +1,96 @@
-"""Logging: readable lines in development, one JSON object per line in production."""
+"""Logging: readable lines in development, one JSON object per line in production.
+
+Every line carries the request id of the request it was written for ("-" outside one), and
+passes through the redaction filter (app/redaction.py) before it is written: the code does
+not log secrets, and the filter catches what slips through anyway.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import sys
+from typing import Any
 
+from app.redaction import redact
 from app.settings import Settings
+from app.web.request_id import current_request_id
+
+# Fields the access log adds (app/web/access_log.py); JSON lines carry them as keys.
+_EXTRA_FIELDS = ("http_method", "http_path", "http_status", "duration_ms")
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current_request_id.get()
+        return True
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites the record's message (and exception text) with secrets masked. Sits on the
+    handler, so it also sees records of libraries' loggers."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message or record.args:
+            record.msg = cleaned
+            record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True
 
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry = {
+        entry: dict[str, Any] = {
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
             "level": record.levelname,
             "logger": record.name,
+            "request_id": getattr(record, "request_id", "-"),
             "message": record.getMessage(),
         }
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+        for name in _EXTRA_FIELDS:
+            value = getattr(record, name, None)
+            if value is not None:
+                entry[name] = value
+        # exc_text is the redacted form (RedactingFilter): prefer it to formatting exc_info.
+        exception = record.exc_text or (
+            self.formatException(record.exc_info) if record.exc_info else None
+        )
+        if exception:
+            entry["exception"] = exception
         return json.dumps(entry)
 
 
-def configure_logging(settings: Settings) -> None:
+class TextFormatter(logging.Formatter):
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        if not hasattr(record, "request_id"):
+            record.request_id = "-"
+        return super().format(record)
+
+
+def build_handler(settings: Settings) -> logging.Handler:
     handler = logging.StreamHandler(sys.stderr)
-    if settings.is_production:
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(JsonFormatter() if settings.is_production else TextFormatter())
+    handler.addFilter(RequestIdFilter())
+    handler.addFilter(RedactingFilter())
+    return handler
+
+
+def configure_logging(settings: Settings) -> None:
     root = logging.getLogger()
-    root.handlers = [handler]
+    root.handlers = [build_handler(settings)]
     root.setLevel(logging.DEBUG if settings.debug else logging.INFO)
     # One line per upstream call drowns the service's own lines; failures are logged by CtpHttp.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # app.access replaces uvicorn's access log, which prints query strings (GET /graphql has
+    # the query and its variables there).
+    logging.getLogger("uvicorn.access").disabled = True

@@ -8,8 +8,10 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from types import ModuleType
 
+from ariadne.explorer import ExplorerGraphiQL
 from dependency_injector import providers
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -20,8 +22,13 @@ from app.logging_setup import configure_logging
 from app.session.ctp_session import Clock
 from app.session.middleware import CookiePolicy, SessionMiddleware
 from app.settings import Settings
+from app.web.access_log import AccessLogMiddleware
 from app.web.body_limit import BodyLimit
+from app.web.cors import CorsMiddleware
 from app.web.csrf import CsrfGuard
+from app.web.media_type import JsonBodiesOnly
+from app.web.request_id import RequestIdMiddleware
+from app.web.security_headers import SecurityHeadersMiddleware
 from app.wiring import wire_strictly
 from containers import CoreContainer, GraphQLContainer, WebhookContainer
 from schema.executable import build_graphql_app
@@ -61,8 +68,9 @@ def create_app(
     wire_strictly(webhook_container, webhook_packages, role="Webhook")
     wire_strictly(graphql_container, [schema], role="GraphQL")
 
+    graphql_app = build_graphql_app(settings)
     session_layer = SessionMiddleware(
-        build_graphql_app(settings),
+        graphql_app,
         store=core.session_store(),
         open_session=graphql_container.ctp_session,
         close_session=graphql_container.ctp_session.reset,
@@ -75,11 +83,19 @@ def create_app(
         clock=core.clock(),
     )
 
-    # Outermost first: refuse oversized bodies, then forgeable requests, before any session work.
-    graphql_endpoint = BodyLimit(CsrfGuard(session_layer), settings.graphql_max_body_bytes)
+    # Outermost first: refuse oversized bodies, then forgeable requests, then bodies that are
+    # not JSON, before any session work.
+    graphql_endpoint = BodyLimit(
+        CsrfGuard(JsonBodiesOnly(session_layer)), settings.graphql_max_body_bytes
+    )
 
     async def healthz(_request: Request) -> JSONResponse:
+        # The process lives; nothing more (a dead upstream must not get it restarted).
         return JSONResponse({"status": "ok"})
+
+    async def readyz(_request: Request) -> JSONResponse:
+        verdict = await core.readiness().check()
+        return JSONResponse(verdict.as_json(), status_code=200 if verdict.ready else 503)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -104,12 +120,33 @@ def create_app(
         # Mails still being sent (e.g. a password reset) finish before the pool closes.
         await core.mailer().aclose()
         await core.http().aclose()
+        redis = core.redis()
+        if redis is not None:
+            await redis.aclose()
 
+    explorer = graphql_app.http_handler.explorer
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
             Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
             *webhook_routes(),
+        ],
+        # Outermost first: the request id exists before anything logs; security headers go on
+        # every answer, the access log's last-resort 500 included; CORS answers preflights
+        # before any route (docs/security.md).
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(
+                SecurityHeadersMiddleware,
+                session_cookie=settings.session_cookie_name,
+                explorer_page=(
+                    explorer.html(None) if isinstance(explorer, ExplorerGraphiQL) else None
+                ),
+                hsts=settings.is_production,
+            ),
+            Middleware(AccessLogMiddleware),
+            Middleware(CorsMiddleware, allowed_origins=settings.cors_origins, paths=("/graphql",)),
         ],
         lifespan=lifespan,
     )

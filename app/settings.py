@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.web.client_address import IPNetwork, parse_networks
+
 EMULATOR_PROJECT_KEY = "demo"
 EMULATOR_BASE_URL = "http://emulator.embedded"
 
@@ -61,6 +63,11 @@ class Settings(BaseSettings):
     # Comma-separated, newest first: the first encrypts, all decrypt (key rotation).
     session_secret_keys: SecretStr | None = None
     session_cookie_name: str = "ctp_session"
+    # "cookie": the session travels encrypted in the cookie (one instance or many, no server
+    # state). "redis": the cookie holds an opaque id and REDIS_URL keeps the record, so sign-out
+    # and password changes can end sessions on every instance.
+    session_store: Literal["cookie", "redis"] = "cookie"
+    redis_url: SecretStr | None = None
     session_idle_timeout_seconds: int = Field(default=14 * 86_400, gt=0)
     session_absolute_timeout_seconds: int = Field(default=90 * 86_400, gt=0)
 
@@ -68,6 +75,15 @@ class Settings(BaseSettings):
     upstream_read_timeout_seconds: float = Field(default=8.0, gt=0)
     upstream_max_retries: int = Field(default=2, ge=0, le=5)
     upstream_max_connections: int = Field(default=100, gt=0)
+    # All of one upstream call, retries included, ends within this (docs/security.md).
+    upstream_deadline_seconds: float = Field(default=10.0, gt=0)
+    # Consecutive failed calls that open the circuit breaker (0: no breaker), and how long it
+    # then fails calls at once before letting one through to test commercetools again.
+    upstream_breaker_failures: int = Field(default=5, ge=0)
+    upstream_breaker_reset_seconds: float = Field(default=5.0, gt=0)
+    # /readyz: how long an answer is reused, and how long its check may take.
+    readiness_cache_seconds: float = Field(default=5.0, ge=0)
+    readiness_timeout_seconds: float = Field(default=2.0, gt=0)
 
     # Limits on what one GraphQL request may ask (docs/security.md).
     graphql_max_body_bytes: int = Field(default=64 * 1024, ge=1024)
@@ -76,6 +92,21 @@ class Settings(BaseSettings):
     graphql_max_aliases: int = Field(default=20, ge=0)
     graphql_max_cost: int = Field(default=5_000, ge=10)
     graphql_document_cache_size: int = Field(default=1_000, ge=0)
+
+    # Hardening (docs/security.md). Storefront origins that may call /graphql from a browser
+    # with cookies (comma-separated, e.g. https://shop.example.com); none by default.
+    cors_allowed_origins: str = ""
+    # Proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed; none by default.
+    trusted_proxies: str = ""
+    # Failed credential checks: this many within THROTTLE_WINDOW_SECONDS lock the e-mail
+    # address (or client address) for THROTTLE_LOCKOUT_SECONDS.
+    throttle_window_seconds: int = Field(default=900, gt=0)
+    throttle_lockout_seconds: int = Field(default=300, gt=0)
+    throttle_max_failures_per_email: int = Field(default=5, ge=1)
+    throttle_max_failures_per_address: int = Field(default=30, ge=1)
+    # Failed sign-ins take at least this long, whatever failed (no timing says if an account
+    # exists).
+    credential_failure_min_seconds: float = Field(default=0.3, ge=0, le=5)
 
     default_locale: str = "en"
     default_currency: str = "EUR"
@@ -131,6 +162,33 @@ class Settings(BaseSettings):
             raise ValueError("STOREFRONT_URL must be an http(s) URL, e.g. https://shop.example.com")
         return value.rstrip("/")
 
+    @field_validator("cors_allowed_origins")
+    @classmethod
+    def _origins_are_exact(cls, value: str) -> str:
+        for origin in (part.strip() for part in value.split(",")):
+            if not origin:
+                continue
+            parts = urlsplit(origin)
+            # Credentials are allowed for these origins: never a wildcard, never a path.
+            exact = f"{parts.scheme}://{parts.netloc}" == origin
+            if parts.scheme not in ("http", "https") or not parts.netloc or not exact:
+                raise ValueError(
+                    "CORS_ALLOWED_ORIGINS lists exact origins such as https://shop.example.com "
+                    "(scheme and host, optional port; no '*', no path)"
+                )
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_networks(cls, value: str) -> str:
+        try:
+            parse_networks(value)
+        except ValueError:
+            raise ValueError(
+                "TRUSTED_PROXIES lists IP addresses or CIDR ranges, e.g. 10.0.0.0/8,192.0.2.7"
+            ) from None
+        return value
+
     @model_validator(mode="after")
     def _production_needs_real_project(self) -> Settings:
         if self.app_env != "production":
@@ -174,6 +232,22 @@ class Settings(BaseSettings):
     @property
     def pubsub_issuer_list(self) -> list[str]:
         return [issuer.strip() for issuer in self.pubsub_issuers.split(",") if issuer.strip()]
+
+    @property
+    def cors_origins(self) -> list[str]:
+        return [part.strip() for part in self.cors_allowed_origins.split(",") if part.strip()]
+
+    @cached_property
+    def trusted_proxy_networks(self) -> list[IPNetwork]:
+        return parse_networks(self.trusted_proxies)
+
+    @model_validator(mode="after")
+    def _redis_store_needs_url(self) -> Settings:
+        if self.session_store == "redis" and not self.redis_url:
+            raise ConfigurationError(
+                "SESSION_STORE=redis needs REDIS_URL, e.g. redis://127.0.0.1:6379/0."
+            )
+        return self
 
     @property
     def uses_embedded_emulator(self) -> bool:

@@ -22,7 +22,19 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from emulator import admin, auth, carts, customers, me, orders, shipping, shopping_lists
+from emulator import (
+    admin,
+    auth,
+    carts,
+    customers,
+    extensions,
+    me,
+    orders,
+    pubsub,
+    shipping,
+    shopping_lists,
+    subscriptions,
+)
 from emulator.errors import CtpApiError
 from emulator.state import Emulator
 
@@ -107,6 +119,8 @@ def api_routes() -> list[BaseRoute]:
         *carts.routes(),
         *orders.routes(),
         *shopping_lists.routes(),
+        *extensions.routes(),
+        *subscriptions.routes(),
         # Before the catalog's: `/shipping-methods/matching-cart` must win over `/{id}`.
         *shipping.routes(),
         *_catalog_routes(),
@@ -119,6 +133,7 @@ def create_emulator_app(emulator: Emulator | None = None) -> Starlette:
     routes: list[BaseRoute] = [
         *auth.routes(),
         *admin.routes(),
+        *pubsub.routes(),
         Route("/", _root, methods=["GET"]),
         *absolute,
         Mount(_PROJECT_PREFIX, routes=relative),

@@ -14,10 +14,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from emulator import pricing
+from emulator import extensions, pricing
 from emulator.auth import emulator_of, require_scope, require_token
 from emulator.errors import (
     CtpApiError,
+    concurrent_modification,
     invalid_input,
     invalid_json,
     invalid_operation,
@@ -104,6 +105,19 @@ def create_cart(
     my: bool = False,
 ) -> Json:
     """Build, price and store a cart from a CartDraft (MyCartDraft when `my`)."""
+    cart = build_cart(emulator, draft, customer_id=customer_id, anonymous_id=anonymous_id, my=my)
+    return commit(emulator, cart, "Create")
+
+
+def build_cart(
+    emulator: Emulator,
+    draft: Json,
+    *,
+    customer_id: str | None = None,
+    anonymous_id: str | None = None,
+    my: bool = False,
+) -> Json:
+    """The priced cart a CartDraft describes, not stored yet."""
     currency = currency_code(draft.get("currency"), "currency")
     if not my:
         customer_id = opt_str(draft, "customerId") or customer_id
@@ -120,15 +134,8 @@ def create_cart(
     cart: Json = {"type": "Cart", **new_resource(emulator)}
     key = None if my else opt_str(draft, "key")
     if key is not None:
-        if any(c.get("key") == key for c in emulator.carts.values()):
-            raise CtpApiError(
-                400,
-                "DuplicateField",
-                f"A duplicate value '\"{key}\"' exists for field 'key'.",
-                field="key",
-                duplicateValue=key,
-            )
         cart["key"] = key
+        _ensure_unique_key(emulator, cart)
     if customer_id is not None:
         cart["customerId"] = customer_id
     email = opt_str(draft, "customerEmail")
@@ -175,7 +182,21 @@ def create_cart(
     if draft.get("shippingMethod") is not None:
         _set_shipping_method(emulator, cart, {"shippingMethod": draft["shippingMethod"]})
     pricing.recalculate(emulator, cart)
-    return commit(emulator, cart, "Create")
+    return cart
+
+
+def _ensure_unique_key(emulator: Emulator, cart: Json) -> None:
+    key = cart.get("key")
+    if key is not None and any(
+        c.get("key") == key and c["id"] != cart["id"] for c in emulator.carts.values()
+    ):
+        raise CtpApiError(
+            400,
+            "DuplicateField",
+            f"A duplicate value '\"{key}\"' exists for field 'key'.",
+            field="key",
+            duplicateValue=key,
+        )
 
 
 _ORIGINS = ("Customer", "Merchant", "Quote", "RecurringOrder")
@@ -194,10 +215,64 @@ def commit(emulator: Emulator, cart: Json, action: HookAction) -> Json:
     """Store the cart, passing the API Extension and Subscription hooks."""
     stored: Json = emulator.hooks.before_commit("cart", action, cart)
     emulator.carts[stored["id"]] = stored
-    emulator.hooks.after_commit(
-        "cart", action, stored, ["CartCreated"] if action == "Create" else []
-    )
+    emulator.hooks.after_commit("cart", action, stored, [])
     return stored
+
+
+# -- API Extensions: called between computing a change and storing it, without the lock ---------
+
+
+async def create_cart_extended(emulator: Emulator, build: Callable[[], Json]) -> Json:
+    """Create a cart as `build()` (called under the lock) describes it, passing it through the
+    API Extensions it triggers. Without any, this is `create_cart` in one locked section."""
+    with emulator.lock:
+        cart = build()
+        calls = extensions.triggered(emulator, "cart", "Create", cart)
+        if not calls:
+            return commit(emulator, cart, "Create")
+    answers = await extensions.call(calls, "Create", "cart", cart)
+    with emulator.lock:
+        cart = _with_extension_actions(emulator, cart, answers)
+        _ensure_unique_key(emulator, cart)  # another request may have taken the key meanwhile
+        return commit(emulator, cart, "Create")
+
+
+async def update_cart_extended(
+    emulator: Emulator,
+    load: Callable[[], Json],
+    version: int,
+    actions: list[Json],
+    *,
+    my: bool = False,
+) -> Json:
+    """`update_cart` passing the API Extensions it triggers. `load()` (under the lock) reads
+    the cart; it is read again after the extensions answered, and a cart changed meanwhile
+    answers 409 ConcurrentModification, as the request's version no longer matches."""
+    with emulator.lock:
+        cart = load()
+        staged = stage_update(emulator, cart, version, actions, my=my)
+        if staged is None:
+            return cart
+        calls = extensions.triggered(emulator, "cart", "Update", staged)
+        if not calls:
+            return commit(emulator, staged, "Update")
+    answers = await extensions.call(calls, "Update", "cart", staged)
+    with emulator.lock:
+        current = load()
+        if current["version"] != cart["version"]:
+            raise concurrent_modification(current["id"], version, int(current["version"]))
+        return commit(emulator, _with_extension_actions(emulator, staged, answers), "Update")
+
+
+def _with_extension_actions(
+    emulator: Emulator, cart: Json, answers: list[extensions.Answer]
+) -> Json:
+    if not any(answer.actions for answer in answers):
+        return cart
+    # Extensions act with the full CartUpdateAction set, whoever made the request.
+    work = extensions.apply_actions(emulator, cart, answers, CART_ACTIONS)
+    pricing.recalculate(emulator, work)
+    return work
 
 
 # -- update actions -----------------------------------------------------------------------------
@@ -458,6 +533,14 @@ def update_cart(
     emulator: Emulator, cart: Json, version: int, actions: list[Json], *, my: bool = False
 ) -> Json:
     """Apply update actions atomically: all succeed and are stored, or nothing changes."""
+    staged = stage_update(emulator, cart, version, actions, my=my)
+    return cart if staged is None else commit(emulator, staged, "Update")
+
+
+def stage_update(
+    emulator: Emulator, cart: Json, version: int, actions: list[Json], *, my: bool = False
+) -> Json | None:
+    """The updated cart, not stored yet; None when there are no actions."""
     check_version(emulator, cart, version)
     if cart["cartState"] != "Active" and actions:
         raise invalid_operation(
@@ -471,9 +554,9 @@ def update_cart(
             raise unknown_action(action)
         handler(emulator, work, action)
     if not actions:
-        return cart
+        return None
     pricing.recalculate(emulator, work)
-    return commit(emulator, changed(emulator, work), "Update")
+    return changed(emulator, work)
 
 
 def delete_cart(emulator: Emulator, cart: Json, version: int) -> Json:
@@ -508,8 +591,9 @@ async def create(request: Request) -> Response:
     require_scope(token, "manage_orders")
     draft = await read_object(request)
     emulator = emulator_of(request)
+    cart = await create_cart_extended(emulator, lambda: build_cart(emulator, draft))
     with emulator.lock:
-        return respond(expand_cart(emulator, create_cart(emulator, draft), request), 201)
+        return respond(expand_cart(emulator, cart, request), 201)
 
 
 async def get_by_id(request: Request) -> Response:
@@ -541,9 +625,11 @@ async def update(request: Request) -> Response:
     body = await read_object(request)
     version, actions = update_body(body)
     emulator = emulator_of(request)
+    cart_id = request.path_params["id"]
+    updated = await update_cart_extended(
+        emulator, lambda: get_cart(emulator, cart_id), version, actions
+    )
     with emulator.lock:
-        cart = get_cart(emulator, request.path_params["id"])
-        updated = update_cart(emulator, cart, version, actions)
         return respond(expand_cart(emulator, updated, request))
 
 

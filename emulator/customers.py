@@ -9,7 +9,7 @@ Functions touching stored customers expect the caller to hold `emulator.lock`.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from starlette.requests import Request
@@ -25,6 +25,7 @@ from emulator.errors import (
     invalid_json,
     not_found,
 )
+from emulator.hooks import MessageSpec
 from emulator.jsonio import (
     opt_bool,
     opt_int,
@@ -358,10 +359,10 @@ def update_customer(
     return store(emulator, changed(emulator, work))
 
 
-def store(emulator: Emulator, customer: Json) -> Json:
+def store(emulator: Emulator, customer: Json, messages: Sequence[MessageSpec] = ()) -> Json:
     stored: Json = emulator.hooks.before_commit("customer", "Update", customer)
     emulator.customers[stored["id"]] = stored
-    emulator.hooks.after_commit("customer", "Update", stored, [])
+    emulator.hooks.after_commit("customer", "Update", stored, messages)
     return stored
 
 
@@ -379,7 +380,7 @@ def change_password(
         )
     work = working_copy(customer)
     _set_password(emulator, work, new)
-    return store(emulator, changed(emulator, work))
+    return store(emulator, changed(emulator, work), [("CustomerPasswordUpdated", {"reset": False})])
 
 
 def create_password_token(emulator: Emulator, body: Json) -> Json:
@@ -445,7 +446,7 @@ def reset_password(emulator: Emulator, body: Json, *, customer_id: str | None = 
     for refresh in list(emulator.refresh_tokens.values()):
         if refresh.customer_id == token.customer_id:
             del emulator.refresh_tokens[refresh.refresh_token]
-    return store(emulator, changed(emulator, work))
+    return store(emulator, changed(emulator, work), [("CustomerPasswordUpdated", {"reset": True})])
 
 
 def sign_in_mode(body: Json, field: str) -> str:

@@ -1,31 +1,42 @@
-"""Where API Extensions and Subscriptions will plug in (not built yet; a later issue).
+"""Where API Extensions and Subscriptions plug into the resources' write paths.
 
-Cart, order and customer code calls these at the points commercetools calls them:
-- `before_commit(type_id, action, resource)` runs after a create/update was computed and before
-  it is stored (API Extensions answer with more update actions, or reject with 400 errors);
-- `after_commit(type_id, action, resource, messages)` runs once the change is stored
-  (Subscriptions then deliver messages such as `OrderCreated`).
-Both are no-ops now, so their callers already sit at the right place. They are called with
-`Emulator.lock` held: the real API Extension call (up to 2 s over HTTP) will have to happen
-outside the lock, e.g. compute the change, release the lock, call the extension, then take the
-lock again and re-check the version before storing.
+- API Extensions are not called from here: their HTTP call (up to 2 s) must not happen under
+  `Emulator.lock`, so the cart routes compute the change, release the lock, call the extensions
+  (emulator/extensions.py), then take the lock again, check the version and store.
+  `before_commit` stays as the point where a synchronous change could still be made.
+- `after_commit(type_id, action, resource, messages)` runs under the lock once the change is
+  stored: it turns `messages` (names such as "OrderCreated", or (name, extra payload fields))
+  into commercetools Messages and publishes them to the matching Subscriptions
+  (emulator/subscriptions.py). Publishing only queues them; delivery runs on another thread.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from emulator.state import Emulator
 
 Json = dict[str, Any]
 Action = Literal["Create", "Update"]
+MessageSpec = str | tuple[str, Json]
 
 
 class ResourceHooks:
+    def __init__(self, emulator: Emulator | None = None) -> None:
+        self._emulator = emulator
+
     def before_commit(self, type_id: str, action: Action, resource: Json) -> Json:
-        """Return the resource to store (an extension may have changed it)."""
+        """Return the resource to store."""
         return resource
 
     def after_commit(
-        self, type_id: str, action: Action, resource: Json, messages: list[str]
+        self, type_id: str, action: Action, resource: Json, messages: Sequence[MessageSpec]
     ) -> None:
-        """`messages` names what happened, e.g. ["OrderCreated"], for Subscriptions."""
-        return None
+        if self._emulator is None:
+            return
+        # Imported here: subscriptions builds on state, which builds on this module.
+        from emulator.subscriptions import publish
+
+        publish(self._emulator, type_id, action, resource, messages)

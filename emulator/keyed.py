@@ -127,7 +127,9 @@ class KeyedResources:
             require_scope(require_token(request), self.scope)
             emulator = emulator_of(request)
             with emulator.lock:
-                return respond(paged_query(list(self.store(emulator).values()), request.query_params))
+                return respond(
+                    paged_query(list(self.store(emulator).values()), request.query_params)
+                )
 
         async def create(request: Request) -> Response:
             require_scope(require_token(request), self.scope)

@@ -181,14 +181,17 @@ async def create_my_cart(request: Request) -> Response:
     owner = session_owner(token)
     draft = await read_object(request)
     emulator = emulator_of(request)
-    with emulator.lock:
-        cart = carts.create_cart(
+    cart = await carts.create_cart_extended(
+        emulator,
+        lambda: carts.build_cart(
             emulator,
             draft,
             customer_id=owner.customer_id,
             anonymous_id=None if owner.customer_id else owner.anonymous_id,
             my=True,
-        )
+        ),
+    )
+    with emulator.lock:
         return respond(expand_cart(emulator, cart, request), 201)
 
 
@@ -208,9 +211,11 @@ async def update_my_cart(request: Request) -> Response:
     owner = session_owner(token)
     version, actions = update_body(await read_object(request))
     emulator = emulator_of(request)
+    cart_id = request.path_params["id"]
+    updated = await carts.update_cart_extended(
+        emulator, lambda: _my_cart(emulator, owner, cart_id), version, actions, my=True
+    )
     with emulator.lock:
-        cart = _my_cart(emulator, owner, request.path_params["id"])
-        updated = carts.update_cart(emulator, cart, version, actions, my=True)
         return respond(expand_cart(emulator, updated, request))
 
 

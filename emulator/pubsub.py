@@ -28,8 +28,15 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from emulator.errors import invalid_input
+from emulator.jsonio import opt_str, read_object, req_obj, req_str
 
 log = logging.getLogger(__name__)
 Json = dict[str, Any]
@@ -236,8 +243,46 @@ class PubSub:
             return
         backoff = min(self.retry_initial_seconds * 2**attempt.attempt, self.retry_max_seconds)
         # Jitter, so that many failed messages do not all come back at the same instant.
-        delay = backoff * (0.5 + random.random() / 2)  # noqa: S311 - not security relevant
+        delay = backoff * (0.5 + random.random() / 2)
         attempt.attempt += 1
         attempt.due = time.monotonic() + delay
         attempt.seq = next(self._seq)
         heapq.heappush(self._queue, attempt)
+
+
+# -- admin routes (not part of commercetools; like /_emulator/faults) ----------------------------
+
+
+def _pubsub_of(request: Request) -> PubSub:
+    found: PubSub = request.app.state.emulator.pubsub
+    return found
+
+
+async def _list_push_subscriptions(request: Request) -> Response:
+    subscriptions = [s.as_json() for s in _pubsub_of(request).push_subscriptions()]
+    return JSONResponse({"subscriptions": subscriptions})
+
+
+async def _add_push_subscription(request: Request) -> Response:
+    body = await read_object(request)
+    topic = req_str(body, "topic")
+    if not topic.startswith("projects/") or "/topics/" not in topic:
+        raise invalid_input("topic must look like projects/{project}/topics/{topic}.")
+    push_config = req_obj(body, "pushConfig")
+    endpoint = req_str(push_config, "pushEndpoint", "pushConfig")
+    if urlsplit(endpoint).scheme not in ("http", "https"):
+        raise invalid_input("pushConfig -> pushEndpoint must be an http(s) URL.")
+    subscription = _pubsub_of(request).add_push_subscription(
+        topic,
+        endpoint,
+        authorization=opt_str(push_config, "authorizationHeader", "pushConfig"),
+        name=opt_str(body, "name") or "",
+    )
+    return JSONResponse(subscription.as_json(), status_code=201)
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/_emulator/pubsub/subscriptions", _list_push_subscriptions, methods=["GET"]),
+        Route("/_emulator/pubsub/subscriptions", _add_push_subscription, methods=["POST"]),
+    ]

@@ -9,6 +9,7 @@ from starlette.requests import Request
 
 from app.models import Shopper
 from app.settings import Settings
+from app.web.client_address import client_ip as resolve_client_ip
 
 ResolveInfo = GraphQLResolveInfo[dict[str, Any]]
 
@@ -42,11 +43,19 @@ def build_context(settings: Settings) -> Any:
             currency=settings.default_currency,
             country=settings.default_country,
         )
-        return {"request": request, "shopper": shopper}
+        # A plain string for the services (they know no Starlette): failed sign-ins are
+        # counted per client address.
+        client_ip = resolve_client_ip(request.scope, settings.trusted_proxy_networks)
+        return {"request": request, "shopper": shopper, "client_ip": client_ip}
 
     return context_value
 
 
 def shopper(info: ResolveInfo) -> Shopper:
     value: Shopper = info.context["shopper"]
+    return value
+
+
+def client_ip(info: ResolveInfo) -> str | None:
+    value: str | None = info.context.get("client_ip")
     return value

@@ -55,6 +55,8 @@ def format_error(
         formatted = ariadne_format_error(error, debug=True)
     formatted["message"] = message
     extensions = dict(formatted.get("extensions") or {})
+    if isinstance(error.original_error, AppError):
+        extensions.update(error.original_error.extensions)
     extensions["code"] = code
     formatted["extensions"] = extensions
     return formatted

@@ -17,6 +17,7 @@ from emulator.config import EmulatorConfig
 from emulator.state import Emulator
 from tests.support.browser import Browser
 from tests.support.clock import FakeClock
+from tests.support.redis_server import RedisServer, RedisUnavailable
 from tests.support.servers import ServerThread
 
 SESSION_KEY = "test-session-key-0123456789-abcdefghijklmnop"
@@ -98,3 +99,19 @@ def service(start_service: Callable[..., RunningService]) -> RunningService:
 async def browser(service: RunningService) -> AsyncIterator[Browser]:
     async with service.browser() as b:
         yield b
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    try:
+        server = RedisServer().start()
+    except RedisUnavailable as exc:
+        pytest.skip(f"no redis-server: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    redis_server.flush()
+    return redis_server.url

@@ -46,11 +46,11 @@ class CartRules:
         """Update actions that complete the cart; CartRejected when it breaks a limit."""
         self._check_limits(cart)
         actions: list[Json] = []
-        address = cart.get("shippingAddress")
-        address_country = address.get("country") if isinstance(address, dict) else None
+        address_country = _field(cart, "shippingAddress", "country")
         if not cart.get("country"):
+            country = address_country if isinstance(address_country, str) else None
             actions.append(
-                {"action": "setCountry", "country": address_country or self._config.default_country}
+                {"action": "setCountry", "country": country or self._config.default_country}
             )
         method = await self._default_shipping_method(cart, address_country)
         if method is not None:
@@ -94,7 +94,7 @@ class CartRules:
             or not _lines(cart)
         ):
             return None
-        currency = (cart.get("totalPrice") or {}).get("currencyCode")
+        currency = _field(cart, "totalPrice", "currencyCode")
         if not isinstance(currency, str):
             return None
         return await self._shipping.for_location(country, currency)
@@ -103,7 +103,16 @@ class CartRules:
         name = line.get("name")
         if isinstance(name, dict) and name:
             return str(name.get(self._config.default_locale) or next(iter(name.values())))
-        return str(line.get("variant", {}).get("sku") or line.get("id", "?"))
+        return str(_field(line, "variant", "sku") or line.get("id", "?"))
+
+
+def _field(obj: Any, *path: str) -> Any:
+    """obj[path[0]][path[1]]..., or None where something is missing or not an object."""
+    for name in path:
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(name)
+    return obj
 
 
 def _lines(cart: Json) -> list[Json]:

@@ -30,6 +30,7 @@ from app.errors import BadUserInput, Conflict, NotFound, Unauthenticated, Upstre
 from app.mailer import MailDeliveryError, Mailer
 from app.services import mapping
 from app.services.addresses import is_email, single_line, validate_address
+from app.services.credential_guard import CredentialGuard, customer_key, email_key
 from app.services.session_tokens import SessionTokens, to_session_token
 from app.session.ctp_session import CtpSession
 
@@ -100,6 +101,7 @@ class AccountService:
         gateway: CtpGateway,
         mailer: Mailer,
         reset_mail: PasswordResetMail,
+        guard: CredentialGuard,
     ) -> None:
         self._session = session
         self._tokens = tokens
@@ -107,6 +109,8 @@ class AccountService:
         self._gateway = gateway
         self._mailer = mailer
         self._reset_mail = reset_mail
+        # Throttles failed credential checks and evens out their timing (docs/security.md).
+        self._guard = guard
 
     async def me(self) -> models.Customer | None:
         if not self._session.is_signed_in:
@@ -116,8 +120,24 @@ class AccountService:
         )
         return mapping.customer(raw) if raw is not None else None
 
-    async def sign_in(self, email: str, password: str) -> models.Customer:
+    async def sign_in(
+        self, email: str, password: str, *, client_ip: str | None = None
+    ) -> models.Customer:
+        """`client_ip` (the web layer's view of the caller) counts failures per address."""
         email = normalize_email(email)
+        account = email_key(email)
+        await self._guard.check(account=account, client_ip=client_ip)
+        started = self._guard.start()
+        try:
+            customer = await self._sign_in(email, password)
+        except Unauthenticated:
+            # Unknown address or wrong password: counted and timed alike.
+            await self._guard.failed(account=account, client_ip=client_ip, started=started)
+            raise
+        await self._guard.succeeded(account=account)
+        return customer
+
+    async def _sign_in(self, email: str, password: str) -> models.Customer:
         if not password or len(password) > MAX_FIELD_LENGTH:
             raise Unauthenticated(_WRONG_CREDENTIALS)
         guest_token = await self._guest_token()
@@ -140,9 +160,12 @@ class AccountService:
         self._start_customer_session(issued, result["customer"]["id"], cart_id)
         return mapping.customer(result["customer"])
 
-    async def sign_up(self, form: SignUpInput) -> models.Customer:
+    async def sign_up(self, form: SignUpInput, *, client_ip: str | None = None) -> models.Customer:
         email = normalize_email(form.email)
         check_new_password(form.password)
+        # "This address already has an account" tells whether an address is registered: count
+        # those answers per client address so sign-up cannot enumerate accounts in bulk.
+        await self._guard.check(account=None, client_ip=client_ip)
         draft: Json = {"email": email, "password": form.password}
         for key, value in (("firstName", form.first_name), ("lastName", form.last_name)):
             if value is not None:
@@ -158,6 +181,7 @@ class AccountService:
                 result = await self._gateway.post("/customers", draft)
         except CtpBadRequest as exc:
             if "DuplicateField" in exc.codes:
+                await self._guard.count(account=None, client_ip=client_ip)
                 raise BadUserInput("An account with this e-mail address already exists.") from exc
             raise BadUserInput(exc.message) from exc
         issued = await self._flows.password(email, form.password)
@@ -282,6 +306,9 @@ class AccountService:
         check_new_password(new)
         if new == current:
             raise BadUserInput("Choose a new password that differs from the current one.")
+        # A borrowed session must not become a way to guess the password.
+        account = customer_key(str(self._session.customer_id))
+        await self._guard.check(account=account, client_ip=None)
 
         async def change(token: str) -> Json:
             customer: Json = await self._gateway.get("/me", token=token)
@@ -295,6 +322,7 @@ class AccountService:
                 return await self._with_version(token, int(customer["version"]), send)
             except CtpBadRequest as exc:
                 if "InvalidCurrentPassword" in exc.codes:
+                    await self._guard.count(account=account, client_ip=None)
                     raise BadUserInput(_WRONG_CURRENT_PASSWORD) from exc
                 raise BadUserInput(exc.message) from exc
 
@@ -302,10 +330,21 @@ class AccountService:
         await self._renew_customer_token(customer, new)
         return mapping.customer(customer)
 
-    async def request_password_reset(self, email: str) -> bool:
+    async def request_password_reset(self, email: str, *, client_ip: str | None = None) -> bool:
         """Mail a reset link if an account has this address. The answer is the same either
-        way, and so is its timing, since the mail leaves in the background."""
+        way, and so is its timing: the mail leaves in the background and the answer is padded
+        like a failed sign-in. Every request counts against the address and the client (it
+        sends mail: no one may flood an inbox through it)."""
         email = normalize_email(email)
+        account = email_key(email)
+        await self._guard.check(account=account, client_ip=client_ip)
+        await self._guard.count(account=account, client_ip=client_ip)
+        started = self._guard.start()
+        await self._send_reset_mail(email)
+        await self._guard.equalize(started)
+        return True
+
+    async def _send_reset_mail(self, email: str) -> None:
         body = {
             "email": email,
             "ttlMinutes": self._reset_mail.ttl_minutes,
@@ -315,27 +354,33 @@ class AccountService:
         try:
             token: Json = await self._gateway.post("/customers/password-token", body)
         except CtpNotFound:
-            return True
+            return
         try:
             message = self._password_reset_message(email, token["value"])
         except MailDeliveryError as exc:
             # Telling the shopper would tell them the account exists.
             log.error("password reset mail not sent: %s", exc)
-            return True
+            return
         self._mailer.send_in_background(message)
-        return True
 
-    async def reset_password(self, token: str, new_password: str) -> bool:
+    async def reset_password(
+        self, token: str, new_password: str, *, client_ip: str | None = None
+    ) -> bool:
         """Set a new password with the token from the reset mail. commercetools then revokes
-        the customer's tokens, so a session of that customer in this browser ends too."""
+        the customer's tokens, so a session of that customer in this browser ends too. Bad
+        tokens count against the client address: guessing them is pointless, trying is not
+        free."""
+        await self._guard.check(account=None, client_ip=client_ip)
         token = token.strip()
         if not token or len(token) > MAX_RESET_TOKEN_LENGTH:
+            await self._guard.count(account=None, client_ip=client_ip)
             raise BadUserInput(_BAD_RESET_LINK)
         check_new_password(new_password)
         body = {"tokenValue": token, "newPassword": new_password}
         try:
             customer: Json = await self._gateway.post("/customers/password/reset", body)
         except CtpNotFound as exc:
+            await self._guard.count(account=None, client_ip=client_ip)
             raise BadUserInput(_BAD_RESET_LINK) from exc
         except CtpBadRequest as exc:
             if "ExpiredCustomerPasswordToken" in exc.codes:
@@ -404,11 +449,14 @@ class AccountService:
     async def _verify_password(self, email: str, password: Any) -> None:
         if not isinstance(password, str) or not password or len(password) > MAX_FIELD_LENGTH:
             raise BadUserInput("Enter your current password to change your e-mail address.")
+        account = customer_key(str(self._session.customer_id))
+        await self._guard.check(account=account, client_ip=None)
         try:
             # The server-side sign-in checks the pair without issuing a token.
             await self._gateway.post("/login", {"email": email, "password": password})
         except CtpBadRequest as exc:
             if "InvalidCredentials" in exc.codes:
+                await self._guard.count(account=account, client_ip=None)
                 raise BadUserInput(_WRONG_CURRENT_PASSWORD) from exc
             raise
 

@@ -7,6 +7,7 @@ resolver would be created once per task) and writes it back only when it changed
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from collections.abc import Callable
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 
 from app.asgi import ASGIApp, Message, Receive, Scope, Send
 from app.session.ctp_session import Clock, CtpSession
-from app.session.store import SessionStore, StoredSession
+from app.session.store import SessionStore, SessionStoreUnavailable, StoredSession
+from app.web.responses import send_error
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,18 @@ def read_cookie(scope: Scope, name: str) -> str | None:
     return None
 
 
+log = logging.getLogger(__name__)
+
+
+async def _store_unavailable(send: Send) -> None:
+    await send_error(
+        send,
+        503,
+        "SESSION_STORE_UNAVAILABLE",
+        "Your session cannot be reached right now; please try again in a moment.",
+    )
+
+
 def new_session_id() -> str:
     return secrets.token_urlsafe(24)
 
@@ -82,14 +96,31 @@ class SessionMiddleware:
         self._close_session()
         try:
             session = self._open_session()
-            stored = await self._load(scope)
+            try:
+                stored = await self._load(scope)
+            except SessionStoreUnavailable as exc:
+                log.error("session store unavailable on load: %s", exc)
+                await _store_unavailable(send)
+                return
             if stored is not None:
                 session.load_record(stored.data)
             had_cookie = read_cookie(scope, self._cookies.name) is not None
+            replaced = False
 
             async def send_with_cookie(message: Message) -> None:
+                nonlocal replaced
+                if replaced:
+                    return  # the answer was replaced by a 503: drop the original body
                 if message["type"] == "http.response.start":
-                    header = await self._persist(session, stored, had_cookie)
+                    try:
+                        header = await self._persist(session, stored, had_cookie)
+                    except SessionStoreUnavailable as exc:
+                        # Answering 200 while forgetting, say, a new guest token would lose
+                        # that guest's cart: tell the client to retry instead.
+                        log.error("session store unavailable on save: %s", exc)
+                        replaced = True
+                        await _store_unavailable(send)
+                        return
                     if header is not None:
                         headers = list(message.get("headers", []))
                         headers.append((b"set-cookie", header.encode("latin-1")))

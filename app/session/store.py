@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 
+class SessionStoreUnavailable(Exception):
+    """The store could not be reached: the request cannot know or keep its session."""
+
+
 @dataclass(slots=True)
 class StoredSession:
     """One browser's session as kept by a store."""

@@ -10,7 +10,7 @@ from app.models import Customer
 from app.services.account import AccountService, SignUpInput
 from containers import GraphQLContainer
 from schema.bindables import mutation, query
-from schema.context import ResolveInfo
+from schema.context import ResolveInfo, client_ip
 
 
 class AccountResolvers:
@@ -27,7 +27,7 @@ class AccountResolvers:
     async def sign_up(
         self,
         _obj: Any,
-        _info: ResolveInfo,
+        info: ResolveInfo,
         input: dict[str, Any],
         accounts: AccountService = Provide[GraphQLContainer.account_service],
     ) -> Customer:
@@ -37,19 +37,20 @@ class AccountResolvers:
                 password=input["password"],
                 first_name=input.get("first_name"),
                 last_name=input.get("last_name"),
-            )
+            ),
+            client_ip=client_ip(info),
         )
 
     @inject
     async def sign_in(
         self,
         _obj: Any,
-        _info: ResolveInfo,
+        info: ResolveInfo,
         email: str,
         password: str,
         accounts: AccountService = Provide[GraphQLContainer.account_service],
     ) -> Customer:
-        return await accounts.sign_in(email, password)
+        return await accounts.sign_in(email, password, client_ip=client_ip(info))
 
     @inject
     async def sign_out(
@@ -126,22 +127,22 @@ class AccountResolvers:
     async def request_password_reset(
         self,
         _obj: Any,
-        _info: ResolveInfo,
+        info: ResolveInfo,
         email: str,
         accounts: AccountService = Provide[GraphQLContainer.account_service],
     ) -> bool:
-        return await accounts.request_password_reset(email)
+        return await accounts.request_password_reset(email, client_ip=client_ip(info))
 
     @inject
     async def reset_password(
         self,
         _obj: Any,
-        _info: ResolveInfo,
+        info: ResolveInfo,
         token: str,
         new_password: str,
         accounts: AccountService = Provide[GraphQLContainer.account_service],
     ) -> bool:
-        return await accounts.reset_password(token, new_password)
+        return await accounts.reset_password(token, new_password, client_ip=client_ip(info))
 
 
 _resolvers = AccountResolvers()

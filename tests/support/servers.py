@@ -13,8 +13,16 @@ import uvicorn
 
 class ServerThread:
     def __init__(self, app: Any, *, host: str = "127.0.0.1") -> None:
+        # proxy_headers off: the app itself decides whose X-Forwarded-For to believe
+        # (TRUSTED_PROXIES); uvicorn would otherwise believe any from 127.0.0.1.
         config = uvicorn.Config(
-            app, host=host, port=0, log_level="warning", lifespan="on", log_config=None
+            app,
+            host=host,
+            port=0,
+            log_level="warning",
+            lifespan="on",
+            log_config=None,
+            proxy_headers=False,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)

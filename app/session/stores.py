@@ -1,0 +1,45 @@
+"""Builds the configured session store (SESSION_STORE) and what can end sessions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.session.cookie_store import EncryptedCookieStore
+from app.session.ctp_session import Clock
+from app.session.redis_store import RedisSessionStore
+from app.session.revocation import CookieSessionRevoker, CustomerSessionRevoker
+from app.session.store import SessionStore
+from app.settings import Settings
+
+
+def build_redis(settings: Settings) -> Any:
+    """The Redis client, or None when sessions live in cookies."""
+    if settings.session_store != "redis" or settings.redis_url is None:
+        return None
+    from redis.asyncio import Redis
+
+    return Redis.from_url(
+        settings.redis_url.get_secret_value(),
+        socket_connect_timeout=settings.upstream_connect_timeout_seconds,
+        socket_timeout=settings.upstream_read_timeout_seconds,
+        health_check_interval=30,
+    )
+
+
+def build_session_store(
+    settings: Settings, secrets: list[str], redis: Any, clock: Clock
+) -> SessionStore:
+    if redis is None:
+        return EncryptedCookieStore(secrets)
+    return RedisSessionStore(
+        redis,
+        idle_timeout_seconds=settings.session_idle_timeout_seconds,
+        absolute_timeout_seconds=settings.session_absolute_timeout_seconds,
+        clock=clock,
+    )
+
+
+def build_session_revoker(store: SessionStore) -> CustomerSessionRevoker:
+    if isinstance(store, RedisSessionStore):
+        return store
+    return CookieSessionRevoker()

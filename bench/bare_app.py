@@ -1,0 +1,132 @@
+"""The floor the service is compared with: a bare Starlette route making the service's upstream
+call with the service's HTTP client, and returning the JSON it got.
+
+`python -m bench.bare_app` (env: the service's CTP_* settings, BENCH_PORT, BENCH_SKUS,
+BENCH_CARTS). At start-up it creates BENCH_CARTS guest sessions the way the service does (an
+anonymous token, then a cart with the given SKUs, one line each); then
+
+- `GET /cart/{i}` reads cart i exactly as the service's `cart` query does
+  (`GET /{projectKey}/me/carts/{id}?expand=…` with that guest's token) and answers its JSON;
+- `GET /ping` answers a constant: the load generator's ceiling is measured against it.
+
+It is served by uvicorn with the options `python -m app serve` uses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from app.ctp.http import build_http_client
+from app.services.cart import CART_EXPAND
+from app.settings import Settings
+
+_SETUP_CONCURRENCY = 16
+
+
+@dataclass(frozen=True)
+class GuestCart:
+    token: str
+    cart_id: str
+
+
+def service_client(settings: Settings) -> httpx.AsyncClient:
+    """The upstream client exactly as the service builds it (app/upstream.py)."""
+    return build_http_client(
+        connect_timeout=settings.upstream_connect_timeout_seconds,
+        read_timeout=settings.upstream_read_timeout_seconds,
+        max_connections=settings.upstream_max_connections,
+    )
+
+
+async def create_guest_cart(
+    client: httpx.AsyncClient, settings: Settings, skus: list[str]
+) -> GuestCart:
+    token_response = await client.post(
+        f"{settings.auth_url}/oauth/{settings.project_key}/anonymous/token",
+        data={"grant_type": "client_credentials", "scope": settings.anonymous_scopes},
+        auth=(settings.client_id, settings.client_secret),
+    )
+    token_response.raise_for_status()
+    token = token_response.json()["access_token"]
+    draft = {
+        "currency": settings.default_currency,
+        "country": settings.default_country,
+        "locale": settings.default_locale,
+        "lineItems": [{"sku": sku, "quantity": 1} for sku in skus],
+    }
+    cart_response = await client.post(
+        f"{settings.api_url}/{settings.project_key}/me/carts",
+        json=draft,
+        params=CART_EXPAND,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    cart_response.raise_for_status()
+    return GuestCart(token, cart_response.json()["id"])
+
+
+def create_bare_app(settings: Settings, skus: list[str], carts: int) -> Starlette:
+    guests: list[GuestCart] = []
+    clients: list[httpx.AsyncClient] = []
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        client = service_client(settings)
+        clients.append(client)
+        gate = asyncio.Semaphore(_SETUP_CONCURRENCY)
+
+        async def one() -> GuestCart:
+            async with gate:
+                return await create_guest_cart(client, settings, skus)
+
+        guests.extend(await asyncio.gather(*(one() for _ in range(carts))))
+        yield
+        await client.aclose()
+
+    async def cart(request: Request) -> JSONResponse:
+        guest = guests[request.path_params["index"] % len(guests)]
+        upstream = await clients[0].get(
+            f"{settings.api_url}/{settings.project_key}/me/carts/{guest.cart_id}",
+            params=CART_EXPAND,
+            headers={"Authorization": f"Bearer {guest.token}"},
+        )
+        return JSONResponse(upstream.json(), status_code=upstream.status_code)
+
+    async def ping(_request: Request) -> JSONResponse:
+        return JSONResponse({"ok": True})
+
+    return Starlette(
+        routes=[
+            Route("/cart/{index:int}", cart, methods=["GET"]),
+            Route("/ping", ping, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+
+
+def main() -> None:
+    settings = Settings()
+    skus = [sku for sku in os.environ["BENCH_SKUS"].split(",") if sku]
+    app = create_bare_app(settings, skus, int(os.environ.get("BENCH_CARTS", "32")))
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=int(os.environ["BENCH_PORT"]),
+        log_config=None,
+        proxy_headers=True,
+        server_header=False,
+    )
+
+
+if __name__ == "__main__":
+    main()
