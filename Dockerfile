@@ -61,7 +61,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH=/opt/venv/bin:$PATH \
     HOST=0.0.0.0 \
-    PORT=8000
+    PORT=8000 \
+    MAIL_OUTBOX_DIR=/tmp/outbox
 
 # A fixed numeric uid, so that orchestrators can check runAsNonRoot without reading /etc/passwd.
 RUN groupadd --system --gid 10001 ctpbff \

@@ -3,7 +3,8 @@ log secrets in the first place.
 
 Caught: values after password/token/secret/cookie/authorization-like names (`key=value`,
 `"key": "value"`), `Bearer`/`Basic` credentials, Fernet tokens (the session cookie's format),
-JWTs, and card-number-like digit runs that pass the Luhn check.
+JWTs, passwords in URLs (`redis://:secret@host`, `smtp://user:secret@host`), and
+card-number-like digit runs that pass the Luhn check.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ _KEY_VALUE = re.compile(
     re.IGNORECASE,
 )
 _AUTH_SCHEME = re.compile(r"\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE)
+_URL_PASSWORD = re.compile(r"(?P<head>\b[a-z][a-z0-9+.-]*://[^/\s:@]*:)[^@\s/]+(?=@)", re.I)
 _FERNET = re.compile(r"gAAAAA[A-Za-z0-9_=-]{20,}")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
 _CARD = re.compile(r"(?<![\d.])(?:\d[ -]?){12,18}\d(?![\d.])")
@@ -63,6 +65,7 @@ def redact(text: str) -> str:
 
 def _redact(text: str) -> str:
     text = _AUTH_SCHEME.sub(lambda m: f"{m.group(1)} {MASK}", text)
+    text = _URL_PASSWORD.sub(lambda m: f"{m.group('head')}{MASK}", text)
     text = _KEY_VALUE.sub(_key_value, text)
     text = _FERNET.sub(MASK, text)
     text = _JWT.sub(MASK, text)

@@ -106,9 +106,27 @@ def shop(start_service: Callable[..., RunningService], tmp_path: Path) -> Runnin
     )
 
 
+@pytest.fixture(params=["cookie", "redis"])
+def journey_shop(
+    request: pytest.FixtureRequest, start_service: Callable[..., RunningService], tmp_path: Path
+) -> RunningService:
+    """The shop with each session store: encrypted cookies, or opaque ids into Redis."""
+    store: dict[str, object] = {}
+    if request.param == "redis":
+        store = {"session_store": "redis", "redis_url": request.getfixturevalue("redis_url")}
+    return start_service(
+        mail_outbox_dir=tmp_path / "outbox",
+        storefront_url=STOREFRONT,
+        webhook_secret=WEBHOOK_SECRET,
+        credential_failure_min_seconds=0,
+        **store,
+    )
+
+
 async def test_no_secret_reaches_a_log_line(
-    shop: RunningService, capture: Callable[[], Captured], tmp_path: Path
+    journey_shop: RunningService, capture: Callable[[], Captured], tmp_path: Path
 ) -> None:
+    shop = journey_shop
     captured = capture()
     email = f"logs-{uuid.uuid4().hex[:8]}@example.com"
     password, new_password, wrong = "First-Passw0rd-x7", "Second-Passw0rd-y8", "Wrong-Passw0rd-z9"
@@ -238,6 +256,8 @@ def test_uvicorns_access_log_is_off(shop: RunningService) -> None:
         ("card 4111 1111 1111 1111 declined", "declined"),
         ("SESSION_SECRET_KEYS=k1-very-secret,k2", "SESSION_SECRET_KEYS="),
         ("GET /graphql?variables=%7B%22password%22%3A+%22hunter2%22%7D", "/graphql?variables="),
+        ("connecting to redis://:hunter2@cache:6379/0", "redis://:"),
+        ("relay smtps://mailer:hunter2@smtp.example.com:465", "@smtp.example.com:465"),
     ],
 )
 def test_redaction_masks_secret_looking_values(text: str, kept: str) -> None:

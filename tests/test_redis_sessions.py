@@ -3,7 +3,9 @@ Runs against a real redis-server started for the tests (tests/support/redis_serv
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -14,6 +16,7 @@ from emulator.state import Emulator
 from tests.conftest import SESSION_KEY, RunningService
 from tests.support.servers import ServerThread
 from tests.support.service_process import ServiceProcess
+from tests.support.webhooks import bearer, envelope, message
 
 pytestmark = pytest.mark.anyio
 
@@ -22,6 +25,7 @@ TOTE = "TOTE-CANVAS-BEIGE"
 ADD = "mutation($s: String!) { addToCart(sku: $s) { id lineItems { sku quantity } } }"
 CART = "{ cart { id lineItems { sku quantity } } }"
 ME = "{ me { email } }"
+WEBHOOK_SECRET = "test-webhook-secret-0123456789-abcdefghij"
 SIGN_IN = 'mutation { signIn(email: "demo@example.com", password: "Demo-Passw0rd!") { id } }'
 
 
@@ -92,7 +96,7 @@ def two_instances(redis_url: str) -> Iterator[tuple[str, str, Emulator]]:
             "SESSION_SECRET_KEYS": SESSION_KEY,
             "SESSION_STORE": "redis",
             "REDIS_URL": redis_url,
-            "WEBHOOK_SECRET": "test-webhook-secret-0123456789-abcdefghij",
+            "WEBHOOK_SECRET": WEBHOOK_SECRET,
         }
         with ServiceProcess(env) as first, ServiceProcess(env) as second:
             yield first.url, second.url, emulator
@@ -125,3 +129,34 @@ def test_sign_out_on_one_instance_ends_the_session_on_all(
         # Even a copy of the old cookie is worth nothing now, on any instance.
         assert gql(thief, second, ME) == {"me": None}
         assert gql(thief, first, ME) == {"me": None}
+
+
+def test_a_password_change_event_ends_the_customers_other_sessions(
+    two_instances: tuple[str, str, Emulator],
+) -> None:
+    """commercetools reports CustomerPasswordUpdated to one instance; sessions signed in before
+    the change end everywhere, and a browser signed in after it stays."""
+    first, second, emulator = two_instances
+    customer = emulator.customer_by_email("demo@example.com")
+    assert customer is not None
+    with httpx.Client(timeout=30) as laptop, httpx.Client(timeout=30) as phone:
+        gql(laptop, first, SIGN_IN)
+        gql(phone, second, SIGN_IN)
+        changed_at = datetime.now(UTC) + timedelta(seconds=1)
+        time.sleep(1.2)
+        with httpx.Client(timeout=30) as later:
+            gql(later, first, SIGN_IN)  # signed in after the change
+            event = message(
+                "CustomerPasswordUpdated",
+                "customer",
+                customer["id"],
+                created_at=changed_at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                reset=False,
+            )
+            delivered = httpx.post(
+                f"{second}/webhooks/events", json=envelope(event), headers=bearer(WEBHOOK_SECRET)
+            )
+            assert delivered.status_code == 200, delivered.text
+            assert gql(laptop, second, ME) == {"me": None}
+            assert gql(phone, first, ME) == {"me": None}
+            assert gql(later, second, ME) == {"me": {"email": "demo@example.com"}}
