@@ -465,10 +465,20 @@ def _target_platforms() -> list[str]:
     return [*tags, f"manylinux2014_{machine}", f"manylinux1_{machine}", f"linux_{machine}"]
 
 
+def _pins_with_full_version_markers(lock: Path) -> list[str]:
+    pins = []
+    for line in lock.read_text().splitlines():
+        name, _, marker = line.partition(";")
+        if "python_full_version" in marker and "==" in name:
+            pins.append(name.strip())
+    return pins
+
+
 def ensure_wheels(lock: Path) -> Path:
     """The wheels of every pin in the lock for CPython 3.11 on bookworm, checked against hashes."""
     digest = hashlib.sha256(lock.read_bytes()).hexdigest()[:16]
-    wheels = CACHE_DIR / "wheels" / f"{digest}-cp311-{platform.machine()}"
+    # The "v2" names how the download is done: a change to it must not reuse old downloads.
+    wheels = CACHE_DIR / "wheels" / f"{digest}-v2-cp311-{platform.machine()}"
     if (wheels / ".done").exists():
         return wheels
     partial = wheels.with_name(wheels.name + ".partial")
@@ -481,6 +491,12 @@ def ensure_wheels(lock: Path) -> Path:
     argv += [f"--platform={tag}" for tag in _target_platforms()]
     with timed("pip download wheels"):
         result = _run(argv, timeout=PIP_DOWNLOAD_TIMEOUT)
+        # pip judges `python_full_version` markers by the host's Python, not the target's
+        # (bookworm's 3.11.2): fetch those pins too; the image build checks their hashes.
+        marked = _pins_with_full_version_markers(lock)
+        if result.returncode == 0 and marked:
+            extra = [a for a in argv if a not in ("--require-hashes", "-r", str(lock))]
+            result = _run([*extra, "--no-deps", *marked], timeout=PIP_DOWNLOAD_TIMEOUT)
     if result.returncode != 0:
         shutil.rmtree(partial, ignore_errors=True)
         raise DockerUnavailable(
