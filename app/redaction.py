@@ -1,7 +1,7 @@
 """Redacts what looks like a secret from log text: the safety net behind code that should not
 log secrets in the first place.
 
-Caught: values after password/token/secret/cookie/authorization-like names (`key=value`,
+Caught: values after password/token/secret/cookie/session/authorization-like names (`key=value`,
 `"key": "value"`), `Bearer`/`Basic` credentials, Fernet tokens (the session cookie's format),
 JWTs, passwords in URLs (`redis://:secret@host`, `smtp://user:secret@host`), and
 card-number-like digit runs that pass the Luhn check.
@@ -16,7 +16,7 @@ MASK = "[REDACTED]"
 
 _SENSITIVE_NAME = (
     r"[\w-]*(?:passw(?:or)?d|secret|token|cookie|authorization|api[_-]?key|credential"
-    r"|cvc|cvv|card[_-]?number|refresh|session[_-]?key)[\w-]*"
+    r"|cvc|cvv|card[_-]?number|refresh|session)[\w-]*"
 )
 _KEY_VALUE = re.compile(
     rf"""(?P<key>["']?{_SENSITIVE_NAME}["']?\s*[:=]\s*)"""
