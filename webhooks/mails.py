@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from commercetools.platform.models.customer import Customer
-from commercetools.platform.models.order import Order
+if TYPE_CHECKING:
+    from commercetools.platform.models.customer import Customer
+    from commercetools.platform.models.order import Order
 
 
 def money(value: Any) -> str:
