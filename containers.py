@@ -108,6 +108,7 @@ class CoreContainer(containers.DeclarativeContainer):
         project_key=settings.provided.project_key,
         cache_seconds=settings.provided.readiness_cache_seconds,
         timeout_seconds=settings.provided.readiness_timeout_seconds,
+        session_store=session_store,
     )
     # Failed credential checks, counted per process (one instance; several need a shared
     # store behind the same AttemptThrottle interface).

@@ -1,4 +1,5 @@
-"""Whether this instance can serve shoppers: does commercetools answer?
+"""Whether this instance can serve shoppers: does commercetools answer (and the session store,
+when sessions live in Redis)?
 
 `/readyz` asks this; `/healthz` only says the process lives. The check is one cheap call (the
 project resource, with the app token; any answer below 500 counts, even 403 or 404: something
@@ -13,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from app.ctp.errors import CtpError, CtpUnavailable
@@ -42,10 +43,15 @@ class Readiness:
         project_key: str,
         cache_seconds: float,
         timeout_seconds: float,
+        session_store: object = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._http = http
         self._flows = flows
+        # Only a server-side store can be down; it then offers `ping()`.
+        self._store_ping: Callable[[], Awaitable[bool]] | None = getattr(
+            session_store, "ping", None
+        )
         self._project_url = f"{api_url}/{project_key}"
         self._cache_seconds = cache_seconds
         self._timeout = timeout_seconds
@@ -96,4 +102,13 @@ class Readiness:
             return Verdict(False, f"commercetools did not answer within {self._timeout:g} s")
         except CtpUnavailable as exc:
             return Verdict(False, f"commercetools unavailable ({exc.detail})")
+        if self._store_ping is not None:
+            try:
+                async with asyncio.timeout(self._timeout):
+                    store_answers = await self._store_ping()
+            except TimeoutError:
+                store_answers = False
+            if not store_answers:
+                return Verdict(False, "the session store (Redis) does not answer")
+            return Verdict(True, "commercetools and the session store answer")
         return Verdict(True, "commercetools answers")

@@ -160,3 +160,19 @@ def test_a_password_change_event_ends_the_customers_other_sessions(
             assert gql(laptop, second, ME) == {"me": None}
             assert gql(phone, first, ME) == {"me": None}
             assert gql(later, second, ME) == {"me": {"email": "demo@example.com"}}
+
+
+async def test_readiness_includes_the_session_store(
+    start_service: Callable[..., RunningService], redis_url: str
+) -> None:
+    from tests.support.redis_server import free_port
+
+    healthy = start_service(session_store="redis", redis_url=redis_url)
+    async with healthy.browser() as browser:
+        ready = await browser.http.get("/readyz")
+        assert ready.status_code == 200 and "session store" in ready.json()["reason"]
+    broken = start_service(session_store="redis", redis_url=f"redis://127.0.0.1:{free_port()}/0")
+    async with broken.browser() as browser:
+        not_ready = await browser.http.get("/readyz")
+        assert not_ready.status_code == 503
+        assert "session store" in not_ready.json()["reason"]
