@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import pytest
@@ -27,13 +26,11 @@ def catalog() -> Catalog:
     return Catalog.demo()
 
 
-def test_demo_catalog_builds_fast_and_deterministically() -> None:
-    Catalog.demo()  # warm up imports
-    start = time.perf_counter()
+def test_demo_catalog_builds_deterministically() -> None:
+    # How fast it builds is measured, not asserted (docs/emulator-catalog.md): timings on
+    # shared machines are noise.
     first = Catalog.demo()
-    elapsed = time.perf_counter() - start
     second = Catalog.demo()
-    assert elapsed < 0.1
     assert json.dumps(first.product_projections(staged=True)) == json.dumps(
         second.product_projections(staged=True)
     )
