@@ -70,7 +70,33 @@ class LoadResult:
             "p99_ms": self.percentile(99),
             "max_ms": max(self.latencies_ms, default=0.0),
             "cpu_percent": self.cpu_percent,
+            # Rounded to 10 µs: merge() computes percentiles over several runs.
+            "latencies_ms": [round(value, 2) for value in self.latencies_ms],
         }
+
+
+def merge(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several runs of the same measurement (summaries) as one."""
+    latencies = [value for result in results for value in result["latencies_ms"]]
+    seconds = sum(float(result["seconds"]) for result in results)
+    errors: Counter[str] = Counter()
+    cpu: Counter[str] = Counter()
+    for result in results:
+        errors.update(result["errors"])
+        for name, share in result["cpu_percent"].items():
+            cpu[name] += share * float(result["seconds"]) / seconds
+    ok = sum(int(result["ok"]) for result in results)
+    return {
+        "ok": ok,
+        "errors": dict(errors),
+        "seconds": seconds,
+        "rate": ok / seconds if seconds else 0.0,
+        "p50_ms": percentile(latencies, 50),
+        "p99_ms": percentile(latencies, 99),
+        "max_ms": max(latencies, default=0.0),
+        "cpu_percent": dict(cpu),
+        "latencies_ms": latencies,
+    }
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -45,14 +45,14 @@ def cpu_seconds(pid: int) -> float:
 
 
 def machine_busy_seconds() -> float:
-    """CPU time all cores spent busy since boot (user, nice, system, irq, softirq, steal)."""
+    """CPU time all processes of the machine used since boot (user, nice and system time;
+    interrupt time is left out, as it is in a process's own figures)."""
     try:
         first = Path("/proc/stat").read_text().split("\n", 1)[0].split()
     except OSError:
         return 0.0
-    # cpu user nice system idle iowait irq softirq steal ...
-    busy = [int(first[i]) for i in (1, 2, 3, 6, 7, 8) if i < len(first)]
-    return sum(busy) / _CLOCK_TICKS
+    # cpu user nice system idle ...
+    return sum(int(value) for value in first[1:4]) / _CLOCK_TICKS
 
 
 def memory_kib(pid: int, field: str) -> int:

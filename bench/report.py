@@ -79,6 +79,7 @@ class Row:
     p50: str = ""
     p99: str = ""
     errors: str = ""
+    cpu_per_request: str = ""
     cpu: str = ""
     target: str = ""
     result: str = ""
@@ -92,6 +93,7 @@ COLUMNS = (
     ("p50", "p50"),
     ("p99", "p99"),
     ("errors", "errors"),
+    ("cpu_per_request", "server CPU per request"),
     ("cpu", "CPU % of a core: service / emulator / bare / load generator / other processes"),
     ("target", "target"),
     ("result", "result"),
@@ -104,18 +106,22 @@ def load_row(
     *,
     browsers: int,
     latency_ms: int,
+    cpu_process: str,
     unit: str = "req/s",
+    per: str = "request",
 ) -> Row:
+    rate = float(result["rate"])
     return Row(
         measurement=measurement,
         browsers=str(browsers),
         upstream_latency=f"+{latency_ms} ms" if latency_ms else "0",
-        throughput=f"{result['rate']:,.0f} {unit}"
-        if result["rate"] >= 10
-        else f"{result['rate']:.1f} {unit}",
+        throughput=f"{rate:,.0f} {unit}" if rate >= 10 else f"{rate:.1f} {unit}",
         p50=f"{result['p50_ms']:.1f} ms",
         p99=f"{result['p99_ms']:.1f} ms",
         errors=format_errors(result["errors"]),
+        cpu_per_request=f"{cpu_ms_per_request(result, cpu_process):.2f} ms ({cpu_process})"
+        if per == "request"
+        else f"{cpu_ms_per_request(result, cpu_process):.1f} ms per {per} ({cpu_process})",
         cpu=format_cpu(result["cpu_percent"]),
     )
 
@@ -167,9 +173,10 @@ class Report:
             "service (`python -m app serve`), the commercetools emulator (`python -m "
             "emulator`), a bare reference route (`bench/bare_app.py`) and the load "
             "generator (`bench/load.py`, `bench/journey.py`) run as separate processes on "
-            "loopback; every number below comes from one run, and the ratios compare "
-            "numbers measured minutes apart on the same machine. Timings never decide a test's "
-            "pass or fail; the targets below are read, not asserted.",
+            "loopback; every number below comes from one run. The bare route and the service are "
+            "measured in alternating slices (bare, service, service, bare), so both see the "
+            "same machine. Timings never decide a test's pass or fail; the targets below are "
+            "read, not asserted.",
             "",
             "## Machine",
             "",

@@ -14,6 +14,7 @@ import statistics
 import time
 
 import httpx
+from pydantic import SecretStr
 
 from app.main import create_app
 from app.settings import Settings
@@ -28,7 +29,7 @@ async def measure(floor: float, rounds: int) -> dict[str, list[float]]:
         credential_failure_min_seconds=floor,
         throttle_max_failures_per_email=1_000_000,
         throttle_max_failures_per_address=1_000_000,
-        session_secret_keys=secrets.token_urlsafe(48),
+        session_secret_keys=SecretStr(secrets.token_urlsafe(48)),
     )
     app = create_app(settings)
     samples: dict[str, list[float]] = {KNOWN: [], UNKNOWN: []}

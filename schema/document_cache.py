@@ -5,7 +5,8 @@ same few documents over and over. Parse results are keyed by the query text. Val
 are keyed by the document *and the rules in force* — a cache that ignores the rules would let a
 document validated once in a lax setting skip introspection or limit rules later. Rules built
 per request (the cost rule, which depends on the variables) are never cached: they run each
-time, after the cached ones passed.
+time after the cached ones passed, unless an earlier request had the same verdict key (for the
+cost rule: the same page sizes).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class DocumentCache:
         self._max_tokens = max_tokens
         self._documents = _Lru(size)
         self._validations = _Lru(size)
+        self._request_verdicts = _Lru(size)
 
     def parse(self, _context: Any, data: dict[str, Any]) -> DocumentNode:
         """Ariadne's `query_parser`."""
@@ -78,4 +80,15 @@ class DocumentCache:
         errors = list(entry[1])
         if errors or not per_request:
             return errors
-        return validate(schema, document_ast, per_request, max_errors=max_errors)
+        verdict_keys = tuple(r.verdict_key for r in per_request)
+        if any(key is None for key in verdict_keys):
+            return validate(schema, document_ast, per_request, max_errors=max_errors)
+        request_key = (id(document_ast), verdict_keys)
+        cached = self._request_verdicts.get(request_key)
+        if cached is None or cached[0] is not document_ast:
+            cached = (
+                document_ast,
+                validate(schema, document_ast, per_request, max_errors=max_errors),
+            )
+            self._request_verdicts.put(request_key, cached)
+        return list(cached[1])

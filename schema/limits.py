@@ -30,7 +30,11 @@ PAGED_FIELDS = {"products": 20, "myOrders": 20}
 
 
 class PerRequestRule(ValidationRule):
-    """A rule whose verdict depends on the request's variables: never cached."""
+    """A rule whose verdict depends on the request's variables. `verdict_key` names everything
+    the verdict depends on besides the document, so equal keys may share a cached verdict;
+    None (the default) means the verdict is never cached."""
+
+    verdict_key: tuple[Any, ...] | None = None
 
 
 def selection_depth(
@@ -140,8 +144,14 @@ def selection_cost(
 def cost_limit_rule(max_cost: int, variables: dict[str, Any] | None) -> type[ASTValidationRule]:
     """Built per request: page sizes often come from the variables."""
     known = variables or {}
+    # Only integer variables can change a cost (they are page sizes).
+    page_sizes = tuple(
+        sorted((k, v) for k, v in known.items() if isinstance(v, int) and not isinstance(v, bool))
+    )
 
     class CostLimit(PerRequestRule):
+        verdict_key = ("cost", max_cost, page_sizes)
+
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
             fragments = _fragments(self.context.document)
             cost = selection_cost(node.selection_set, fragments, known)
