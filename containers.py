@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from dependency_injector import containers, providers
 
@@ -44,6 +45,16 @@ from webhooks.handlers import (
     WelcomeMail,
 )
 from webhooks.ledger import InMemoryMessageLedger
+
+
+def _throttle_rule(settings: providers.Provider[Settings], max_attempts: Any) -> Any:
+    """Both throttles share the window and lockout; only how many failures they allow differs."""
+    return providers.Factory(
+        ThrottleRule,
+        max_attempts=max_attempts,
+        window_seconds=settings.provided.throttle_window_seconds,
+        lockout_seconds=settings.provided.throttle_lockout_seconds,
+    )
 
 
 class CoreContainer(containers.DeclarativeContainer):
@@ -114,22 +125,12 @@ class CoreContainer(containers.DeclarativeContainer):
     # store behind the same AttemptThrottle interface).
     throttle_by_email = providers.Singleton(
         InMemoryThrottle,
-        providers.Factory(
-            ThrottleRule,
-            max_attempts=settings.provided.throttle_max_failures_per_email,
-            window_seconds=settings.provided.throttle_window_seconds,
-            lockout_seconds=settings.provided.throttle_lockout_seconds,
-        ),
+        _throttle_rule(settings, settings.provided.throttle_max_failures_per_email),
         clock=clock,
     )
     throttle_by_address = providers.Singleton(
         InMemoryThrottle,
-        providers.Factory(
-            ThrottleRule,
-            max_attempts=settings.provided.throttle_max_failures_per_address,
-            window_seconds=settings.provided.throttle_window_seconds,
-            lockout_seconds=settings.provided.throttle_lockout_seconds,
-        ),
+        _throttle_rule(settings, settings.provided.throttle_max_failures_per_address),
         clock=clock,
     )
     credential_guard = providers.Singleton(
