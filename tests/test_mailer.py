@@ -7,7 +7,6 @@ import asyncio
 import email
 import email.policy
 import logging
-import socket
 import stat
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
@@ -29,6 +28,7 @@ from app.mailer import (
     build_mailer,
 )
 from tests.conftest import RunningService, make_settings
+from tests.support.ports import free_port
 
 pytestmark = [
     pytest.mark.anyio,
@@ -66,13 +66,6 @@ class SmtpInbox:
             email.message_from_bytes(bytes(e.original_content or b""), policy=email.policy.default)
             for e in self.envelopes
         ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture

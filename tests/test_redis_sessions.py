@@ -73,7 +73,7 @@ async def test_an_unknown_or_forged_id_is_a_fresh_session(
 async def test_redis_down_is_a_clear_503_not_a_lost_session(
     start_service: Callable[..., RunningService], redis_server: object
 ) -> None:
-    from tests.support.redis_server import free_port
+    from tests.support.ports import free_port
 
     service = start_service(session_store="redis", redis_url=f"redis://127.0.0.1:{free_port()}/0")
     async with service.browser(headers={"cookie": "ctp_session=" + "B" * 32}) as browser:
@@ -165,7 +165,7 @@ def test_a_password_change_event_ends_the_customers_other_sessions(
 async def test_readiness_includes_the_session_store(
     start_service: Callable[..., RunningService], redis_url: str
 ) -> None:
-    from tests.support.redis_server import free_port
+    from tests.support.ports import free_port
 
     healthy = start_service(session_store="redis", redis_url=redis_url)
     async with healthy.browser() as browser:

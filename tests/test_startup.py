@@ -3,13 +3,7 @@ and a real-project configuration (pointed at the emulator on a loopback port).""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -19,50 +13,17 @@ from emulator.app import create_emulator_app
 from emulator.state import Emulator
 from tests.conftest import SESSION_KEY, make_settings
 from tests.support.servers import ServerThread
-
-ROOT = Path(__file__).resolve().parent.parent
-CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("CTP_", "APP_", "SESSION_"))}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def run_app(env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "app", "serve"],
-        cwd=ROOT,
-        env={**CLEAN_ENV, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+from tests.support.service_process import ServiceProcess, serve
 
 
 @pytest.fixture
-def demo_server() -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    port = free_port()
-    process = run_app({"HOST": "127.0.0.1", "PORT": str(port)})
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.05)
-    yield url, process
-    process.terminate()
-    process.wait(timeout=10)
+def demo_server() -> Iterator[ServiceProcess]:
+    with ServiceProcess({}) as process:
+        yield process
 
 
-def test_serve_runs_the_demo_on_the_embedded_emulator(
-    demo_server: tuple[str, subprocess.Popen[str]],
-) -> None:
-    url, process = demo_server
+def test_serve_runs_the_demo_on_the_embedded_emulator(demo_server: ServiceProcess) -> None:
+    url = demo_server.url
     assert httpx.get(f"{url}/healthz").json() == {"status": "ok"}
     with httpx.Client(base_url=url) as browser:
         typename = browser.post("/graphql", json={"query": "{ __typename }"})
@@ -77,9 +38,8 @@ def test_serve_runs_the_demo_on_the_embedded_emulator(
         assert signed_in.json() == {"data": {"signIn": {"email": "demo@example.com"}}}
         explorer = browser.get("/graphql", headers={"accept": "text/html"})
         assert explorer.status_code == 200 and "text/html" in explorer.headers["content-type"]
-    process.terminate()
-    output, _ = process.communicate(timeout=10)
-    assert "embedded commercetools emulator" in output
+    demo_server.stop()
+    assert "embedded commercetools emulator" in demo_server.output()
 
 
 @pytest.mark.parametrize(
@@ -114,7 +74,7 @@ def test_serve_runs_the_demo_on_the_embedded_emulator(
 def test_production_refuses_to_start_without_a_real_project_and_key(
     env: dict[str, str], named: str
 ) -> None:
-    process = run_app(env)
+    process = serve(env)
     output, _ = process.communicate(timeout=30)
     assert process.returncode == 2
     assert named in output

@@ -11,6 +11,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.support.ports import free_port
+
 
 class RedisUnavailable(Exception):
     """Why no redis-server can run here (the tests then skip and say so)."""
@@ -34,13 +36,6 @@ def find_or_install_redis_server() -> str:
     if not found:
         raise RedisUnavailable(f"installing redis-server failed: {result.stderr[-500:]}")
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 class RedisServer:

@@ -5,40 +5,47 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
 
 import httpx
 
-from tests.support.redis_server import free_port
+from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 # A developer's own settings must not leak into a test's service.
 CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("CTP_", "APP_", "SESSION_"))}
 
 
+def serve(env: dict[str, str], output: int | object = subprocess.PIPE) -> subprocess.Popen[str]:
+    """`python -m app serve` from the repository root, with only `env` on top of a clean one;
+    stderr goes where stdout does."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "app", "serve"],
+        cwd=ROOT,
+        env={**CLEAN_ENV, **env},
+        stdout=output,  # type: ignore[arg-type]
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
 class ServiceProcess:
     def __init__(self, env: dict[str, str]) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self._env = {**CLEAN_ENV, **env, "HOST": "127.0.0.1", "PORT": str(self.port)}
+        self._env = {**env, "HOST": "127.0.0.1", "PORT": str(self.port)}
+        self._log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in stop()
         self._process: subprocess.Popen[str] | None = None
 
     def start(self, timeout: float = 20.0) -> ServiceProcess:
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "app", "serve"],
-            cwd=ROOT,
-            env=self._env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        self._process = serve(self._env, self._log)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                _, errors = self._process.communicate()
-                raise RuntimeError(f"the service exited: {errors[-2000:]}")
+                raise RuntimeError(f"the service exited: {self.output()[-2000:]}")
             try:
                 if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
                     return self
@@ -46,6 +53,12 @@ class ServiceProcess:
                 time.sleep(0.05)
         self.stop()
         raise RuntimeError("the service did not become healthy")
+
+    def output(self) -> str:
+        """What the process printed so far (its logs)."""
+        self._log.flush()
+        self._log.seek(0)
+        return self._log.read()
 
     def stop(self) -> None:
         if self._process is not None and self._process.poll() is None:
@@ -65,3 +78,4 @@ class ServiceProcess:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+        self._log.close()
