@@ -75,12 +75,13 @@ COPY --from=builder /opt/venv /opt/venv
 WORKDIR /srv/ctp-bff
 COPY pyproject.toml containers.py ./
 COPY app/ app/
+COPY bootstrap/ bootstrap/
 COPY schema/ schema/
 COPY webhooks/ webhooks/
 COPY emulator/ emulator/
 # Compile once here: with PYTHONDONTWRITEBYTECODE (and a read-only tree) nothing is written at run
 # time, so without this every start would compile every module again.
-RUN python -m compileall -q app schema webhooks emulator containers.py
+RUN python -m compileall -q app bootstrap schema webhooks emulator containers.py
 
 USER 10001:10001
 EXPOSE 8000
@@ -89,4 +90,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8000'), timeout=4)"]
 
-CMD ["python", "-m", "app", "serve"]
+CMD ["python", "-m", "bootstrap", "serve"]

@@ -16,7 +16,7 @@ $(STAMP): requirements.lock
 
 ## Serve the storefront API on http://$(HOST):$(PORT) (embedded emulator unless CTP_* is set).
 run: $(STAMP)
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m app serve
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m bootstrap serve
 
 ## Run every test, plus lint and type checks.
 test: $(STAMP) lint typecheck pytest

@@ -1,10 +1,14 @@
 """Dependency-injector containers: who provides what (docs/architecture.md).
 
 - CoreContainer: process-wide singletons; knows nothing of browsers.
-- GraphQLContainer: the request-scoped CtpSession and the services that need it; wired only
-  into the `schema` package.
+- GraphQLContainer: the request-scoped CtpSession, the request context around it, and the
+  services that take it; wired only into the `schema` package.
 - WebhookContainer: no session provider at all; wired only into the `webhooks` package, so a
   webhook handler asking for the session fails at start-up instead of acting for some browser.
+
+This module imports `app` and the webhook building blocks; `schema` and `webhooks` never import
+each other, and `webhooks` names its providers by string (`Provide["cart_rules"]`) so that it
+need not import this module (the import contracts in pyproject.toml).
 """
 
 from __future__ import annotations
@@ -12,17 +16,20 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import httpx
 from dependency_injector import containers, providers
 
 from app.ctp.breaker import CircuitBreakers
 from app.ctp.gateway import CtpGateway
-from app.ctp.http import CtpHttp
+from app.ctp.http import CtpHttp, build_http_client
+from app.ctp.sdk import build_sdk_client
 from app.ctp.tokens import TokenFlows
 from app.mailer import build_mailer
 from app.readiness import Readiness
+from app.request_context import RequestContext
 from app.services.account import AccountService, PasswordResetMail
 from app.services.cart import CartService
-from app.services.catalog import CatalogService
+from app.services.catalog import CatalogService, CategoryCache
 from app.services.credential_guard import CredentialGuard
 from app.services.orders import OrderService
 from app.services.session_tokens import SessionTokens
@@ -34,7 +41,6 @@ from app.session.storefront_session import StorefrontSession
 from app.session.stores import build_redis, build_session_revoker, build_session_store
 from app.settings import Settings
 from app.throttle import InMemoryThrottle, ThrottleRule
-from app.upstream import build_embedded_emulator, build_sdk_client, build_upstream_client
 from webhooks import factories as webhook_factories
 from webhooks.auth import SharedSecret
 from webhooks.events import EventProcessor
@@ -61,9 +67,17 @@ class CoreContainer(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     session_secrets = providers.Dependency(instance_of=list)
     clock = providers.Object(time.time)
+    # None for a real project; the composition root puts the embedded emulator's in-process
+    # transport here in demo mode.
+    upstream_transport: providers.Object[httpx.AsyncBaseTransport | None] = providers.Object(None)
 
-    embedded_emulator = providers.Singleton(build_embedded_emulator, settings)
-    upstream_client = providers.Singleton(build_upstream_client, settings, embedded_emulator)
+    upstream_client = providers.Singleton(
+        build_http_client,
+        connect_timeout=settings.provided.upstream_connect_timeout_seconds,
+        read_timeout=settings.provided.upstream_read_timeout_seconds,
+        max_connections=settings.provided.upstream_max_connections,
+        transport=upstream_transport,
+    )
     # Per process: fails calls at once while commercetools is down (docs/security.md).
     upstream_breakers = providers.Singleton(
         CircuitBreakers,
@@ -103,12 +117,8 @@ class CoreContainer(containers.DeclarativeContainer):
     )
     session_revoker = providers.Singleton(build_session_revoker, session_store)
     sdk_client = providers.Singleton(build_sdk_client, settings)
-    # Session-free (reads with the app token) and a Singleton because it holds the per-process
-    # category cache; GraphQLContainer re-exports it. Not request-scoped: nothing in it is a
-    # shopper's.
-    catalog_service = providers.Singleton(
-        CatalogService, gateway, default_locale=settings.provided.default_locale, clock=clock
-    )
+    # Categories rarely change and every page names them: one copy per process.
+    category_cache = providers.Singleton(CategoryCache, gateway, clock=clock)
     # Session-free: webhooks (order confirmations) use it as well as the storefront.
     mailer = providers.Singleton(build_mailer, settings)
     readiness = providers.Singleton(
@@ -144,22 +154,37 @@ class CoreContainer(containers.DeclarativeContainer):
 class GraphQLContainer(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
 
-    # One per request: created by the session middleware before GraphQL runs, reset after.
+    # One each per request: opened by the session middleware before GraphQL runs (through
+    # bootstrap/request_scope.py), reset after. The middleware passes the shopper and the
+    # client address when it opens `request_context`.
     ctp_session = providers.ContextLocalSingleton(StorefrontSession, core.clock)
+    request_context = providers.ContextLocalSingleton(RequestContext, session=ctp_session)
 
+    # Stateless over the request context, so plain factories: whatever a request learns lives
+    # in the context, and every instance of a request sees it.
     session_tokens = providers.Factory(
-        SessionTokens, ctp_session, core.token_flows, core.token_refresher, core.clock
+        SessionTokens, request_context, core.token_flows, core.token_refresher, core.clock
     )
-    cart_service = providers.Factory(CartService, ctp_session, session_tokens, core.gateway)
-    catalog_service = core.catalog_service
+    cart_service = providers.Factory(CartService, request_context, session_tokens, core.gateway)
+    catalog_service = providers.Factory(
+        CatalogService,
+        request_context,
+        core.gateway,
+        core.category_cache,
+        default_locale=core.settings.provided.default_locale,
+    )
     order_service = providers.Factory(
-        OrderService, ctp_session, session_tokens, core.gateway, cart_service, core.clock
+        OrderService, request_context, session_tokens, core.gateway, cart_service, core.clock
     )
-    shipping_service = providers.Factory(ShippingService, cart_service, core.gateway)
-    wishlist_service = providers.Factory(WishlistService, ctp_session, session_tokens, core.gateway)
+    shipping_service = providers.Factory(
+        ShippingService, request_context, cart_service, core.gateway
+    )
+    wishlist_service = providers.Factory(
+        WishlistService, request_context, session_tokens, core.gateway
+    )
     account_service = providers.Factory(
         AccountService,
-        ctp_session,
+        request_context,
         session_tokens,
         core.token_flows,
         core.gateway,

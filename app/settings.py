@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from app.web.client_address import IPNetwork, parse_networks
+from app.networks import IPNetwork, parse_networks
 
 EMULATOR_PROJECT_KEY = "demo"
 EMULATOR_BASE_URL = "http://emulator.embedded"

@@ -154,7 +154,9 @@ class Bench:
         await wait_ready(self.emulator, f"{self.emulator_url}/_emulator/faults")
         say(f"starting the service on {self.service_url}")
         self.service = self.procs.start(
-            "service", ["-m", "app", "serve"], {**self.ctp_env, "PORT": str(self.service_port)}
+            "service",
+            ["-m", "bootstrap", "serve"],
+            {**self.ctp_env, "PORT": str(self.service_port)},
         )
         await wait_ready(self.service, f"{self.service_url}/healthz")
         skus = await storefront.pick_skus(self.service_url)
@@ -628,10 +630,10 @@ def _reproduce_section() -> str:
             "Browsers are closed loops without think time: each sends its next request as "
             "soon as the previous one is answered, over its own keep-alive connection with its "
             "own session cookie (service) or its own guest cart (bare). The service runs as "
-            "`python -m app serve` with the CTP_* settings pointing at the emulator; the bare "
-            "app builds its upstream client with the service's own `build_http_client()` and "
-            "settings. Upstream latency is the emulator's fault injection "
-            "(`POST /_emulator/faults`).",
+            "`python -m bootstrap serve` with the CTP_* settings pointing at the emulator; "
+            "the bare app builds its upstream client with the service's own "
+            "`build_http_client()` and settings. Upstream latency is the emulator's fault "
+            "injection (`POST /_emulator/faults`).",
         ]
     )
 

@@ -9,7 +9,7 @@ anonymous token, then a cart with the given SKUs, one line each); then
   (`GET /{projectKey}/me/carts/{id}?expand=…` with that guest's token) and answers its JSON;
 - `GET /ping` answers a constant: the load generator's ceiling is measured against it.
 
-It is served by uvicorn with the options `python -m app serve` uses.
+It is served by uvicorn with the options `python -m bootstrap serve` uses.
 """
 
 from __future__ import annotations

@@ -170,7 +170,7 @@ class Report:
             "# Performance",
             "",
             "Written by `make bench` (`bench/`); do not edit by hand: run it again. The "
-            "service (`python -m app serve`), the commercetools emulator (`python -m "
+            "service (`python -m bootstrap serve`), the commercetools emulator (`python -m "
             "emulator`), a bare reference route (`bench/bare_app.py`) and the load "
             "generator (`bench/load.py`, `bench/journey.py`) run as separate processes on "
             "loopback; every number below comes from one run. The bare route and the service are "

@@ -16,8 +16,8 @@ import time
 import httpx
 from pydantic import SecretStr
 
-from app.main import create_app
 from app.settings import Settings
+from bootstrap.app import create_app
 
 SIGN_IN = "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }"
 KNOWN, UNKNOWN = "demo@example.com", "nobody-here@example.com"

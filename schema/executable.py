@@ -12,7 +12,7 @@ from graphql import GraphQLSchema
 
 from app.settings import Settings
 from schema.bindables import mutation, query
-from schema.context import build_context
+from schema.context import context_value
 from schema.document_cache import DocumentCache
 from schema.errors import build_error_formatter
 from schema.http_handler import StorefrontHTTPHandler
@@ -38,7 +38,7 @@ def build_graphql_app(settings: Settings) -> GraphQL:
     )
     return GraphQL(
         build_schema(),
-        context_value=build_context(settings),
+        context_value=context_value,
         error_formatter=build_error_formatter(hide_suggestions=settings.is_production),
         debug=settings.debug and not settings.is_production,
         introspection=not settings.is_production,

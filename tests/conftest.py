@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from app.main import create_app
 from app.session.cookie_store import EncryptedCookieStore
 from app.session.store import StoredSession
 from app.settings import Settings
+from bootstrap.app import create_app
 from emulator.config import EmulatorConfig
 from emulator.state import Emulator
 from tests.support.browser import Browser

@@ -9,11 +9,14 @@ from typing import Any
 
 import pytest
 
-from app.main import create_app
+from app.request_context import RequestContext
 from app.services.account import AccountService
 from app.services.cart import CartService
+from app.services.catalog import CatalogService
+from app.services.session_tokens import SessionTokens
 from app.session.ctp_session import CtpSession
-from app.wiring import StartupError
+from bootstrap.app import create_app
+from bootstrap.wiring import StartupError
 from tests.conftest import RunningService, make_settings
 from tests.fixtures import webhook_asking_by_name, webhook_asking_for_session
 from tests.support.browser import Browser
@@ -51,52 +54,81 @@ async def test_100_concurrent_browsers_only_ever_see_their_own_session(
         await asyncio.gather(*(b.aclose() for b in browsers))
 
 
-async def test_one_session_instance_per_request_even_for_sibling_resolvers(
+class ContextRecorder:
+    """Records, per service instance, the request context it was built with, and every
+    CtpSession and RequestContext created: the test's view into the request scope."""
+
+    SERVICES = (CartService, AccountService, CatalogService, SessionTokens)
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.sessions: list[CtpSession] = []
+        self.contexts: list[RequestContext] = []
+        self.injected: list[tuple[type[Any], RequestContext]] = []
+        for cls in (CtpSession, RequestContext, *self.SERVICES):
+            monkeypatch.setattr(cls, "__init__", self._recording(cls, cls.__init__))
+
+    def _recording(self, cls: type[Any], original: Callable[..., None]) -> Callable[..., None]:
+        def init(instance: Any, *args: Any, **kwargs: Any) -> None:
+            original(instance, *args, **kwargs)
+            if isinstance(instance, CtpSession):
+                self.sessions.append(instance)
+            elif isinstance(instance, RequestContext):
+                self.contexts.append(instance)
+            else:
+                context = args[0] if args else kwargs["context"]
+                self.injected.append((cls, context))
+
+        return init
+
+    def clear(self) -> None:
+        self.sessions.clear()
+        self.contexts.clear()
+        self.injected.clear()
+
+
+async def test_one_request_context_per_request_across_sibling_resolvers_and_services(
     service: RunningService, browser: Browser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sku = priced_skus(service.emulator, 1)[0]
     (await browser.gql(ADD, {"sku": sku, "quantity": 1})).ok()
-    created: list[CtpSession] = []
-    injected: list[CtpSession] = []
-    original_init = CtpSession.__init__
+    recorder = ContextRecorder(monkeypatch)
 
-    def counting_init(self: CtpSession, *args: Any, **kwargs: Any) -> None:
-        created.append(self)
-        original_init(self, *args, **kwargs)
-
-    def recording(cls: type[Any]) -> Callable[..., None]:
-        original = cls.__init__
-
-        def init(self: Any, session: CtpSession, *args: Any, **kwargs: Any) -> None:
-            injected.append(session)
-            original(self, session, *args, **kwargs)
-
-        return init
-
-    monkeypatch.setattr(CtpSession, "__init__", counting_init)
-    monkeypatch.setattr(CartService, "__init__", recording(CartService))
-    monkeypatch.setattr(AccountService, "__init__", recording(AccountService))
-
-    # Four sibling async fields, each injecting services that depend on the session.
-    result = await browser.gql("{ a: cart { id } b: me { id } c: cart { id } d: me { id } }")
-    data = result.ok()
+    # Sibling async fields, each injecting services (and their SessionTokens) that take the
+    # request context: graphql-core runs them in separate tasks.
+    query = "{ a: cart { id } b: me { id } c: cart { id } d: me { id } e: categories { id } }"
+    data = (await browser.gql(query)).ok()
     assert data["a"]["id"] == data["c"]["id"]
-    assert len(created) == 1
-    assert len(injected) == 4
-    assert all(session is created[0] for session in injected)
+    assert len(recorder.sessions) == 1
+    assert len(recorder.contexts) == 1
+    [context] = recorder.contexts
+    assert context.session is recorder.sessions[0]
+    kinds = {cls for cls, _ in recorder.injected}
+    assert kinds == set(ContextRecorder.SERVICES)
+    assert all(injected is context for _, injected in recorder.injected)
 
-    # Concurrent requests: one instance each, never shared.
-    created.clear()
-    injected.clear()
-    others = [service.browser() for _ in range(20)]
+
+async def test_100_concurrent_browsers_never_share_a_request_context(
+    service: RunningService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sku = priced_skus(service.emulator, 1)[0]
+    browsers = [service.browser() for _ in range(100)]
     try:
-        await asyncio.gather(*(b.gql("{ a: cart { id } b: me { id } }") for b in others))
+        await asyncio.gather(*(b.gql(ADD, {"sku": sku, "quantity": 1}) for b in browsers))
+        recorder = ContextRecorder(monkeypatch)
+        await asyncio.gather(*(b.gql("{ a: cart { id } b: me { id } }") for b in browsers))
     finally:
-        await asyncio.gather(*(b.aclose() for b in others))
-    assert len(created) == 20
-    assert len({id(s) for s in created}) == 20
-    assert len(injected) == 40
-    assert {id(s) for s in injected} == {id(s) for s in created}
+        await asyncio.gather(*(b.aclose() for b in browsers))
+    assert len(recorder.contexts) == 100
+    assert len({id(c) for c in recorder.contexts}) == 100
+    assert len({id(c.session) for c in recorder.contexts}) == 100
+    # Each request's services all got that request's context, and every context was used.
+    assert {id(c) for _, c in recorder.injected} == {id(c) for c in recorder.contexts}
+    per_context: dict[int, set[type[Any]]] = {}
+    for cls, context in recorder.injected:
+        per_context.setdefault(id(context), set()).add(cls)
+    assert all(
+        kinds >= {CartService, AccountService, SessionTokens} for kinds in per_context.values()
+    )
 
 
 @pytest.mark.parametrize(

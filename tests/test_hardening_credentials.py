@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from app.web.client_address import client_ip, parse_networks
+from app.networks import parse_networks
+from app.web.client_address import client_ip
 from tests.conftest import RunningService
 from tests.support.browser import Browser, GraphQLResult
 from tests.support.outbox import read_outbox, wait_for_mails

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.main import create_app
+from bootstrap.app import create_app
 from emulator.state import Emulator
 from tests.conftest import make_settings
 from tests.support.catalog import priced_skus

@@ -17,7 +17,7 @@ import pytest
 from app.ctp.breaker import BreakerState, CircuitBreaker
 from app.ctp.errors import CtpUnavailable
 from app.ctp.http import CtpHttp
-from app.main import create_app
+from bootstrap.app import create_app
 from emulator.app import create_emulator_app
 from emulator.state import Emulator
 from tests.conftest import make_settings

@@ -1,4 +1,4 @@
-"""Start-up as a user meets it: `python -m app serve`, the demo mode, production refusals,
+"""Start-up as a user meets it: `python -m bootstrap serve`, the demo mode, production refusals,
 and a real-project configuration (pointed at the emulator on a loopback port)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from app.main import create_app
+from bootstrap.app import create_app
 from emulator.app import create_emulator_app
 from emulator.state import Emulator
 from tests.conftest import SESSION_KEY, make_settings

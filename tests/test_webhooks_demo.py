@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.main import create_app
+from bootstrap.app import create_app
 from emulator.state import Emulator
 from tests.conftest import RunningService, make_settings
 from tests.support.clock import FakeClock

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from app.main import create_app
+from bootstrap.app import create_app
 from tests.conftest import RunningService, make_settings
 from tests.support.servers import ServerThread
 from tests.support.webhooks import AUDIENCE, SECRET, SigningKey, bearer, envelope, message

@@ -1,4 +1,4 @@
-"""`python -m app register-webhooks`: the SDK registers the extension and the subscription in
+"""`python -m bootstrap register-webhooks`: the SDK registers the extension and the subscription in
 a project (the emulator on a loopback port), idempotently; then the loop works through them."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from commercetools.utils import DefaultTokenSaver
 
-from app.__main__ import main
-from app.main import create_app
+from bootstrap.__main__ import main
+from bootstrap.app import create_app
 from emulator.app import create_emulator_app
 from emulator.state import Emulator
 from tests.conftest import make_settings

@@ -1,4 +1,4 @@
-"""`python -m app register-webhooks`: put this service's API Extension and Subscription into a
+"""`python -m bootstrap register-webhooks`: put this service's API Extension and Subscription into a
 commercetools project with the SDK, idempotently: each is found by its key, then updated to
 match (or left alone when it does) or created.
 

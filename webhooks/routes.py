@@ -1,7 +1,8 @@
 """The webhook routes: `POST /webhooks/extensions` (commercetools API Extension) and
 `POST /webhooks/events` (Subscription messages, usually by Google Pub/Sub push).
 
-Everything comes from WebhookContainer (no browser, no session). Bad input gets a 4xx or, where
+Everything comes from WebhookContainer (no browser, no session), named by provider name so that
+this package need not import the containers module. Bad input gets a 4xx or, where
 a redelivery could never help, an acknowledgement; nothing here answers 500 for it.
 """
 
@@ -15,7 +16,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from containers import WebhookContainer
 from webhooks.auth import EventAuthenticator, SharedSecret, Unauthorized, bearer_token
 from webhooks.cart_rules import CartRejected, CartRules
 from webhooks.envelope import NotADelivery, UnusableDelivery, decode_delivery
@@ -38,8 +38,8 @@ def _extension_errors(status: int, message: str, code: str = "InvalidInput") -> 
 @inject
 async def api_extension(
     request: Request,
-    secret: SharedSecret = Provide[WebhookContainer.shared_secret],
-    rules: CartRules = Provide[WebhookContainer.cart_rules],
+    secret: SharedSecret = Provide["shared_secret"],
+    rules: CartRules = Provide["cart_rules"],
 ) -> Response:
     started = time.perf_counter()
     try:
@@ -76,8 +76,8 @@ async def api_extension(
 @inject
 async def subscription_events(
     request: Request,
-    authenticator: EventAuthenticator = Provide[WebhookContainer.event_authenticator],
-    processor: EventProcessor = Provide[WebhookContainer.event_processor],
+    authenticator: EventAuthenticator = Provide["event_authenticator"],
+    processor: EventProcessor = Provide["event_processor"],
 ) -> Response:
     try:
         await authenticator.check(request.headers)

@@ -10,9 +10,12 @@ from app.errors import UpstreamUnavailable
 class CtpError(Exception):
     """commercetools answered with an error status."""
 
-    def __init__(self, status_code: int, body: Any) -> None:
+    def __init__(self, status_code: int, body: Any, correlation_id: str | None = None) -> None:
         self.status_code = status_code
+        self.correlation_id = correlation_id
         self.body = body if isinstance(body, dict) else {}
+        # commercetools' own words: for the log only, never for a shopper (app/services/
+        # upstream_errors.py words what shoppers see).
         self.message = str(self.body.get("message") or f"commercetools answered {status_code}")
         errors = self.body.get("errors")
         self.errors: list[dict[str, Any]] = (
@@ -64,7 +67,7 @@ class CtpUnavailable(UpstreamUnavailable):
         self.detail = detail
 
 
-def error_for(status_code: int, body: Any) -> CtpError:
+def error_for(status_code: int, body: Any, correlation_id: str | None = None) -> CtpError:
     kind: type[CtpError]
     if status_code == 400:
         kind = CtpBadRequest
@@ -78,4 +81,4 @@ def error_for(status_code: int, body: Any) -> CtpError:
         kind = CtpConcurrentModification
     else:
         kind = CtpError
-    return kind(status_code, body)
+    return kind(status_code, body, correlation_id)

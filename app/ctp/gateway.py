@@ -1,13 +1,25 @@
-"""Project-scoped calls to the commercetools API, with either the app token or a customer's."""
+"""Project-scoped calls to the commercetools API, with either the app token or a customer's.
+
+Every write that carries a resource version goes through `write_versioned` (updates through
+`update`), the one place that answers commercetools' optimistic concurrency: a 409
+`ConcurrentModification` is retried with the current version, from the error or, when the error
+lacks it, read from the resource. The bodies the services send are relative ("add 1", "set the
+e-mail", "order this cart"), so applying them on top of another tab's change is what the
+shopper meant. Each round lets at least one concurrent writer through, so the limit is the
+number of tabs that may write to one resource at the same instant.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from app.ctp.errors import CtpInvalidToken
+from app.ctp.errors import CtpConcurrentModification, CtpInvalidToken, CtpUnavailable
 from app.ctp.http import CtpHttp
+from app.ctp.json import Json
 from app.ctp.tokens import TokenFlows
+
+MAX_VERSION_ATTEMPTS = 10
 
 
 class CtpGateway:
@@ -20,26 +32,79 @@ class CtpGateway:
 
     async def get(
         self, path: str, *, token: str | None = None, params: Mapping[str, Any] | None = None
-    ) -> Any:
+    ) -> Json:
         """GET with a customer's token, or with the app token when `token` is None."""
         return await self._call("GET", path, token=token, params=params, idempotent=True)
 
     async def post(
         self,
         path: str,
-        body: Any,
+        body: Json,
         *,
         token: str | None = None,
         params: Mapping[str, Any] | None = None,
-    ) -> Any:
+    ) -> Json:
+        """A POST that carries no version (creating a resource, signing in)."""
         return await self._call(
             "POST", path, token=token, json=body, params=params, idempotent=False
         )
 
     async def delete(
         self, path: str, *, token: str | None = None, params: Mapping[str, Any] | None = None
-    ) -> Any:
+    ) -> Json:
         return await self._call("DELETE", path, token=token, params=params, idempotent=False)
+
+    async def update(
+        self,
+        path: str,
+        version: int,
+        actions: Sequence[Json],
+        *,
+        token: str | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> Json:
+        """Apply update `actions` to the resource at `path`, last seen at `version`."""
+        body = list(actions)
+        return await self.write_versioned(
+            path,
+            version,
+            lambda current: {"version": current, "actions": body},
+            token=token,
+            params=params,
+        )
+
+    async def write_versioned(
+        self,
+        path: str,
+        version: int,
+        body_for: Callable[[int], Json],
+        *,
+        token: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        versioned_resource: str | None = None,
+    ) -> Json:
+        """POST `body_for(version)` to `path`, again with the current version after each 409.
+
+        `versioned_resource` is the path to read the version from when a 409 does not carry it
+        (the resource itself by default; the cart when ordering it). After the last attempt the
+        `CtpConcurrentModification` propagates.
+        """
+        for attempt in range(1, MAX_VERSION_ATTEMPTS + 1):
+            try:
+                return await self.post(path, body_for(version), token=token, params=params)
+            except CtpConcurrentModification as exc:
+                if attempt == MAX_VERSION_ATTEMPTS:
+                    raise
+                version = exc.current_version or await self._version_of(
+                    versioned_resource or path, token
+                )
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    async def _version_of(self, path: str, token: str | None) -> int:
+        version = (await self.get(path, token=token)).get("version")
+        if not isinstance(version, int):
+            raise CtpUnavailable(f"no version in the resource at {path.split('/')[1]}")
+        return version
 
     async def _call(
         self,
@@ -48,9 +113,9 @@ class CtpGateway:
         *,
         token: str | None,
         idempotent: bool,
-        json: Any = None,
+        json: Json | None = None,
         params: Mapping[str, Any] | None = None,
-    ) -> Any:
+    ) -> Json:
         if token is not None:
             return await self._send(method, path, token, idempotent, json, params)
         app_token = await self._tokens.app_token()
@@ -68,10 +133,10 @@ class CtpGateway:
         path: str,
         token: str,
         idempotent: bool,
-        json: Any,
+        json: Json | None,
         params: Mapping[str, Any] | None,
-    ) -> Any:
-        return await self._http.send(
+    ) -> Json:
+        answer = await self._http.send(
             method,
             self._base + path,
             headers={"Authorization": f"Bearer {token}"},
@@ -79,3 +144,8 @@ class CtpGateway:
             params=params,
             idempotent=idempotent,
         )
+        if not isinstance(answer, dict):
+            # Every commercetools resource and page is a JSON object; anything else is a proxy's
+            # error page or a truncated answer, not something to read fields from.
+            raise CtpUnavailable(f"{method} answered with {type(answer).__name__}, not an object")
+        return answer

@@ -178,7 +178,8 @@ def _decode(response: httpx.Response) -> Any:
         body = None
     if response.is_success:
         return body
-    raise error_for(response.status_code, body)
+    # commercetools names each request in X-Correlation-ID; its support finds it by that id.
+    raise error_for(response.status_code, body, response.headers.get("x-correlation-id"))
 
 
 def build_http_client(

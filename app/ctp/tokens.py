@@ -9,9 +9,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from app.clock import Clock
 from app.ctp.errors import CtpBadRequest, CtpError
 from app.ctp.http import CtpHttp
-from app.session.ctp_session import Clock
 
 # Renew the app token this long before commercetools would reject it.
 _APP_TOKEN_MARGIN_SECONDS = 300

@@ -16,7 +16,7 @@ import datetime as dt
 import logging
 import re
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
@@ -25,18 +25,18 @@ from urllib.parse import urlencode
 from app import models
 from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpError, CtpNotFound
 from app.ctp.gateway import CtpGateway
+from app.ctp.json import Json
 from app.ctp.tokens import InvalidCustomerCredentials, TokenFlows
-from app.errors import BadUserInput, Conflict, NotFound, Unauthenticated, UpstreamUnavailable
+from app.errors import BadUserInput, NotFound, Unauthenticated, UpstreamUnavailable
 from app.mailer import MailDeliveryError, Mailer
+from app.request_context import RequestContext
 from app.services import mapping
 from app.services.addresses import is_email, single_line, validate_address
 from app.services.credential_guard import CredentialGuard, customer_key, email_key
 from app.services.session_tokens import SessionTokens, to_session_token
-from app.session.ctp_session import CtpSession
+from app.services.upstream_errors import SHOPPER_MESSAGES, shopper_error
 
 log = logging.getLogger(__name__)
-
-Json = dict[str, Any]
 # Builds the update actions from the customer as last read; an empty list changes nothing.
 ActionsFor = Callable[[Json], list[Json]]
 
@@ -44,15 +44,13 @@ MIN_PASSWORD_LENGTH = 8
 MAX_FIELD_LENGTH = 256
 # commercetools' password reset token values are opaque; anything longer is not one of them.
 MAX_RESET_TOKEN_LENGTH = 512
-_WRONG_CREDENTIALS = "The e-mail address or password is wrong."
-_WRONG_CURRENT_PASSWORD = "The current password is wrong."  # noqa: S105 - a message
+_WRONG_CREDENTIALS = SHOPPER_MESSAGES["InvalidCredentials"]
+_WRONG_CURRENT_PASSWORD = SHOPPER_MESSAGES["InvalidCurrentPassword"]
 _BAD_RESET_LINK = "This password reset link is invalid or was already used. Ask for a new one."
 _SIGN_IN_FIRST = "Sign in to manage your account."
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 SIGN_IN_MODE = "MergeWithExistingCustomerCart"
-# Each retry re-reads nothing: the 409 carries the current version.
-_MAX_VERSION_RETRIES = 3
 _PROFILE_TEXT_ACTIONS = (
     ("first_name", "setFirstName", "firstName"),
     ("last_name", "setLastName", "lastName"),
@@ -95,7 +93,7 @@ def check_new_password(password: str) -> None:
 class AccountService:
     def __init__(
         self,
-        session: CtpSession,
+        context: RequestContext,
         tokens: SessionTokens,
         flows: TokenFlows,
         gateway: CtpGateway,
@@ -103,7 +101,8 @@ class AccountService:
         reset_mail: PasswordResetMail,
         guard: CredentialGuard,
     ) -> None:
-        self._session = session
+        self._context = context
+        self._session = context.session
         self._tokens = tokens
         self._flows = flows
         self._gateway = gateway
@@ -120,10 +119,8 @@ class AccountService:
         )
         return mapping.customer(raw) if raw is not None else None
 
-    async def sign_in(
-        self, email: str, password: str, *, client_ip: str | None = None
-    ) -> models.Customer:
-        """`client_ip` (the web layer's view of the caller) counts failures per address."""
+    async def sign_in(self, email: str, password: str) -> models.Customer:
+        client_ip = self._context.client_address
         email = normalize_email(email)
         account = email_key(email)
         await self._guard.check(account=account, client_ip=client_ip)
@@ -145,7 +142,7 @@ class AccountService:
         if guest_token is not None:
             body = {"email": email, "password": password, "activeCartSignInMode": SIGN_IN_MODE}
             try:
-                result: Json = await self._gateway.post("/me/login", body, token=guest_token)
+                result = await self._gateway.post("/me/login", body, token=guest_token)
             except CtpBadRequest as exc:
                 if "InvalidCredentials" in exc.codes:
                     raise Unauthenticated(_WRONG_CREDENTIALS) from exc
@@ -160,7 +157,8 @@ class AccountService:
         self._start_customer_session(issued, result["customer"]["id"], cart_id)
         return mapping.customer(result["customer"])
 
-    async def sign_up(self, form: SignUpInput, *, client_ip: str | None = None) -> models.Customer:
+    async def sign_up(self, form: SignUpInput) -> models.Customer:
+        client_ip = self._context.client_address
         email = normalize_email(form.email)
         check_new_password(form.password)
         # "This address already has an account" tells whether an address is registered: count
@@ -176,14 +174,13 @@ class AccountService:
         try:
             if guest_token is not None:
                 # Signing up through the anonymous session hands its carts and orders over.
-                result: Json = await self._gateway.post("/me/signup", draft, token=guest_token)
+                result = await self._gateway.post("/me/signup", draft, token=guest_token)
             else:
                 result = await self._gateway.post("/customers", draft)
         except CtpBadRequest as exc:
             if "DuplicateField" in exc.codes:
                 await self._guard.count(account=None, client_ip=client_ip)
-                raise BadUserInput("An account with this e-mail address already exists.") from exc
-            raise BadUserInput(exc.message) from exc
+            raise shopper_error(exc, "account") from exc
         issued = await self._flows.password(email, form.password)
         cart_id = (result.get("cart") or {}).get("id")
         self._start_customer_session(issued, result["customer"]["id"], cart_id)
@@ -220,7 +217,7 @@ class AccountService:
         password = changes.get("current_password")
 
         async def update(token: str) -> Json:
-            customer: Json = await self._gateway.get("/me", token=token)
+            customer = await self._gateway.get("/me", token=token)
             email_actions: list[Json] = []
             if new_email is not None and new_email.lower() != str(customer["email"]).lower():
                 await self._verify_password(customer["email"], password)
@@ -311,30 +308,34 @@ class AccountService:
         await self._guard.check(account=account, client_ip=None)
 
         async def change(token: str) -> Json:
-            customer: Json = await self._gateway.get("/me", token=token)
+            customer = await self._gateway.get("/me", token=token)
 
-            async def send(version: int) -> Json:
-                body = {"version": version, "currentPassword": current, "newPassword": new}
-                changed: Json = await self._gateway.post("/me/password", body, token=token)
-                return changed
+            def password_change(version: int) -> Json:
+                return {"version": version, "currentPassword": current, "newPassword": new}
 
             try:
-                return await self._with_version(token, int(customer["version"]), send)
-            except CtpBadRequest as exc:
+                return await self._gateway.write_versioned(
+                    "/me/password",
+                    int(customer["version"]),
+                    password_change,
+                    token=token,
+                    versioned_resource="/me",
+                )
+            except (CtpBadRequest, CtpConcurrentModification) as exc:
                 if "InvalidCurrentPassword" in exc.codes:
                     await self._guard.count(account=account, client_ip=None)
-                    raise BadUserInput(_WRONG_CURRENT_PASSWORD) from exc
-                raise BadUserInput(exc.message) from exc
+                raise shopper_error(exc, "account") from exc
 
         customer = await self._as_customer(change)
         await self._renew_customer_token(customer, new)
         return mapping.customer(customer)
 
-    async def request_password_reset(self, email: str, *, client_ip: str | None = None) -> bool:
+    async def request_password_reset(self, email: str) -> bool:
         """Mail a reset link if an account has this address. The answer is the same either
         way, and so is its timing: the mail leaves in the background and the answer is padded
         like a failed sign-in. Every request counts against the address and the client (it
         sends mail: no one may flood an inbox through it)."""
+        client_ip = self._context.client_address
         email = normalize_email(email)
         account = email_key(email)
         await self._guard.check(account=account, client_ip=client_ip)
@@ -352,7 +353,7 @@ class AccountService:
             "invalidateOlderTokens": True,
         }
         try:
-            token: Json = await self._gateway.post("/customers/password-token", body)
+            token = await self._gateway.post("/customers/password-token", body)
         except CtpNotFound:
             return
         try:
@@ -363,13 +364,12 @@ class AccountService:
             return
         self._mailer.send_in_background(message)
 
-    async def reset_password(
-        self, token: str, new_password: str, *, client_ip: str | None = None
-    ) -> bool:
+    async def reset_password(self, token: str, new_password: str) -> bool:
         """Set a new password with the token from the reset mail. commercetools then revokes
         the customer's tokens, so a session of that customer in this browser ends too. Bad
         tokens count against the client address: guessing them is pointless, trying is not
         free."""
+        client_ip = self._context.client_address
         await self._guard.check(account=None, client_ip=client_ip)
         token = token.strip()
         if not token or len(token) > MAX_RESET_TOKEN_LENGTH:
@@ -378,7 +378,7 @@ class AccountService:
         check_new_password(new_password)
         body = {"tokenValue": token, "newPassword": new_password}
         try:
-            customer: Json = await self._gateway.post("/customers/password/reset", body)
+            customer = await self._gateway.post("/customers/password/reset", body)
         except CtpNotFound as exc:
             await self._guard.count(account=None, client_ip=client_ip)
             raise BadUserInput(_BAD_RESET_LINK) from exc
@@ -387,7 +387,7 @@ class AccountService:
                 raise BadUserInput(
                     "This password reset link has expired. Ask for a new one."
                 ) from exc
-            raise BadUserInput(exc.message) from exc
+            raise shopper_error(exc, "account") from exc
         if self._session.customer_id == customer.get("id"):
             self._session.clear()
         return True
@@ -408,7 +408,7 @@ class AccountService:
 
     async def _change_me(self, actions: ActionsFor) -> models.Customer:
         async def change(token: str) -> Json:
-            customer: Json = await self._gateway.get("/me", token=token)
+            customer = await self._gateway.get("/me", token=token)
             return await self._update_me(token, customer, actions)
 
         return mapping.customer(await self._as_customer(change))
@@ -418,33 +418,10 @@ class AccountService:
         if not actions:
             return customer
 
-        async def send(version: int) -> Json:
-            body = {"version": version, "actions": actions}
-            updated: Json = await self._gateway.post("/me", body, token=token)
-            return updated
-
         try:
-            return await self._with_version(token, int(customer["version"]), send)
-        except CtpBadRequest as exc:
-            if "DuplicateField" in exc.codes:
-                raise BadUserInput("An account with this e-mail address already exists.") from exc
-            raise BadUserInput(exc.message) from exc
-
-    async def _with_version(
-        self, token: str, version: int, send: Callable[[int], Awaitable[Json]]
-    ) -> Json:
-        """`send(version)`, again with the current version after each 409, a few times."""
-        for _ in range(_MAX_VERSION_RETRIES):
-            try:
-                return await send(version)
-            except CtpConcurrentModification as exc:
-                # Another tab changed the account; what we send still means the same on top.
-                if exc.current_version is not None:
-                    version = exc.current_version
-                else:
-                    latest: Json = await self._gateway.get("/me", token=token)
-                    version = int(latest["version"])
-        raise Conflict("Your account is being changed elsewhere; please try again.")
+            return await self._gateway.update("/me", int(customer["version"]), actions, token=token)
+        except (CtpBadRequest, CtpConcurrentModification) as exc:
+            raise shopper_error(exc, "account") from exc
 
     async def _verify_password(self, email: str, password: Any) -> None:
         if not isinstance(password, str) or not password or len(password) > MAX_FIELD_LENGTH:

@@ -15,117 +15,96 @@ from typing import Any
 from app import models
 from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpNotFound
 from app.ctp.gateway import CtpGateway
-from app.errors import BadUserInput, Conflict, NotFound
+from app.ctp.json import Json
+from app.errors import BadUserInput, NotFound
+from app.request_context import RequestContext
 from app.services import cart_mapping
 from app.services.addresses import is_email, validate_address
 from app.services.session_tokens import SessionTokens
-from app.session.storefront_session import StorefrontSession
-
-Json = dict[str, Any]
+from app.services.upstream_errors import shopper_error
 
 MAX_LINE_QUANTITY = 999
 MAX_CODE_LENGTH = 64
-# Each round of a 409 lets at least one concurrent writer through; ten covers a busy shopper.
-_MAX_VERSION_RETRIES = 10
 # Discount code names are needed to show them; expansion saves a call per code.
 CART_EXPAND = {"expand": "discountCodes[*].discountCode"}
 
 
 class CartService:
-    def __init__(
-        self, session: StorefrontSession, tokens: SessionTokens, gateway: CtpGateway
-    ) -> None:
-        self._session = session
+    def __init__(self, context: RequestContext, tokens: SessionTokens, gateway: CtpGateway) -> None:
+        self._context = context
+        self._session = context.session
         self._tokens = tokens
         self._gateway = gateway
 
     # -- reads ---------------------------------------------------------------------------------
-    async def current_cart(self, shopper: models.Shopper) -> models.Cart | None:
+    async def current_cart(self) -> models.Cart | None:
         raw = await self._tokens.call(self._active_cart, create=False)
-        return cart_mapping.cart(raw, shopper.locale) if raw is not None else None
+        return cart_mapping.cart(raw, self._context.shopper.locale) if raw is not None else None
 
     async def raw_active_cart(self) -> Json | None:
         """The active cart as commercetools JSON, for services building on it (checkout)."""
         return await self._tokens.call(self._active_cart, create=False)
 
     # -- line items ----------------------------------------------------------------------------
-    async def add_line_item(self, sku: str, quantity: int, shopper: models.Shopper) -> models.Cart:
+    async def add_line_item(self, sku: str, quantity: int) -> models.Cart:
         sku = sku.strip()
         if not sku or len(sku) > 256:
             raise BadUserInput("Give the SKU of the product variant to add.")
         _check_quantity(quantity, minimum=1)
-        draft = _draft(shopper, lineItems=[{"sku": sku, "quantity": quantity}])
+        draft = self._draft(lineItems=[{"sku": sku, "quantity": quantity}])
         action = {"action": "addLineItem", "sku": sku, "quantity": quantity}
-        return await self._change([action], shopper, create_with=draft)
+        return await self._change([action], create_with=draft)
 
-    async def change_line_item_quantity(
-        self, line_item_id: str, quantity: int, shopper: models.Shopper
-    ) -> models.Cart:
+    async def change_line_item_quantity(self, line_item_id: str, quantity: int) -> models.Cart:
         _check_quantity(quantity, minimum=0)
         action = {
             "action": "changeLineItemQuantity",
             "lineItemId": line_item_id,
             "quantity": quantity,
         }
-        return await self._change([action], shopper)
+        return await self._change([action])
 
-    async def remove_line_item(self, line_item_id: str, shopper: models.Shopper) -> models.Cart:
-        return await self._change(
-            [{"action": "removeLineItem", "lineItemId": line_item_id}], shopper
-        )
+    async def remove_line_item(self, line_item_id: str) -> models.Cart:
+        return await self._change([{"action": "removeLineItem", "lineItemId": line_item_id}])
 
     # -- discounts -----------------------------------------------------------------------------
-    async def apply_discount_code(self, code: str, shopper: models.Shopper) -> models.Cart:
+    async def apply_discount_code(self, code: str) -> models.Cart:
         code = code.strip()
         if not code or len(code) > MAX_CODE_LENGTH:
             raise BadUserInput("Enter a discount code.")
-        return await self._change([{"action": "addDiscountCode", "code": code}], shopper)
+        return await self._change([{"action": "addDiscountCode", "code": code}])
 
-    async def remove_discount_code(
-        self, discount_code_id: str, shopper: models.Shopper
-    ) -> models.Cart:
+    async def remove_discount_code(self, discount_code_id: str) -> models.Cart:
         reference = {"typeId": "discount-code", "id": discount_code_id}
-        return await self._change(
-            [{"action": "removeDiscountCode", "discountCode": reference}], shopper
-        )
+        return await self._change([{"action": "removeDiscountCode", "discountCode": reference}])
 
     # -- checkout details ----------------------------------------------------------------------
-    async def set_shipping_address(
-        self, address: Mapping[str, Any], shopper: models.Shopper
-    ) -> models.Cart:
+    async def set_shipping_address(self, address: Mapping[str, Any]) -> models.Cart:
         action = {"action": "setShippingAddress", "address": validate_address(address)}
-        return await self._change([action], shopper)
+        return await self._change([action])
 
-    async def set_billing_address(
-        self, address: Mapping[str, Any], shopper: models.Shopper
-    ) -> models.Cart:
+    async def set_billing_address(self, address: Mapping[str, Any]) -> models.Cart:
         action = {"action": "setBillingAddress", "address": validate_address(address)}
-        return await self._change([action], shopper)
+        return await self._change([action])
 
-    async def set_email(self, email: str, shopper: models.Shopper) -> models.Cart:
+    async def set_email(self, email: str) -> models.Cart:
         email = email.strip()
         if len(email) > 256 or not is_email(email):
             raise BadUserInput("Enter a valid e-mail address.")
-        return await self._change([{"action": "setCustomerEmail", "email": email}], shopper)
+        return await self._change([{"action": "setCustomerEmail", "email": email}])
 
-    async def set_shipping_method(
-        self, shipping_method_id: str, shopper: models.Shopper
-    ) -> models.Cart:
+    async def set_shipping_method(self, shipping_method_id: str) -> models.Cart:
         reference = {"typeId": "shipping-method", "id": shipping_method_id}
-        return await self._change(
-            [{"action": "setShippingMethod", "shippingMethod": reference}], shopper
-        )
+        return await self._change([{"action": "setShippingMethod", "shippingMethod": reference}])
 
     # -- the mechanism -------------------------------------------------------------------------
-    async def _change(
-        self, actions: list[Json], shopper: models.Shopper, *, create_with: Json | None = None
-    ) -> models.Cart:
+    async def _change(self, actions: list[Json], *, create_with: Json | None = None) -> models.Cart:
         """Apply `actions` to the session's cart; with `create_with`, a missing cart is
         created from that draft (which already holds the change)."""
 
         async def run(token: str) -> Json:
             cart_id, version = self._session.cart_id, self._session.cart_version
-            if self._tokens.created_anonymous_token:
+            if self._context.created_anonymous_token:
                 cart_id = None  # a token made in this request owns no cart yet
             elif cart_id is None or version is None:
                 found = await self._active_cart(token)
@@ -137,38 +116,37 @@ class CartService:
         raw = await self._tokens.call(run, create=create_with is not None)
         if raw is None:
             raise NotFound("Your cart is empty.")
-        return cart_mapping.cart(raw, shopper.locale)
+        return cart_mapping.cart(raw, self._context.shopper.locale)
 
     async def _create(self, token: str, draft: Json | None) -> Json:
         if draft is None:
             raise NotFound("Your cart is empty.")
-        created = await _as_user_error(
-            self._gateway.post("/me/carts", draft, token=token, params=CART_EXPAND)
-        )
+        try:
+            created = await self._gateway.post("/me/carts", draft, token=token, params=CART_EXPAND)
+        except CtpBadRequest as exc:
+            raise shopper_error(exc, "cart") from exc
         self._remember(created)
         return created
 
     async def _update(
         self, token: str, cart_id: str, version: int, actions: list[Json], draft: Json | None
     ) -> Json:
-        for _ in range(_MAX_VERSION_RETRIES):
-            body = {"version": version, "actions": actions}
-            try:
-                updated: Json = await self._gateway.post(
-                    f"/me/carts/{cart_id}", body, token=token, params=CART_EXPAND
-                )
-            except CtpConcurrentModification as exc:
-                version = exc.current_version or await self._read_version(token, cart_id)
-                continue
-            except CtpNotFound:
+        path = f"/me/carts/{cart_id}"
+        try:
+            updated = await self._gateway.update(
+                path, version, actions, token=token, params=CART_EXPAND
+            )
+        except CtpNotFound:
+            return await self._after_stale_cart(token, actions, draft)
+        except CtpBadRequest as exc:
+            # An ordered or merged cart refuses every change: carry on with the active one.
+            if not await self._is_active(token, cart_id):
                 return await self._after_stale_cart(token, actions, draft)
-            except CtpBadRequest as exc:
-                if not await self._is_active(token, cart_id):
-                    return await self._after_stale_cart(token, actions, draft)
-                raise BadUserInput(_explain(exc)) from exc
-            self._remember(updated)
-            return updated
-        raise Conflict("Your cart is being changed elsewhere right now; please try again.")
+            raise shopper_error(exc, "cart") from exc
+        except CtpConcurrentModification as exc:
+            raise shopper_error(exc, "cart") from exc
+        self._remember(updated)
+        return updated
 
     async def _after_stale_cart(self, token: str, actions: list[Json], draft: Json | None) -> Json:
         self._forget_cart()
@@ -182,7 +160,7 @@ class CartService:
         cart_id = self._session.cart_id
         if cart_id is not None:
             try:
-                cart: Json = await self._gateway.get(
+                cart = await self._gateway.get(
                     f"/me/carts/{cart_id}", token=token, params=CART_EXPAND
                 )
                 if cart.get("cartState") == "Active":
@@ -191,22 +169,16 @@ class CartService:
             except CtpNotFound:
                 pass
         try:
-            active: Json = await self._gateway.get(
-                "/me/active-cart", token=token, params=CART_EXPAND
-            )
+            active = await self._gateway.get("/me/active-cart", token=token, params=CART_EXPAND)
         except CtpNotFound:
             self._forget_cart()
             return None
         self._remember(active)
         return active
 
-    async def _read_version(self, token: str, cart_id: str) -> int:
-        cart: Json = await self._gateway.get(f"/me/carts/{cart_id}", token=token)
-        return int(cart["version"])
-
     async def _is_active(self, token: str, cart_id: str) -> bool:
         try:
-            cart: Json = await self._gateway.get(f"/me/carts/{cart_id}", token=token)
+            cart = await self._gateway.get(f"/me/carts/{cart_id}", token=token)
         except CtpNotFound:
             return False
         return cart.get("cartState") == "Active"
@@ -219,40 +191,16 @@ class CartService:
         self._session.cart_id = None
         self._session.cart_version = None
 
-
-def _draft(shopper: models.Shopper, **fields: Any) -> Json:
-    return {
-        "currency": shopper.currency,
-        "country": shopper.country,
-        "locale": shopper.locale,
-        **fields,
-    }
+    def _draft(self, **fields: Any) -> Json:
+        shopper = self._context.shopper
+        return {
+            "currency": shopper.currency,
+            "country": shopper.country,
+            "locale": shopper.locale,
+            **fields,
+        }
 
 
 def _check_quantity(quantity: int, *, minimum: int) -> None:
     if not minimum <= quantity <= MAX_LINE_QUANTITY:
         raise BadUserInput(f"Quantity must be between {minimum} and {MAX_LINE_QUANTITY}.")
-
-
-async def _as_user_error(call: Any) -> Json:
-    try:
-        result: Json = await call
-    except CtpBadRequest as exc:
-        raise BadUserInput(_explain(exc)) from exc
-    return result
-
-
-_FRIENDLY = {
-    "DiscountCodeNonApplicable": (
-        "This discount code does not exist or does not apply to your cart."
-    ),
-    "MatchingPriceNotFound": "This product is not sold in your currency or country.",
-    "ShippingMethodDoesNotMatchCart": "This shipping method does not deliver to your address.",
-}
-
-
-def _explain(exc: CtpBadRequest) -> str:
-    for code, message in _FRIENDLY.items():
-        if code in exc.codes:
-            return message
-    return exc.message

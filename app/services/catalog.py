@@ -12,14 +12,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
-from typing import Any
 from urllib.parse import quote as quote_path
 
 from app import models
+from app.clock import Clock
 from app.ctp.errors import CtpNotFound
 from app.ctp.gateway import CtpGateway
+from app.ctp.json import Json
 from app.errors import BadUserInput
+from app.request_context import RequestContext
 from app.services import catalog_mapping
 from app.services.catalog_mapping import Texts
 from app.services.catalog_queries import (
@@ -36,7 +37,6 @@ from app.services.catalog_queries import (
 )
 from app.services.ttl_cache import CachedValue
 
-Json = dict[str, Any]
 log = logging.getLogger(__name__)
 
 CATEGORY_TTL_SECONDS = 300.0
@@ -46,47 +46,71 @@ CATEGORY_STALE_SECONDS = 3_600.0
 CATEGORY_PAGE_SIZE = 500
 
 
-class CatalogService:
+class CategoryCache:
+    """The project's categories as commercetools sends them, one copy per process."""
+
     def __init__(
         self,
         gateway: CtpGateway,
         *,
-        default_locale: str,
-        clock: Callable[[], float] = time.time,
-        category_ttl_seconds: float = CATEGORY_TTL_SECONDS,
+        clock: Clock = time.time,
+        ttl_seconds: float = CATEGORY_TTL_SECONDS,
     ) -> None:
         self._gateway = gateway
-        self._default_locale = default_locale
-        self._categories: CachedValue[list[Json]] = CachedValue(
-            self._read_categories,
-            ttl_seconds=category_ttl_seconds,
+        self._cached: CachedValue[list[Json]] = CachedValue(
+            self._read,
+            ttl_seconds=ttl_seconds,
             stale_seconds=CATEGORY_STALE_SECONDS,
             clock=clock,
         )
 
+    async def get(self) -> list[Json]:
+        return await self._cached.get()
+
+    async def _read(self) -> list[Json]:
+        page = await self._gateway.get("/categories", params={"limit": str(CATEGORY_PAGE_SIZE)})
+        results: list[Json] = page.get("results") or []
+        total = page.get("total")
+        if isinstance(total, int) and total > len(results):
+            log.warning("only %d of %d categories are shown", len(results), total)
+        return results
+
+
+class CatalogService:
+    def __init__(
+        self,
+        context: RequestContext,
+        gateway: CtpGateway,
+        categories: CategoryCache,
+        *,
+        default_locale: str,
+    ) -> None:
+        self._shopper = context.shopper
+        self._gateway = gateway
+        self._categories = categories
+        self._default_locale = default_locale
+
     async def search_products(
         self,
         search: ProductSearch,
-        shopper: models.Shopper,
         *,
         currency: str | None = None,
         country: str | None = None,
         with_facets: bool = True,
     ) -> models.ProductSearchResult:
         request = check_search(search)
-        prices = market(shopper, currency, country)
+        prices = market(self._shopper, currency, country)
         params = search_params(
-            request, lang=self._language(shopper), prices=prices, with_facets=with_facets
+            request, lang=self._language(), prices=prices, with_facets=with_facets
         )
         raw, tree = await asyncio.gather(
             self._gateway.get("/product-projections/search", params=params),
-            self._tree(shopper),
+            self._tree(),
         )
-        return catalog_mapping.search_result(raw, request, tree, self._texts(shopper))
+        return catalog_mapping.search_result(raw, request, tree, self._texts())
 
     async def product(
         self,
-        shopper: models.Shopper,
         *,
         slug: str | None = None,
         id: str | None = None,
@@ -96,26 +120,26 @@ class CatalogService:
     ) -> models.Product | None:
         """The published product with this slug, id or SKU (exactly one); None if there is none."""
         lookup = product_lookup(slug=slug, id=id, sku=sku)
-        prices = market(shopper, currency, country)
+        prices = market(self._shopper, currency, country)
         if not lookup.can_exist:
             return None
-        raw, tree = await asyncio.gather(self._find(lookup, prices, shopper), self._tree(shopper))
+        raw, tree = await asyncio.gather(self._find(lookup, prices), self._tree())
         if raw is None:
             return None
         matching_sku = lookup.value if lookup.by == "sku" else None
-        return catalog_mapping.product(raw, tree, self._texts(shopper), matching_sku)
+        return catalog_mapping.product(raw, tree, self._texts(), matching_sku)
 
-    async def categories(self, shopper: models.Shopper) -> tuple[models.Category, ...]:
+    async def categories(self) -> tuple[models.Category, ...]:
         """The top-level categories, each with its children, in the merchant's order."""
-        return (await self._tree(shopper)).roots
+        return (await self._tree()).roots
 
     async def category(
-        self, shopper: models.Shopper, *, id: str | None = None, slug: str | None = None
+        self, *, id: str | None = None, slug: str | None = None
     ) -> models.Category | None:
         given = [v for v in (id, slug) if v is not None and v.strip()]
         if len(given) != 1:
             raise BadUserInput("Give exactly one of id or slug.")
-        tree = await self._tree(shopper)
+        tree = await self._tree()
         if id is not None and id.strip():
             return tree.by_id.get(id.strip())
         assert slug is not None
@@ -132,7 +156,7 @@ class CatalogService:
 
     # -- upstream reads --------------------------------------------------------------------------
 
-    async def _find(self, lookup: ProductLookup, prices: Market, shopper: models.Shopper) -> Any:
+    async def _find(self, lookup: ProductLookup, prices: Market) -> Json | None:
         if lookup.by == "id":
             try:
                 return await self._gateway.get(
@@ -141,7 +165,7 @@ class CatalogService:
                 )
             except CtpNotFound:
                 return None
-        languages = (self._language(shopper), language(self._default_locale, "en"))
+        languages = (self._language(), language(self._default_locale, "en"))
         if lookup.by == "slug":
             where = slug_predicate(lookup.value, languages)
         else:
@@ -159,19 +183,11 @@ class CatalogService:
                     return candidate
         return results[0] if results else None
 
-    async def _read_categories(self) -> list[Json]:
-        page = await self._gateway.get("/categories", params={"limit": str(CATEGORY_PAGE_SIZE)})
-        results: list[Json] = page.get("results") or []
-        total = page.get("total")
-        if isinstance(total, int) and total > len(results):
-            log.warning("only %d of %d categories are shown", len(results), total)
-        return results
+    async def _tree(self) -> models.CategoryTree:
+        return catalog_mapping.category_tree(await self._categories.get(), self._texts())
 
-    async def _tree(self, shopper: models.Shopper) -> models.CategoryTree:
-        return catalog_mapping.category_tree(await self._categories.get(), self._texts(shopper))
+    def _texts(self) -> Texts:
+        return Texts(self._shopper.locale, self._default_locale)
 
-    def _texts(self, shopper: models.Shopper) -> Texts:
-        return Texts(shopper.locale, self._default_locale)
-
-    def _language(self, shopper: models.Shopper) -> str:
-        return language(shopper.locale, self._default_locale)
+    def _language(self) -> str:
+        return language(self._shopper.locale, self._default_locale)

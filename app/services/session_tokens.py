@@ -12,10 +12,12 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from app.clock import Clock
 from app.ctp.errors import CtpError, CtpInvalidToken, CtpUnavailable
 from app.ctp.tokens import IssuedToken, TokenFlows
+from app.request_context import RequestContext
 from app.services.token_refresher import TokenRefresher
-from app.session.ctp_session import Clock, CtpAuthToken, CtpSession
+from app.session.ctp_session import CtpAuthToken
 
 log = logging.getLogger(__name__)
 
@@ -34,19 +36,21 @@ def to_session_token(issued: IssuedToken) -> CtpAuthToken:
 
 
 class SessionTokens:
+    """Stateless over the request context: every service of a request may hold its own
+    instance, and all of them see the same session and the same "made a token now" flag."""
+
     def __init__(
         self,
-        session: CtpSession,
+        context: RequestContext,
         flows: TokenFlows,
         refresher: TokenRefresher,
         clock: Clock = time.time,
     ) -> None:
-        self._session = session
+        self._context = context
+        self._session = context.session
         self._flows = flows
         self._refresher = refresher
         self._clock = clock
-        # A token made in this request owns nothing yet: no need to look for its cart.
-        self.created_anonymous_token = False
 
     async def current(self) -> str | None:
         """A usable access token of this session, refreshed if needed; None for a guest."""
@@ -64,7 +68,7 @@ class SessionTokens:
             return token
         issued = await self._flows.anonymous()
         self._session.token = to_session_token(issued)
-        self.created_anonymous_token = True
+        self._context.created_anonymous_token = True
         return issued.access_token
 
     async def call(self, request: Callable[[str], Awaitable[T]], *, create: bool) -> T | None:

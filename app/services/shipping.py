@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from app import models
 from app.ctp.gateway import CtpGateway
+from app.request_context import RequestContext
 from app.services import cart_mapping
 from app.services.cart import CartService
 
-Json = dict[str, Any]
-
 
 class ShippingService:
-    def __init__(self, carts: CartService, gateway: CtpGateway) -> None:
+    def __init__(self, context: RequestContext, carts: CartService, gateway: CtpGateway) -> None:
+        self._context = context
         self._carts = carts
         self._gateway = gateway
 
-    async def methods_for_cart(self, shopper: models.Shopper) -> list[models.ShippingMethod]:
+    async def methods_for_cart(self) -> list[models.ShippingMethod]:
+        shopper = self._context.shopper
         cart = await self._carts.raw_active_cart()
         currency = shopper.currency
         line_total = 0

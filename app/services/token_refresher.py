@@ -11,8 +11,8 @@ import asyncio
 import hashlib
 import time
 
+from app.clock import Clock
 from app.ctp.tokens import IssuedToken, TokenFlows
-from app.session.ctp_session import Clock
 
 _REUSE_SECONDS = 30.0
 

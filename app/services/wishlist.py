@@ -3,55 +3,50 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from app import models
 from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpNotFound
 from app.ctp.gateway import CtpGateway
-from app.errors import BadUserInput, Conflict, NotFound
+from app.ctp.json import Json
+from app.errors import BadUserInput, NotFound
+from app.request_context import RequestContext
 from app.services.mapping import localize, money
 from app.services.session_tokens import SessionTokens
-from app.session.storefront_session import StorefrontSession
-
-Json = dict[str, Any]
+from app.services.upstream_errors import shopper_error
 
 WISHLIST_KEY_NAME = "Wishlist"
 _EXPAND = {"expand": ["lineItems[*].variant", "lineItems[*].productSlug"]}
-_RETRIES = 3
 
 
 class WishlistService:
-    def __init__(
-        self, session: StorefrontSession, tokens: SessionTokens, gateway: CtpGateway
-    ) -> None:
-        self._session = session
+    def __init__(self, context: RequestContext, tokens: SessionTokens, gateway: CtpGateway) -> None:
+        self._context = context
+        self._session = context.session
         self._tokens = tokens
         self._gateway = gateway
 
-    async def wishlist(self, shopper: models.Shopper) -> models.Wishlist | None:
+    async def wishlist(self) -> models.Wishlist | None:
         raw = await self._tokens.call(self._find, create=False)
-        return wishlist_model(raw, shopper) if raw is not None else None
+        return wishlist_model(raw, self._context.shopper) if raw is not None else None
 
-    async def add(self, sku: str, shopper: models.Shopper) -> models.Wishlist:
+    async def add(self, sku: str) -> models.Wishlist:
+        shopper = self._context.shopper
         sku = sku.strip()
         if not sku or len(sku) > 256:
             raise BadUserInput("Give the SKU of the product variant to add.")
 
         async def run(token: str) -> Json:
-            found = None if self._tokens.created_anonymous_token else await self._find(token)
+            found = None if self._context.created_anonymous_token else await self._find(token)
             if found is None:
                 draft = {
                     "name": {shopper.locale.split("-")[0]: WISHLIST_KEY_NAME},
                     "lineItems": [{"sku": sku, "quantity": 1}],
                 }
                 try:
-                    created: Json = await self._gateway.post(
+                    created = await self._gateway.post(
                         "/me/shopping-lists", draft, token=token, params=_EXPAND
                     )
                 except CtpBadRequest as exc:
-                    raise BadUserInput(
-                        f"The product {sku!r} cannot be added: {exc.message}"
-                    ) from exc
+                    raise shopper_error(exc, "wishlist") from exc
                 self._session.wishlist_id = created["id"]
                 return created
             if any((line.get("variant") or {}).get("sku") == sku for line in found["lineItems"]):
@@ -62,7 +57,7 @@ class WishlistService:
         assert raw is not None  # create=True always runs
         return wishlist_model(raw, shopper)
 
-    async def remove(self, line_item_id: str, shopper: models.Shopper) -> models.Wishlist:
+    async def remove(self, line_item_id: str) -> models.Wishlist:
         async def run(token: str) -> Json | None:
             found = await self._find(token)
             if found is None:
@@ -73,16 +68,15 @@ class WishlistService:
         raw = await self._tokens.call(run, create=False)
         if raw is None:
             raise NotFound("Your wishlist is empty.")
-        return wishlist_model(raw, shopper)
+        return wishlist_model(raw, self._context.shopper)
 
     async def _find(self, token: str) -> Json | None:
         list_id = self._session.wishlist_id
         if list_id is not None:
             try:
-                found: Json = await self._gateway.get(
+                return await self._gateway.get(
                     f"/me/shopping-lists/{list_id}", token=token, params=_EXPAND
                 )
-                return found
             except CtpNotFound:
                 self._session.wishlist_id = None
         if not self._session.is_signed_in:
@@ -98,21 +92,13 @@ class WishlistService:
         return newest
 
     async def _update(self, token: str, shopping_list: Json, actions: list[Json]) -> Json:
-        version = int(shopping_list["version"])
         path = f"/me/shopping-lists/{shopping_list['id']}"
-        for _ in range(_RETRIES):
-            try:
-                updated: Json = await self._gateway.post(
-                    path, {"version": version, "actions": actions}, token=token, params=_EXPAND
-                )
-                return updated
-            except CtpConcurrentModification as exc:
-                if exc.current_version is None:
-                    break
-                version = exc.current_version
-            except CtpBadRequest as exc:
-                raise BadUserInput(exc.message) from exc
-        raise Conflict("Your wishlist is being changed elsewhere; please try again.")
+        try:
+            return await self._gateway.update(
+                path, int(shopping_list["version"]), actions, token=token, params=_EXPAND
+            )
+        except (CtpBadRequest, CtpConcurrentModification) as exc:
+            raise shopper_error(exc, "wishlist") from exc
 
 
 def wishlist_model(raw: Json, shopper: models.Shopper) -> models.Wishlist:

@@ -1,6 +1,7 @@
 """Pure ASGI middleware that gives each GraphQL request its CtpSession.
 
-It creates the request-scoped session *before* the GraphQL layer runs (graphql-core resolves
+It opens the request's scope (the session and the request context around it, through
+`open_request`) *before* the GraphQL layer runs (graphql-core resolves
 sibling fields in new tasks, each with a copy of the context: a session created lazily inside a
 resolver would be created once per task) and writes it back only when it changed.
 """
@@ -14,9 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.asgi import ASGIApp, Message, Receive, Scope, Send
-from app.session.ctp_session import Clock, CtpSession
+from app.asgi.cookies import read_cookie
+from app.asgi.responses import send_error
+from app.clock import Clock
+from app.session.ctp_session import CtpSession
 from app.session.store import SessionStore, SessionStoreUnavailable, StoredSession
-from app.web.responses import send_error
 
 
 @dataclass(frozen=True)
@@ -43,18 +46,6 @@ class CookiePolicy:
         return f"{self.name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}"
 
 
-def read_cookie(scope: Scope, name: str) -> str | None:
-    for header, value in scope.get("headers", ()):
-        if header != b"cookie":
-            continue
-        for pair in value.decode("latin-1").split(";"):
-            key, _, cookie_value = pair.strip().partition("=")
-            if key == name and cookie_value:
-                found: str = cookie_value.strip('"')
-                return found
-    return None
-
-
 log = logging.getLogger(__name__)
 
 
@@ -77,15 +68,15 @@ class SessionMiddleware:
         app: ASGIApp,
         *,
         store: SessionStore,
-        open_session: Callable[[], CtpSession],
-        close_session: Callable[[], object],
+        open_request: Callable[[Scope], CtpSession],
+        close_request: Callable[[], object],
         cookies: CookiePolicy,
         clock: Clock = time.time,
     ) -> None:
         self._app = app
         self._store = store
-        self._open_session = open_session
-        self._close_session = close_session
+        self._open_request = open_request
+        self._close_request = close_request
         self._cookies = cookies
         self._clock = clock
 
@@ -93,9 +84,9 @@ class SessionMiddleware:
         if scope["type"] != "http":
             await self._app(scope, receive, send)
             return
-        self._close_session()
+        self._close_request()
         try:
-            session = self._open_session()
+            session = self._open_request(scope)
             try:
                 stored = await self._load(scope)
             except SessionStoreUnavailable as exc:
@@ -129,7 +120,7 @@ class SessionMiddleware:
 
             await self._app(scope, receive, send_with_cookie)
         finally:
-            self._close_session()
+            self._close_request()
 
     async def _load(self, scope: Scope) -> StoredSession | None:
         cookie = read_cookie(scope, self._cookies.name)

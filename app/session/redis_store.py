@@ -16,7 +16,8 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from app.session.ctp_session import Clock, CtpSession
+from app.clock import Clock
+from app.session.ctp_session import CtpSession
 from app.session.store import SessionStoreUnavailable, StoredSession
 
 log = logging.getLogger(__name__)

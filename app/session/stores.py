@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.clock import Clock
 from app.session.cookie_store import EncryptedCookieStore
-from app.session.ctp_session import Clock
 from app.session.revocation import CookieSessionRevoker, CustomerSessionRevoker
 from app.session.store import SessionStore
 from app.settings import Settings

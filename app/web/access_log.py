@@ -14,7 +14,7 @@ import logging
 import time
 
 from app.asgi import ASGIApp, Message, Receive, Scope, Send
-from app.web.responses import send_error
+from app.asgi.responses import send_error
 
 log = logging.getLogger("app.access")
 errors = logging.getLogger("app.errors")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.asgi import ASGIApp, Message, Receive, Scope, Send
-from app.web.responses import header, send_error
+from app.asgi.responses import header, send_error
 
 
 class BodyTooLarge(Exception):

@@ -13,16 +13,10 @@ import ipaddress
 from collections.abc import Sequence
 
 from app.asgi import Scope
+from app.networks import IPNetwork
 
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 # A header longer than this is not a proxy chain; reading it would only cost time.
 _MAX_HOPS = 20
-
-
-def parse_networks(value: str) -> list[IPNetwork]:
-    """`TRUSTED_PROXIES`: comma-separated addresses or CIDR ranges; ValueError when malformed."""
-    parts = [part.strip() for part in value.split(",")]
-    return [ipaddress.ip_network(part, strict=False) for part in parts if part]
 
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 
 from app.asgi import ASGIApp, Message, Receive, Scope, Send
+from app.asgi.responses import header
 from app.web.csrf import PREFLIGHT_HEADERS
-from app.web.responses import header
 
 ALLOWED_METHODS = ("GET", "POST")
 # Content-Type (JSON needs a preflight), the CSRF headers, and the request id header.

@@ -10,7 +10,7 @@ preflight and pass. A GET without a query (the explorer page) runs nothing and p
 from __future__ import annotations
 
 from app.asgi import ASGIApp, Receive, Scope, Send
-from app.web.responses import header, send_error
+from app.asgi.responses import header, send_error
 
 SIMPLE_CONTENT_TYPES = frozenset(
     {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}

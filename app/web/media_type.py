@@ -8,7 +8,7 @@ refusing them up front. (Simple-request types without a CSRF header never get th
 from __future__ import annotations
 
 from app.asgi import ASGIApp, Receive, Scope, Send
-from app.web.responses import header, send_error
+from app.asgi.responses import header, send_error
 
 
 class JsonBodiesOnly:

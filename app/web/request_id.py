@@ -13,7 +13,7 @@ import uuid
 from contextvars import ContextVar
 
 from app.asgi import ASGIApp, Message, Receive, Scope, Send
-from app.web.responses import header
+from app.asgi.responses import header
 
 HEADER = b"x-request-id"
 _SANE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/+=-]{0,127}")

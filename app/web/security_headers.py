@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from app.asgi import ASGIApp, Message, Receive, Scope, Send
-from app.session.middleware import read_cookie
+from app.asgi.cookies import read_cookie
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 HSTS = "max-age=31536000; includeSubDomains"

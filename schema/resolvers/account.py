@@ -10,7 +10,7 @@ from app.models import Customer
 from app.services.account import AccountService, SignUpInput
 from containers import GraphQLContainer
 from schema.bindables import mutation, query
-from schema.context import ResolveInfo, client_ip
+from schema.context import ResolveInfo
 
 
 class AccountResolvers:
@@ -38,7 +38,6 @@ class AccountResolvers:
                 first_name=input.get("first_name"),
                 last_name=input.get("last_name"),
             ),
-            client_ip=client_ip(info),
         )
 
     @inject
@@ -50,7 +49,7 @@ class AccountResolvers:
         password: str,
         accounts: AccountService = Provide[GraphQLContainer.account_service],
     ) -> Customer:
-        return await accounts.sign_in(email, password, client_ip=client_ip(info))
+        return await accounts.sign_in(email, password)
 
     @inject
     async def sign_out(
@@ -131,7 +130,7 @@ class AccountResolvers:
         email: str,
         accounts: AccountService = Provide[GraphQLContainer.account_service],
     ) -> bool:
-        return await accounts.request_password_reset(email, client_ip=client_ip(info))
+        return await accounts.request_password_reset(email)
 
     @inject
     async def reset_password(
@@ -142,7 +141,7 @@ class AccountResolvers:
         new_password: str,
         accounts: AccountService = Provide[GraphQLContainer.account_service],
     ) -> bool:
-        return await accounts.reset_password(token, new_password, client_ip=client_ip(info))
+        return await accounts.reset_password(token, new_password)
 
 
 _resolvers = AccountResolvers()

@@ -11,15 +11,18 @@ from app.services.cart import CartService
 from app.services.shipping import ShippingService
 from containers import GraphQLContainer
 from schema.bindables import mutation, query
-from schema.context import ResolveInfo, shopper
-
-CARTS = Provide[GraphQLContainer.cart_service]
+from schema.context import ResolveInfo
 
 
 class CartResolvers:
     @inject
-    async def cart(self, _obj: Any, info: ResolveInfo, carts: CartService = CARTS) -> Cart | None:
-        return await carts.current_cart(shopper(info))
+    async def cart(
+        self,
+        _obj: Any,
+        info: ResolveInfo,
+        carts: CartService = Provide[GraphQLContainer.cart_service],
+    ) -> Cart | None:
+        return await carts.current_cart()
 
     @inject
     async def shipping_methods(
@@ -28,13 +31,18 @@ class CartResolvers:
         info: ResolveInfo,
         shipping: ShippingService = Provide[GraphQLContainer.shipping_service],
     ) -> list[ShippingMethod]:
-        return await shipping.methods_for_cart(shopper(info))
+        return await shipping.methods_for_cart()
 
     @inject
     async def add_to_cart(
-        self, _obj: Any, info: ResolveInfo, sku: str, quantity: int = 1, carts: CartService = CARTS
+        self,
+        _obj: Any,
+        info: ResolveInfo,
+        sku: str,
+        quantity: int = 1,
+        carts: CartService = Provide[GraphQLContainer.cart_service],
     ) -> Cart:
-        return await carts.add_line_item(sku, quantity, shopper(info))
+        return await carts.add_line_item(sku, quantity)
 
     @inject
     async def update_line_item_quantity(
@@ -43,51 +51,79 @@ class CartResolvers:
         info: ResolveInfo,
         line_item_id: str,
         quantity: int,
-        carts: CartService = CARTS,
+        carts: CartService = Provide[GraphQLContainer.cart_service],
     ) -> Cart:
-        return await carts.change_line_item_quantity(line_item_id, quantity, shopper(info))
+        return await carts.change_line_item_quantity(line_item_id, quantity)
 
     @inject
     async def remove_line_item(
-        self, _obj: Any, info: ResolveInfo, line_item_id: str, carts: CartService = CARTS
+        self,
+        _obj: Any,
+        info: ResolveInfo,
+        line_item_id: str,
+        carts: CartService = Provide[GraphQLContainer.cart_service],
     ) -> Cart:
-        return await carts.remove_line_item(line_item_id, shopper(info))
+        return await carts.remove_line_item(line_item_id)
 
     @inject
     async def apply_discount_code(
-        self, _obj: Any, info: ResolveInfo, code: str, carts: CartService = CARTS
+        self,
+        _obj: Any,
+        info: ResolveInfo,
+        code: str,
+        carts: CartService = Provide[GraphQLContainer.cart_service],
     ) -> Cart:
-        return await carts.apply_discount_code(code, shopper(info))
+        return await carts.apply_discount_code(code)
 
     @inject
     async def remove_discount_code(
-        self, _obj: Any, info: ResolveInfo, id: str, carts: CartService = CARTS
+        self,
+        _obj: Any,
+        info: ResolveInfo,
+        id: str,
+        carts: CartService = Provide[GraphQLContainer.cart_service],
     ) -> Cart:
-        return await carts.remove_discount_code(id, shopper(info))
+        return await carts.remove_discount_code(id)
 
     @inject
     async def set_shipping_address(
-        self, _obj: Any, info: ResolveInfo, address: dict[str, Any], carts: CartService = CARTS
+        self,
+        _obj: Any,
+        info: ResolveInfo,
+        address: dict[str, Any],
+        carts: CartService = Provide[GraphQLContainer.cart_service],
     ) -> Cart:
-        return await carts.set_shipping_address(address, shopper(info))
+        return await carts.set_shipping_address(address)
 
     @inject
     async def set_billing_address(
-        self, _obj: Any, info: ResolveInfo, address: dict[str, Any], carts: CartService = CARTS
+        self,
+        _obj: Any,
+        info: ResolveInfo,
+        address: dict[str, Any],
+        carts: CartService = Provide[GraphQLContainer.cart_service],
     ) -> Cart:
-        return await carts.set_billing_address(address, shopper(info))
+        return await carts.set_billing_address(address)
 
     @inject
     async def set_cart_email(
-        self, _obj: Any, info: ResolveInfo, email: str, carts: CartService = CARTS
+        self,
+        _obj: Any,
+        info: ResolveInfo,
+        email: str,
+        carts: CartService = Provide[GraphQLContainer.cart_service],
     ) -> Cart:
-        return await carts.set_email(email, shopper(info))
+        return await carts.set_email(email)
 
     @inject
     async def set_shipping_method(
-        self, _obj: Any, info: ResolveInfo, id: str, carts: CartService = CARTS
+        self,
+        _obj: Any,
+        info: ResolveInfo,
+        id: str,
+        carts: CartService = Provide[GraphQLContainer.cart_service],
     ) -> Cart:
-        return await carts.set_shipping_method(id, shopper(info))
+        return await carts.set_shipping_method(id)
 
 
 _resolvers = CartResolvers()

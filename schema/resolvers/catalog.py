@@ -16,7 +16,7 @@ from app.services.catalog import CatalogService
 from app.services.catalog_queries import FacetFilter, ProductSearch
 from containers import GraphQLContainer
 from schema.bindables import query
-from schema.context import ResolveInfo, shopper
+from schema.context import ResolveInfo
 
 
 def _selects(info: ResolveInfo, name: str) -> bool:
@@ -63,7 +63,6 @@ class CatalogResolvers:
         )
         return await catalog.search_products(
             search,
-            shopper(info),
             currency=currency,
             country=country,
             # Facets cost the search index extra work: ask only when the page shows them.
@@ -82,9 +81,7 @@ class CatalogResolvers:
         country: str | None = None,
         catalog: CatalogService = Provide[GraphQLContainer.catalog_service],
     ) -> Product | None:
-        return await catalog.product(
-            shopper(info), slug=slug, id=id, sku=sku, currency=currency, country=country
-        )
+        return await catalog.product(slug=slug, id=id, sku=sku, currency=currency, country=country)
 
     @inject
     async def categories(
@@ -93,7 +90,7 @@ class CatalogResolvers:
         info: ResolveInfo,
         catalog: CatalogService = Provide[GraphQLContainer.catalog_service],
     ) -> tuple[Category, ...]:
-        return await catalog.categories(shopper(info))
+        return await catalog.categories()
 
     @inject
     async def category(
@@ -104,7 +101,7 @@ class CatalogResolvers:
         slug: str | None = None,
         catalog: CatalogService = Provide[GraphQLContainer.catalog_service],
     ) -> Category | None:
-        return await catalog.category(shopper(info), id=id, slug=slug)
+        return await catalog.category(id=id, slug=slug)
 
 
 _resolvers = CatalogResolvers()

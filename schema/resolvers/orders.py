@@ -10,17 +10,18 @@ from app.models import Order, OrderList
 from app.services.orders import OrderService
 from containers import GraphQLContainer
 from schema.bindables import mutation, query
-from schema.context import ResolveInfo, shopper
-
-ORDERS = Provide[GraphQLContainer.order_service]
+from schema.context import ResolveInfo
 
 
 class OrderResolvers:
     @inject
     async def place_order(
-        self, _obj: Any, info: ResolveInfo, orders: OrderService = ORDERS
+        self,
+        _obj: Any,
+        info: ResolveInfo,
+        orders: OrderService = Provide[GraphQLContainer.order_service],
     ) -> Order:
-        return await orders.place_order(shopper(info))
+        return await orders.place_order()
 
     @inject
     async def my_orders(
@@ -29,21 +30,28 @@ class OrderResolvers:
         info: ResolveInfo,
         limit: int = 20,
         offset: int = 0,
-        orders: OrderService = ORDERS,
+        orders: OrderService = Provide[GraphQLContainer.order_service],
     ) -> OrderList:
-        return await orders.my_orders(limit, offset, shopper(info))
+        return await orders.my_orders(limit, offset)
 
     @inject
     async def order(
-        self, _obj: Any, info: ResolveInfo, id: str, orders: OrderService = ORDERS
+        self,
+        _obj: Any,
+        info: ResolveInfo,
+        id: str,
+        orders: OrderService = Provide[GraphQLContainer.order_service],
     ) -> Order:
-        return await orders.order(id, shopper(info))
+        return await orders.order(id)
 
     @inject
     async def last_order(
-        self, _obj: Any, info: ResolveInfo, orders: OrderService = ORDERS
+        self,
+        _obj: Any,
+        info: ResolveInfo,
+        orders: OrderService = Provide[GraphQLContainer.order_service],
     ) -> Order | None:
-        return await orders.last_order(shopper(info))
+        return await orders.last_order()
 
 
 _resolvers = OrderResolvers()

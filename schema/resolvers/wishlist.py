@@ -10,23 +10,28 @@ from app.models import Wishlist
 from app.services.wishlist import WishlistService
 from containers import GraphQLContainer
 from schema.bindables import mutation, query
-from schema.context import ResolveInfo, shopper
-
-WISHLISTS = Provide[GraphQLContainer.wishlist_service]
+from schema.context import ResolveInfo
 
 
 class WishlistResolvers:
     @inject
     async def wishlist(
-        self, _obj: Any, info: ResolveInfo, wishlists: WishlistService = WISHLISTS
+        self,
+        _obj: Any,
+        info: ResolveInfo,
+        wishlists: WishlistService = Provide[GraphQLContainer.wishlist_service],
     ) -> Wishlist | None:
-        return await wishlists.wishlist(shopper(info))
+        return await wishlists.wishlist()
 
     @inject
     async def add_to_wishlist(
-        self, _obj: Any, info: ResolveInfo, sku: str, wishlists: WishlistService = WISHLISTS
+        self,
+        _obj: Any,
+        info: ResolveInfo,
+        sku: str,
+        wishlists: WishlistService = Provide[GraphQLContainer.wishlist_service],
     ) -> Wishlist:
-        return await wishlists.add(sku, shopper(info))
+        return await wishlists.add(sku)
 
     @inject
     async def remove_from_wishlist(
@@ -34,9 +39,9 @@ class WishlistResolvers:
         _obj: Any,
         info: ResolveInfo,
         line_item_id: str,
-        wishlists: WishlistService = WISHLISTS,
+        wishlists: WishlistService = Provide[GraphQLContainer.wishlist_service],
     ) -> Wishlist:
-        return await wishlists.remove(line_item_id, shopper(info))
+        return await wishlists.remove(line_item_id)
 
 
 _resolvers = WishlistResolvers()

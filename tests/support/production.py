@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from app.main import create_app
+from bootstrap.app import create_app
 from emulator.app import create_emulator_app
 from emulator.state import Emulator
 from tests.conftest import SESSION_KEY, make_settings

@@ -1,4 +1,4 @@
-"""Runs the service as its own process (`python -m app serve`), as production does."""
+"""Runs the service as its own process (`python -m bootstrap serve`), as production does."""
 
 from __future__ import annotations
 
@@ -20,10 +20,10 @@ CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("CTP_", "A
 
 
 def serve(env: dict[str, str], output: int | object = subprocess.PIPE) -> subprocess.Popen[str]:
-    """`python -m app serve` from the repository root, with only `env` on top of a clean one;
+    """`python -m bootstrap serve` from the repository root, with only `env` on top of a clean one;
     stderr goes where stdout does."""
     return subprocess.Popen(
-        [sys.executable, "-m", "app", "serve"],
+        [sys.executable, "-m", "bootstrap", "serve"],
         cwd=ROOT,
         env={**CLEAN_ENV, **env},
         stdout=output,  # type: ignore[arg-type]

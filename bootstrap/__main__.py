@@ -1,5 +1,5 @@
-"""`python -m app serve`: run the storefront API with uvicorn.
-`python -m app register-webhooks --url …`: register its API Extension and Subscription in the
+"""`python -m bootstrap serve`: run the storefront API with uvicorn.
+`python -m bootstrap register-webhooks --url …`: register its API Extension and Subscription in the
 commercetools project of CTP_* (docs/webhooks.md)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from app.settings import ConfigurationError, Settings
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bootstrap", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="serve the storefront GraphQL API (HOST, PORT)")
     register = commands.add_parser(
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         except ConfigurationError as exc:
             print(f"ctp-bff cannot start: {exc}", file=sys.stderr)
             return 2
-        from app.main import create_app
+        from bootstrap.app import create_app
 
         uvicorn.run(
             create_app(settings),
@@ -75,7 +75,7 @@ def _register_webhooks(args: argparse.Namespace) -> int:
 
     from commercetools.exceptions import CommercetoolsError
 
-    from app.upstream import build_sdk_client
+    from app.ctp.sdk import build_sdk_client
     from webhooks import drafts, registration
 
     auth = urlsplit(settings.auth_url)

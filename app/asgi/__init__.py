@@ -1,4 +1,5 @@
-"""ASGI type aliases, so the session layer needs no web framework."""
+"""ASGI type aliases and the few helpers both the web guards and the session layer need, so
+neither needs a web framework nor the other."""
 
 from __future__ import annotations
 

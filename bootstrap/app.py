@@ -1,4 +1,4 @@
-"""Composition root: builds the containers, wires them, and assembles the ASGI app."""
+"""`create_app()`: builds the containers, wires them, and assembles the ASGI app."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import secrets
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from ariadne.explorer import ExplorerGraphiQL
 from dependency_injector import providers
@@ -18,8 +19,8 @@ from starlette.routing import Route
 
 import schema
 import webhooks
+from app.clock import Clock
 from app.logging_setup import configure_logging
-from app.session.ctp_session import Clock
 from app.session.middleware import CookiePolicy, SessionMiddleware
 from app.settings import Settings
 from app.web.access_log import AccessLogMiddleware
@@ -29,11 +30,16 @@ from app.web.csrf import CsrfGuard
 from app.web.media_type import JsonBodiesOnly
 from app.web.request_id import RequestIdMiddleware
 from app.web.security_headers import SecurityHeadersMiddleware
-from app.wiring import wire_strictly
+from app.web.shopper import ShopDefaults
+from bootstrap.request_scope import RequestScope
+from bootstrap.wiring import wire_strictly
 from containers import CoreContainer, GraphQLContainer, WebhookContainer
 from schema.executable import build_graphql_app
 from webhooks.demo import own_base_url, register_demo_webhooks
 from webhooks.routes import webhook_routes
+
+if TYPE_CHECKING:
+    from emulator.state import Emulator
 
 log = logging.getLogger("app")
 
@@ -51,7 +57,7 @@ def create_app(
     *,
     webhook_packages: Sequence[ModuleType] = (webhooks,),
     clock: Clock | None = None,
-    embedded_emulator: object | None = None,
+    embedded_emulator: Emulator | None = None,
 ) -> Starlette:
     """The whole service. `clock` and `embedded_emulator` replace the real ones (tests move
     time forward and inspect the emulator); `webhook_packages` is what WebhookContainer wires."""
@@ -61,19 +67,31 @@ def create_app(
     core = CoreContainer(settings=settings, session_secrets=_session_secrets(settings))
     if clock is not None:
         core.clock.override(providers.Object(clock))
-    if embedded_emulator is not None:
-        core.embedded_emulator.override(providers.Object(embedded_emulator))
+    emulator = _demo_upstream(settings, embedded_emulator)
+    if emulator is not None:
+        from bootstrap.embedded_emulator import transport_to
+
+        core.upstream_transport.override(providers.Object(transport_to(emulator)))
     graphql_container = GraphQLContainer(core=core)
     webhook_container = WebhookContainer(core=core)
     wire_strictly(webhook_container, webhook_packages, role="Webhook")
     wire_strictly(graphql_container, [schema], role="GraphQL")
 
     graphql_app = build_graphql_app(settings)
+    request_scope = RequestScope(
+        graphql_container,
+        defaults=ShopDefaults(
+            locale=settings.default_locale,
+            currency=settings.default_currency,
+            country=settings.default_country,
+        ),
+        trusted_proxies=settings.trusted_proxy_networks,
+    )
     session_layer = SessionMiddleware(
         graphql_app,
         store=core.session_store(),
-        open_session=graphql_container.ctp_session,
-        close_session=graphql_container.ctp_session.reset,
+        open_request=request_scope.open,
+        close_request=request_scope.close,
         cookies=CookiePolicy(
             name=settings.session_cookie_name,
             secure=settings.secure_cookies,
@@ -109,10 +127,10 @@ def create_app(
             log.info("Using commercetools project %r at %s", settings.project_key, settings.api_url)
         # Built now so that a bad PUBSUB_* setting stops start-up rather than the first event.
         webhook_container.event_authenticator()
-        if settings.registers_demo_webhooks:
+        if settings.registers_demo_webhooks and emulator is not None:
             await register_demo_webhooks(
                 core.gateway(),
-                core.embedded_emulator(),
+                emulator,
                 base_url=own_base_url(settings),
                 secret=webhook_container.webhook_secret(),
             )
@@ -153,4 +171,16 @@ def create_app(
     app.state.core = core
     app.state.graphql_container = graphql_container
     app.state.webhook_container = webhook_container
+    app.state.embedded_emulator = emulator
     return app
+
+
+def _demo_upstream(settings: Settings, given: Emulator | None) -> Emulator | None:
+    """The embedded emulator when no commercetools project is configured (the demo)."""
+    if not settings.uses_embedded_emulator:
+        return None
+    if given is not None:
+        return given
+    from bootstrap.embedded_emulator import build_embedded_emulator
+
+    return build_embedded_emulator()
