@@ -27,7 +27,7 @@ class AccountResolvers:
     async def sign_up(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         input: dict[str, Any],
         accounts: AccountService = Provide[GraphQLContainer.account_service],
     ) -> Customer:
@@ -44,7 +44,7 @@ class AccountResolvers:
     async def sign_in(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         email: str,
         password: str,
         accounts: AccountService = Provide[GraphQLContainer.account_service],
@@ -126,7 +126,7 @@ class AccountResolvers:
     async def request_password_reset(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         email: str,
         accounts: AccountService = Provide[GraphQLContainer.account_service],
     ) -> bool:
@@ -136,7 +136,7 @@ class AccountResolvers:
     async def reset_password(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         token: str,
         new_password: str,
         accounts: AccountService = Provide[GraphQLContainer.account_service],

@@ -19,7 +19,7 @@ class CartResolvers:
     async def cart(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         carts: CartService = Provide[GraphQLContainer.cart_service],
     ) -> Cart | None:
         return await carts.current_cart()
@@ -28,7 +28,7 @@ class CartResolvers:
     async def shipping_methods(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         shipping: ShippingService = Provide[GraphQLContainer.shipping_service],
     ) -> list[ShippingMethod]:
         return await shipping.methods_for_cart()
@@ -37,7 +37,7 @@ class CartResolvers:
     async def add_to_cart(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         sku: str,
         quantity: int = 1,
         carts: CartService = Provide[GraphQLContainer.cart_service],
@@ -48,7 +48,7 @@ class CartResolvers:
     async def update_line_item_quantity(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         line_item_id: str,
         quantity: int,
         carts: CartService = Provide[GraphQLContainer.cart_service],
@@ -59,7 +59,7 @@ class CartResolvers:
     async def remove_line_item(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         line_item_id: str,
         carts: CartService = Provide[GraphQLContainer.cart_service],
     ) -> Cart:
@@ -69,7 +69,7 @@ class CartResolvers:
     async def apply_discount_code(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         code: str,
         carts: CartService = Provide[GraphQLContainer.cart_service],
     ) -> Cart:
@@ -79,7 +79,7 @@ class CartResolvers:
     async def remove_discount_code(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         id: str,
         carts: CartService = Provide[GraphQLContainer.cart_service],
     ) -> Cart:
@@ -89,7 +89,7 @@ class CartResolvers:
     async def set_shipping_address(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         address: dict[str, Any],
         carts: CartService = Provide[GraphQLContainer.cart_service],
     ) -> Cart:
@@ -99,7 +99,7 @@ class CartResolvers:
     async def set_billing_address(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         address: dict[str, Any],
         carts: CartService = Provide[GraphQLContainer.cart_service],
     ) -> Cart:
@@ -109,7 +109,7 @@ class CartResolvers:
     async def set_cart_email(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         email: str,
         carts: CartService = Provide[GraphQLContainer.cart_service],
     ) -> Cart:
@@ -119,7 +119,7 @@ class CartResolvers:
     async def set_shipping_method(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         id: str,
         carts: CartService = Provide[GraphQLContainer.cart_service],
     ) -> Cart:

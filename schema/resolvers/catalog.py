@@ -73,7 +73,7 @@ class CatalogResolvers:
     async def product(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         slug: str | None = None,
         id: str | None = None,
         sku: str | None = None,
@@ -87,7 +87,7 @@ class CatalogResolvers:
     async def categories(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         catalog: CatalogService = Provide[GraphQLContainer.catalog_service],
     ) -> tuple[Category, ...]:
         return await catalog.categories()
@@ -96,7 +96,7 @@ class CatalogResolvers:
     async def category(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         id: str | None = None,
         slug: str | None = None,
         catalog: CatalogService = Provide[GraphQLContainer.catalog_service],

@@ -18,7 +18,7 @@ class OrderResolvers:
     async def place_order(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         orders: OrderService = Provide[GraphQLContainer.order_service],
     ) -> Order:
         return await orders.place_order()
@@ -27,7 +27,7 @@ class OrderResolvers:
     async def my_orders(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         limit: int = 20,
         offset: int = 0,
         orders: OrderService = Provide[GraphQLContainer.order_service],
@@ -38,7 +38,7 @@ class OrderResolvers:
     async def order(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         id: str,
         orders: OrderService = Provide[GraphQLContainer.order_service],
     ) -> Order:
@@ -48,7 +48,7 @@ class OrderResolvers:
     async def last_order(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         orders: OrderService = Provide[GraphQLContainer.order_service],
     ) -> Order | None:
         return await orders.last_order()

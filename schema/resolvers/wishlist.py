@@ -18,7 +18,7 @@ class WishlistResolvers:
     async def wishlist(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         wishlists: WishlistService = Provide[GraphQLContainer.wishlist_service],
     ) -> Wishlist | None:
         return await wishlists.wishlist()
@@ -27,7 +27,7 @@ class WishlistResolvers:
     async def add_to_wishlist(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         sku: str,
         wishlists: WishlistService = Provide[GraphQLContainer.wishlist_service],
     ) -> Wishlist:
@@ -37,7 +37,7 @@ class WishlistResolvers:
     async def remove_from_wishlist(
         self,
         _obj: Any,
-        info: ResolveInfo,
+        _info: ResolveInfo,
         line_item_id: str,
         wishlists: WishlistService = Provide[GraphQLContainer.wishlist_service],
     ) -> Wishlist:
