@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.ctp.json import Json
 from app.errors import UpstreamUnavailable
 
 
@@ -15,7 +16,7 @@ class CtpError(Exception):
         self.body = body if isinstance(body, dict) else {}
         self.message = str(self.body.get("message") or f"commercetools answered {status_code}")
         errors = self.body.get("errors")
-        self.errors: list[dict[str, Any]] = (
+        self.errors: list[Json] = (
             [e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
         )
         super().__init__(f"{status_code}: {self.message}")

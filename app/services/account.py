@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 from app import models
 from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpError, CtpNotFound
 from app.ctp.gateway import CtpGateway
+from app.ctp.json import Json
 from app.ctp.tokens import InvalidCustomerCredentials, TokenFlows
 from app.errors import BadUserInput, Conflict, NotFound, Unauthenticated, UpstreamUnavailable
 from app.mailer import MailDeliveryError, Mailer
@@ -36,7 +37,6 @@ from app.session.ctp_session import CtpSession
 
 log = logging.getLogger(__name__)
 
-Json = dict[str, Any]
 # Builds the update actions from the customer as last read; an empty list changes nothing.
 ActionsFor = Callable[[Json], list[Json]]
 

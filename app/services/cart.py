@@ -15,13 +15,12 @@ from typing import Any
 from app import models
 from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpNotFound
 from app.ctp.gateway import CtpGateway
+from app.ctp.json import Json
 from app.errors import BadUserInput, Conflict, NotFound
 from app.services import cart_mapping
 from app.services.addresses import is_email, validate_address
 from app.services.session_tokens import SessionTokens
 from app.session.storefront_session import StorefrontSession
-
-Json = dict[str, Any]
 
 MAX_LINE_QUANTITY = 999
 MAX_CODE_LENGTH = 64

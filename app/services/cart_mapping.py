@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.ctp.json import Json
 from app.models import (
     Cart,
     DiscountCodeInfo,
@@ -14,8 +15,6 @@ from app.models import (
     TaxedPrice,
 )
 from app.services.mapping import address, localize, money
-
-Json = dict[str, Any]
 
 
 def line_item(raw: Json, locale: str) -> LineItem:

@@ -19,6 +19,7 @@ from urllib.parse import quote as quote_path
 from app import models
 from app.ctp.errors import CtpNotFound
 from app.ctp.gateway import CtpGateway
+from app.ctp.json import Json
 from app.errors import BadUserInput
 from app.services import catalog_mapping
 from app.services.catalog_mapping import Texts
@@ -36,7 +37,6 @@ from app.services.catalog_queries import (
 )
 from app.services.ttl_cache import CachedValue
 
-Json = dict[str, Any]
 log = logging.getLogger(__name__)
 
 CATEGORY_TTL_SECONDS = 300.0

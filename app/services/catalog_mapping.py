@@ -10,6 +10,7 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from app.ctp.json import Json
 from app.models import (
     Category,
     CategoryTree,
@@ -26,8 +27,6 @@ from app.models import (
 )
 from app.services.catalog_queries import FACETS, FacetKind, SearchRequest
 from app.services.mapping import localize, money
-
-Json = dict[str, Any]
 
 
 class Texts:

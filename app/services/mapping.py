@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.ctp.json import Json
 from app.models import Address, Customer, Money
-
-Json = dict[str, Any]
 
 
 def localize(text: Any, locale: str, fallback: str = "en") -> str:

@@ -10,13 +10,12 @@ from typing import Any
 from app import models
 from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpNotFound
 from app.ctp.gateway import CtpGateway
+from app.ctp.json import Json
 from app.errors import BadUserInput, Conflict, NotFound, Unauthenticated
 from app.services import cart_mapping
 from app.services.cart import CartService
 from app.services.session_tokens import SessionTokens
 from app.session.storefront_session import StorefrontSession
-
-Json = dict[str, Any]
 
 MAX_PAGE_SIZE = 100
 MAX_OFFSET = 10_000

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from app import models
 from app.ctp.gateway import CtpGateway
 from app.services import cart_mapping
 from app.services.cart import CartService
-
-Json = dict[str, Any]
 
 
 class ShippingService:

@@ -3,17 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from app import models
 from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpNotFound
 from app.ctp.gateway import CtpGateway
+from app.ctp.json import Json
 from app.errors import BadUserInput, Conflict, NotFound
 from app.services.mapping import localize, money
 from app.services.session_tokens import SessionTokens
 from app.session.storefront_session import StorefrontSession
-
-Json = dict[str, Any]
 
 WISHLIST_KEY_NAME = "Wishlist"
 _EXPAND = {"expand": ["lineItems[*].variant", "lineItems[*].productSlug"]}

@@ -31,10 +31,10 @@ from emulator.catalog.search_fields import is_variant_path, product_values, vari
 from emulator.catalog.search_matching import Item, Matcher, hashable
 from emulator.catalog.search_params import SearchInputError, SearchRequest, parse_request
 from emulator.catalog.search_text import default_fuzzy_level, text_score
+from emulator.jsonio import Json
 
 __all__ = ["SearchInputError", "SearchRequest", "parse_request", "search"]
 
-Json = dict[str, Any]
 Matched = list[tuple[Item, list[bool]]]
 
 
