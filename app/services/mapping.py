@@ -1,5 +1,6 @@
 """Raw commercetools JSON -> storefront models. Plain dict access: the SDK's marshmallow models
-cost ~50x more per cart, which matters on the hot path (DESIGN.md)."""
+take ~4 ms to deserialize a 10-line cart where json.loads takes ~0.08 ms, and every cart, product
+and account answer passes through here."""
 
 from __future__ import annotations
 
