@@ -154,11 +154,11 @@ def search(catalog: Catalog, request: SearchRequest, now: datetime | None = None
         "count": len(page),
         "total": len(results),
         "results": [_render(item, flags, request.mark_matching_variants) for item, flags in page],
-    }
-    if request.facets:
-        response["facets"] = {
+        # Always there, as in commercetools: empty when no facet was asked for.
+        "facets": {
             facet.key: _facet(facet, request, matched_by, matcher) for facet in request.facets
-        }
+        },
+    }
     return response
 
 
