@@ -65,6 +65,13 @@ class CtpUnavailable(UpstreamUnavailable):
         self.detail = detail
 
 
+class MalformedUpstreamData(CtpUnavailable):
+    """commercetools answered with a resource that breaks its API reference (a price without
+    centAmount, a version that is not a number). To the shopper this is an outage like any
+    other: nothing they do fixes it, and a made-up value (a price of 0) would be worse than no
+    answer. `detail` says what was wrong, for the log."""
+
+
 def error_for(status_code: int, body: Any) -> CtpError:
     kind: type[CtpError]
     if status_code == 400:

@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from app import models
+from app.ctp import resources
 from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpError, CtpNotFound
 from app.ctp.gateway import CtpGateway
 from app.ctp.json import Json
@@ -398,10 +399,10 @@ class AccountService:
         if not self._session.is_signed_in:
             raise Unauthenticated(_SIGN_IN_FIRST)
 
-    async def _as_customer(self, request: Callable[[str], Any]) -> Json:
+    async def _as_customer(self, request: Callable[[str], Any]) -> resources.Customer:
         """Run `request` with the customer's token; UNAUTHENTICATED when the session lost it
         (a refresh that failed signs the browser out)."""
-        result: Json | None = await self._tokens.call(request, create=False)
+        result: resources.Customer | None = await self._tokens.call(request, create=False)
         if result is None or not self._session.is_signed_in:
             raise Unauthenticated(_SIGN_IN_FIRST)
         return result
@@ -460,7 +461,7 @@ class AccountService:
                 raise BadUserInput(_WRONG_CURRENT_PASSWORD) from exc
             raise
 
-    async def _renew_customer_token(self, customer: Json, password: str) -> None:
+    async def _renew_customer_token(self, customer: resources.Customer, password: str) -> None:
         try:
             issued = await self._flows.password(str(customer["email"]), password)
         except (CtpError, InvalidCustomerCredentials, UpstreamUnavailable) as exc:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app import models
+from app.ctp import resources
 from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpNotFound
 from app.ctp.gateway import CtpGateway
 from app.ctp.json import Json
@@ -43,7 +44,7 @@ class CartService:
         raw = await self._tokens.call(self._active_cart, create=False)
         return cart_mapping.cart(raw, shopper.locale) if raw is not None else None
 
-    async def raw_active_cart(self) -> Json | None:
+    async def raw_active_cart(self) -> resources.Cart | None:
         """The active cart as commercetools JSON, for services building on it (checkout)."""
         return await self._tokens.call(self._active_cart, create=False)
 
@@ -122,7 +123,7 @@ class CartService:
         """Apply `actions` to the session's cart; with `create_with`, a missing cart is
         created from that draft (which already holds the change)."""
 
-        async def run(token: str) -> Json:
+        async def run(token: str) -> resources.Cart:
             cart_id, version = self._session.cart_id, self._session.cart_version
             if self._tokens.created_anonymous_token:
                 cart_id = None  # a token made in this request owns no cart yet
@@ -138,7 +139,7 @@ class CartService:
             raise NotFound("Your cart is empty.")
         return cart_mapping.cart(raw, shopper.locale)
 
-    async def _create(self, token: str, draft: Json | None) -> Json:
+    async def _create(self, token: str, draft: Json | None) -> resources.Cart:
         if draft is None:
             raise NotFound("Your cart is empty.")
         created = await _as_user_error(
@@ -149,11 +150,11 @@ class CartService:
 
     async def _update(
         self, token: str, cart_id: str, version: int, actions: list[Json], draft: Json | None
-    ) -> Json:
+    ) -> resources.Cart:
         for _ in range(_MAX_VERSION_RETRIES):
             body = {"version": version, "actions": actions}
             try:
-                updated: Json = await self._gateway.post(
+                updated: resources.Cart = await self._gateway.post(
                     f"/me/carts/{cart_id}", body, token=token, params=CART_EXPAND
                 )
             except CtpConcurrentModification as exc:
@@ -169,19 +170,21 @@ class CartService:
             return updated
         raise Conflict("Your cart is being changed elsewhere right now; please try again.")
 
-    async def _after_stale_cart(self, token: str, actions: list[Json], draft: Json | None) -> Json:
+    async def _after_stale_cart(
+        self, token: str, actions: list[Json], draft: Json | None
+    ) -> resources.Cart:
         self._forget_cart()
         found = await self._active_cart(token)
         if found is None:
             return await self._create(token, draft)
         return await self._update(token, found["id"], int(found["version"]), actions, draft)
 
-    async def _active_cart(self, token: str) -> Json | None:
+    async def _active_cart(self, token: str) -> resources.Cart | None:
         """The session's cart if still active, else the customer's active cart, else None."""
         cart_id = self._session.cart_id
         if cart_id is not None:
             try:
-                cart: Json = await self._gateway.get(
+                cart: resources.Cart = await self._gateway.get(
                     f"/me/carts/{cart_id}", token=token, params=CART_EXPAND
                 )
                 if cart.get("cartState") == "Active":
@@ -190,7 +193,7 @@ class CartService:
             except CtpNotFound:
                 pass
         try:
-            active: Json = await self._gateway.get(
+            active: resources.Cart = await self._gateway.get(
                 "/me/active-cart", token=token, params=CART_EXPAND
             )
         except CtpNotFound:
@@ -210,7 +213,7 @@ class CartService:
             return False
         return cart.get("cartState") == "Active"
 
-    def _remember(self, cart: Json) -> None:
+    def _remember(self, cart: resources.Cart) -> None:
         self._session.cart_id = cart["id"]
         self._session.cart_version = int(cart["version"])
 
@@ -233,9 +236,9 @@ def _check_quantity(quantity: int, *, minimum: int) -> None:
         raise BadUserInput(f"Quantity must be between {minimum} and {MAX_LINE_QUANTITY}.")
 
 
-async def _as_user_error(call: Any) -> Json:
+async def _as_user_error(call: Any) -> resources.Cart:
     try:
-        result: Json = await call
+        result: resources.Cart = await call
     except CtpBadRequest as exc:
         raise BadUserInput(_explain(exc)) from exc
     return result

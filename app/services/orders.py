@@ -8,9 +8,9 @@ import time
 from typing import Any
 
 from app import models
+from app.ctp import resources
 from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpNotFound
 from app.ctp.gateway import CtpGateway
-from app.ctp.json import Json
 from app.errors import BadUserInput, Conflict, NotFound, Unauthenticated
 from app.services import cart_mapping
 from app.services.cart import CartService
@@ -49,10 +49,10 @@ class OrderService:
         cart = await self._carts.raw_active_cart()
         if cart is None or not cart.get("lineItems"):
             raise BadUserInput("Your cart is empty.")
-        if not (cart.get("shippingAddress") or {}).get("country"):
+        if not cart.get("shippingAddress", {}).get("country"):
             raise BadUserInput("Add a shipping address before placing the order.")
         version = int(cart["version"])
-        order: Json | None = None
+        order: resources.Order | None = None
         for _ in range(_ORDER_RETRIES):
             body = {
                 "id": cart["id"],
@@ -113,14 +113,16 @@ class OrderService:
         raw = await self._own_order(order_id)
         return cart_mapping.order(raw, shopper.locale) if raw is not None else None
 
-    async def _own_order(self, order_id: str) -> Json | None:
+    async def _own_order(self, order_id: str) -> resources.Order | None:
         """The order if this session's token may see it; `/me/orders` scopes by the token."""
         if not _ID.match(order_id):
             return None
 
-        async def fetch(token: str) -> Json | None:
+        async def fetch(token: str) -> resources.Order | None:
             try:
-                found: Json = await self._gateway.get(f"/me/orders/{order_id}", token=token)
+                found: resources.Order = await self._gateway.get(
+                    f"/me/orders/{order_id}", token=token
+                )
             except CtpNotFound:
                 return None
             return found
