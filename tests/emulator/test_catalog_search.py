@@ -17,8 +17,7 @@ from emulator.catalog import Catalog
 from emulator.catalog.catalog import all_variants
 from emulator.catalog.search import SearchInputError, parse_request, search
 from emulator.catalog.search_expressions import ExpressionError, parse_facet, parse_filter
-
-Json = dict[str, Any]
+from emulator.jsonio import Json
 
 
 @pytest.fixture(scope="module")
