@@ -159,7 +159,6 @@ class RangeFacetResult(TypedDict):
 
 class FilteredFacetResult(TypedDict):
     type: Literal["filter"]
-    count: int
 
 
 FacetResult = TermFacetResult | RangeFacetResult | FilteredFacetResult
@@ -268,7 +267,6 @@ class Order(_Priced):
     createdAt: str
     # OrderState: Open, Confirmed, Complete, Cancelled.
     orderState: str
-    discountCodes: NotRequired[list[DiscountCodeInfo]]
 
 
 # -- customers ----------------------------------------------------------------------------------

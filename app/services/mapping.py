@@ -37,17 +37,15 @@ def reads(resource: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     def decorate(function: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(function)
         def mapped(*args: P.args, **kwargs: P.kwargs) -> R:
+            cause: Exception
             try:
                 return function(*args, **kwargs)
             except MalformedUpstreamData as exc:
-                log.error("commercetools sent a malformed %s: %s", resource, exc.detail)
-                raise
+                problem, cause = exc.detail, exc
             except KeyError as exc:
-                problem = f"{exc} is missing"
-                cause: Exception = exc
+                problem, cause = f"{exc} is missing", exc
             except (TypeError, AttributeError) as exc:
-                problem = f"unexpected shape ({exc})"
-                cause = exc
+                problem, cause = f"unexpected shape ({exc})", exc
             log.error("commercetools sent a malformed %s: %s", resource, problem)
             raise MalformedUpstreamData(f"{resource}: {problem}") from cause
 
