@@ -8,7 +8,6 @@ functions with `my=True`, which limits the update actions to those of MyCartUpda
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,6 +26,7 @@ from emulator.errors import (
 from emulator.expansion import expand_cart
 from emulator.hooks import Action as HookAction
 from emulator.jsonio import (
+    Json,
     opt_bool,
     opt_int,
     opt_list,
@@ -55,7 +55,6 @@ from emulator.resources import (
 )
 from emulator.state import Emulator
 
-Json = dict[str, Any]
 Action = Callable[[Emulator, Json, Json], None]
 
 

@@ -27,6 +27,7 @@ from emulator.errors import (
 )
 from emulator.hooks import MessageSpec
 from emulator.jsonio import (
+    Json,
     opt_bool,
     opt_int,
     opt_list,
@@ -52,7 +53,6 @@ from emulator.resources import (
 )
 from emulator.state import Emulator, PasswordResetToken, format_iso
 
-Json = dict[str, Any]
 Action = Callable[[Emulator, Json, Json], None]
 
 DEMO_CUSTOMER_ID = str(

@@ -5,13 +5,10 @@ commercetools embeds the referenced resource as `obj` next to `typeId` and `id`;
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 
+from emulator.jsonio import Json
 from emulator.state import Emulator
-
-Json = dict[str, Any]
 
 DISCOUNT_CODES = "discountCodes[*].discountCode"
 

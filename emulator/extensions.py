@@ -30,14 +30,13 @@ import httpx
 
 from emulator.errors import CtpApiError, invalid_input, invalid_json
 from emulator.hooks import Action as HookAction
-from emulator.jsonio import as_object, opt_int, opt_str, req_list, req_obj, req_str
+from emulator.jsonio import Json, as_object, opt_int, opt_str, req_list, req_obj, req_str
 from emulator.keyed import KeyedResources, check_key
 from emulator.query import matches, parse_predicate
 from emulator.resources import new_resource, working_copy
 from emulator.state import Emulator
 
 log = logging.getLogger(__name__)
-Json = dict[str, Any]
 Action = Callable[[Emulator, Json, Json], None]
 
 RESOURCE_TYPES = (

@@ -13,12 +13,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
+
+from emulator.jsonio import Json
 
 if TYPE_CHECKING:
     from emulator.state import Emulator
 
-Json = dict[str, Any]
 Action = Literal["Create", "Update"]
 MessageSpec = str | tuple[str, Json]
 

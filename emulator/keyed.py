@@ -18,12 +18,11 @@ from starlette.routing import BaseRoute, Route
 
 from emulator.auth import emulator_of, require_scope, require_token
 from emulator.errors import CtpApiError, invalid_input, not_found
-from emulator.jsonio import read_object, unknown_action, update_body
+from emulator.jsonio import Json, read_object, unknown_action, update_body
 from emulator.query import paged_query
 from emulator.resources import changed, check_version, respond, working_copy
 from emulator.state import Emulator
 
-Json = dict[str, Any]
 Action = Callable[[Emulator, Json, Json], None]
 
 _KEY = re.compile(r"^[A-Za-z0-9_-]{2,256}$")

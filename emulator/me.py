@@ -9,7 +9,6 @@ ResourceNotFound, exactly like one that does not exist, as commercetools does.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,12 +18,10 @@ from emulator import carts, customers, orders, signin
 from emulator.auth import emulator_of, require_scope, require_token
 from emulator.errors import CtpApiError, not_found
 from emulator.expansion import expand_cart
-from emulator.jsonio import read_object, req_int, req_str, update_body
+from emulator.jsonio import Json, read_object, req_int, req_str, update_body
 from emulator.query import paged_query
 from emulator.resources import respond
 from emulator.state import Emulator, TokenInfo
-
-Json = dict[str, Any]
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,6 @@ Method that still matches, and a tax rate for every Line Item. The caller holds 
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -16,7 +14,7 @@ from starlette.routing import BaseRoute, Route
 from emulator import carts
 from emulator.auth import emulator_of, require_scope, require_token
 from emulator.errors import CtpApiError, invalid_json, invalid_operation, not_found
-from emulator.jsonio import opt_obj, opt_str, read_object, req_int, req_str
+from emulator.jsonio import Json, opt_obj, opt_str, read_object, req_int, req_str
 from emulator.query import paged_query
 from emulator.resources import (
     changed,
@@ -27,8 +25,6 @@ from emulator.resources import (
     working_copy,
 )
 from emulator.state import Emulator
-
-Json = dict[str, Any]
 
 # Copied from the cart as they are (commercetools snapshots them on the Order).
 _COPIED = (

@@ -20,11 +20,10 @@ from typing import Any
 
 from emulator.catalog import Catalog
 from emulator.errors import CtpApiError, invalid_input
+from emulator.jsonio import Json
 from emulator.query import parse_predicate
 from emulator.resources import money, reference
 from emulator.state import Emulator
-
-Json = dict[str, Any]
 
 # The id of the Initial LineItemState every new Line Item is in.
 INITIAL_STATE_ID = "6f8ed7ef-5e45-4a4f-9a9d-0f1f4e7e5b01"

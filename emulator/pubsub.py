@@ -27,7 +27,6 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -36,10 +35,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from emulator.errors import invalid_input
-from emulator.jsonio import opt_str, read_object, req_obj, req_str
+from emulator.jsonio import Json, opt_str, read_object, req_obj, req_str
 
 log = logging.getLogger(__name__)
-Json = dict[str, Any]
 
 _IDLE_EXIT_SECONDS = 5.0
 _PUSH_TIMEOUT_SECONDS = 10.0  # Pub/Sub's default acknowledgement deadline

@@ -18,8 +18,8 @@ from typing import Any
 from starlette.datastructures import QueryParams
 
 from emulator.errors import CtpApiError
+from emulator.jsonio import Json
 
-Json = dict[str, Any]
 Predicate = Callable[[Any], bool]
 
 _TOKEN = re.compile(

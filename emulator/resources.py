@@ -16,10 +16,8 @@ from typing import Any
 from starlette.responses import JSONResponse
 
 from emulator.errors import concurrent_modification, invalid_json
-from emulator.jsonio import as_object, opt_str
+from emulator.jsonio import Json, as_object, opt_str
 from emulator.state import Emulator
-
-Json = dict[str, Any]
 
 # ISO 4217 minor units; commercetools derives fractionDigits from the currency.
 _FRACTION_DIGITS = {"JPY": 0, "KRW": 0, "BHD": 3, "KWD": 3}

@@ -9,19 +9,16 @@ A token with only `manage_my_orders` may ask about its own carts only.
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from emulator.auth import emulator_of, require_scope, require_token
 from emulator.errors import invalid_input, invalid_operation, not_found
+from emulator.jsonio import Json
 from emulator.me import session_owner
 from emulator.resources import respond, working_copy
 from emulator.state import Emulator
-
-Json = dict[str, Any]
 
 
 def matching_methods(emulator: Emulator, cart: Json) -> list[Json]:

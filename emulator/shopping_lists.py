@@ -20,6 +20,7 @@ from emulator.carts import version_param
 from emulator.errors import invalid_input, invalid_json, not_found
 from emulator.hooks import Action as HookAction
 from emulator.jsonio import (
+    Json,
     opt_int,
     opt_obj,
     opt_objects,
@@ -42,7 +43,6 @@ from emulator.resources import (
 )
 from emulator.state import Emulator
 
-Json = dict[str, Any]
 Action = Callable[[Emulator, Json, Json], None]
 
 

@@ -17,13 +17,10 @@ without a price in the Customer Cart's currency) changes nothing. The caller hol
 
 from __future__ import annotations
 
-from typing import Any
-
 from emulator import carts, pricing
+from emulator.jsonio import Json
 from emulator.resources import changed, working_copy
 from emulator.state import Emulator
-
-Json = dict[str, Any]
 
 MODES = ("MergeWithExistingCustomerCart", "UseAsNewActiveCustomerCart")
 

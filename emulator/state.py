@@ -15,15 +15,14 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 from emulator.catalog import Catalog
 from emulator.config import EmulatorConfig
 from emulator.faults import Faults
 from emulator.hooks import ResourceHooks
+from emulator.jsonio import Json
 from emulator.pubsub import PubSub
 
-Json = dict[str, Any]
 REQUEST_LOG_LIMIT = 100_000
 
 

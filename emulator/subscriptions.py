@@ -19,13 +19,11 @@ from typing import Any
 
 from emulator.errors import invalid_input, invalid_json
 from emulator.hooks import Action, MessageSpec
-from emulator.jsonio import as_object, opt_list, opt_obj, req_obj, req_str
+from emulator.jsonio import Json, as_object, opt_list, opt_obj, req_obj, req_str
 from emulator.keyed import KeyedResources, check_key
 from emulator.pubsub import topic_name
 from emulator.resources import new_resource, reference
 from emulator.state import Emulator
-
-Json = dict[str, Any]
 
 DESTINATION_TYPES = ("GoogleCloudPubSub",)
 # What each Message type carries besides the common fields, from the resource or the extras.

@@ -37,7 +37,7 @@ def make_settings(**overrides: Any) -> Settings:
         "upstream_max_retries": 2,
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 @pytest.fixture

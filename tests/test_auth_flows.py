@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from typing import Any
 
 import pytest
 
@@ -31,8 +32,8 @@ def new_email() -> str:
     return f"shopper-{uuid.uuid4().hex[:12]}@example.com"
 
 
-def lines(cart: dict[str, object]) -> dict[str, int]:
-    return {line["sku"]: line["quantity"] for line in cart["lineItems"]}  # type: ignore[attr-defined,index]
+def lines(cart: dict[str, Any]) -> dict[str, int]:
+    return {line["sku"]: line["quantity"] for line in cart["lineItems"]}
 
 
 async def test_a_guests_first_cart_write_creates_the_anonymous_token(

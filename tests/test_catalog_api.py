@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 
 from emulator.catalog.catalog import all_variants
+from emulator.jsonio import Json
 from tests.conftest import RunningService
 from tests.support.browser import Browser
 
 pytestmark = pytest.mark.anyio
 
-Json = dict[str, Any]
 
 TSHIRT_ID = "949b4333-8d03-5c59-b2ae-0f4d22220872"
 JACKET_UNPUBLISHED_ID = "81a023fc-ce02-5cb5-8140-fcc28478a0d3"

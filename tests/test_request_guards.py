@@ -168,7 +168,7 @@ async def test_batched_requests_are_refused(browser: Browser) -> None:
 
 
 async def test_cached_validation_still_applies_the_rules_of_each_app(
-    start_service,  # type: ignore[no-untyped-def]
+    start_service,
 ) -> None:
     lax = start_service()
     strict = start_service(graphql_max_aliases=1)

@@ -16,6 +16,7 @@ import httpx
 import pytest
 from dependency_injector import providers
 
+from app.ctp.json import Json
 from app.mailer import MailDeliveryError, Mailer
 from app.session.revocation import CookieSessionRevoker
 from emulator import carts, customers, orders
@@ -33,7 +34,6 @@ from tests.support.webhooks import (
 
 pytestmark = pytest.mark.anyio
 
-Json = dict[str, Any]
 EVENTS = "/webhooks/events"
 
 

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.ctp.json import Json
 from emulator import carts
 from emulator.state import Emulator
 from tests.conftest import RunningService
@@ -22,7 +23,6 @@ from webhooks.cart_rules import CartRejected, CartRuleConfig, CartRules
 
 pytestmark = pytest.mark.anyio
 
-Json = dict[str, Any]
 EXTENSIONS = "/webhooks/extensions"
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-Json = dict[str, Any]
+from app.ctp.json import Json
 
 
 class ShippingDefaults(Protocol):

@@ -15,6 +15,7 @@ from typing import Any
 
 from app.ctp.errors import CtpNotFound
 from app.ctp.gateway import CtpGateway
+from app.ctp.json import Json
 from app.settings import Settings
 from webhooks import drafts
 
@@ -34,7 +35,7 @@ def own_base_url(settings: Settings) -> str:
     return f"http://{host}:{settings.port}"
 
 
-async def _replace(gateway: CtpGateway, path: str, draft: dict[str, Any]) -> None:
+async def _replace(gateway: CtpGateway, path: str, draft: Json) -> None:
     """Create by key, replacing one left by an earlier start on the same emulator."""
     try:
         existing = await gateway.get(f"{path}/key={draft['key']}")

@@ -4,11 +4,8 @@ API Extension for carts and the Subscription for the messages it handles. The SD
 
 from __future__ import annotations
 
-from typing import Any
-
+from app.ctp.json import Json
 from webhooks.handlers import OrderConfirmation, PasswordChangeEndsSessions, WelcomeMail
-
-Json = dict[str, Any]
 
 EXTENSION_KEY = "ctp-bff-cart-rules"
 SUBSCRIPTION_KEY = "ctp-bff-events"

@@ -16,9 +16,8 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from typing import Any
 
-Json = dict[str, Any]
+from app.ctp.json import Json
 
 
 class NotADelivery(ValueError):

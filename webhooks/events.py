@@ -11,13 +11,12 @@ from __future__ import annotations
 import enum
 import logging
 from dataclasses import dataclass
-from typing import Any
 
+from app.ctp.json import Json
 from webhooks.handlers import MessageHandlers, UnusableMessage
 from webhooks.ledger import Claim, MessageLedger
 
 log = logging.getLogger(__name__)
-Json = dict[str, Any]
 
 
 class Outcome(enum.Enum):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
-Json = dict[str, Any]
+from app.ctp.json import Json
+
 ACTIONS = ("Create", "Update")
 
 

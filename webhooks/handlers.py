@@ -14,6 +14,7 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
+from app.ctp.json import Json
 from app.mailer import Mailer
 from app.session.revocation import CustomerSessionRevoker
 from webhooks import mails
@@ -29,7 +30,6 @@ log = logging.getLogger(__name__)
 # Importing the SDK's models costs ~0.2 s: it happens with the first message, in the worker
 # thread, instead of delaying every start-up.
 _MESSAGE_MODELS = "commercetools.platform.models.message"
-Json = dict[str, Any]
 M = TypeVar("M")
 
 

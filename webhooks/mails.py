@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from commercetools.platform.models.common import TypedMoney
     from commercetools.platform.models.customer import Customer
     from commercetools.platform.models.order import Order
 
 
-def money(value: Any) -> str:
+def money(value: TypedMoney) -> str:
     """`3998` cents with 2 fraction digits in EUR → `39.98 EUR`."""
-    digits = int(getattr(value, "fraction_digits", 2) or 0)
-    amount = Decimal(int(value.cent_amount)).scaleb(-digits)
+    digits = value.fraction_digits
+    amount = Decimal(value.cent_amount).scaleb(-digits)
     return f"{amount:.{digits}f} {value.currency_code}"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.ctp.json import Json
 from app.errors import UpstreamUnavailable
 
 
@@ -18,7 +19,7 @@ class CtpError(Exception):
         # upstream_errors.py words what shoppers see).
         self.message = str(self.body.get("message") or f"commercetools answered {status_code}")
         errors = self.body.get("errors")
-        self.errors: list[dict[str, Any]] = (
+        self.errors: list[Json] = (
             [e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
         )
         super().__init__(f"{status_code}: {self.message}")
@@ -65,6 +66,13 @@ class CtpUnavailable(UpstreamUnavailable):
     def __init__(self, detail: str) -> None:
         super().__init__()
         self.detail = detail
+
+
+class MalformedUpstreamData(CtpUnavailable):
+    """commercetools answered with a resource that breaks its API reference (a price without
+    centAmount, a version that is not a number). To the shopper this is an outage like any
+    other: nothing they do fixes it, and a made-up value (a price of 0) would be worse than no
+    answer. `detail` says what was wrong, for the log."""
 
 
 def error_for(status_code: int, body: Any, correlation_id: str | None = None) -> CtpError:

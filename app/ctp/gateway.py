@@ -7,6 +7,11 @@ lacks it, read from the resource. The bodies the services send are relative ("ad
 e-mail", "order this cart"), so applying them on top of another tab's change is what the
 shopper meant. Each round lets at least one concurrent writer through, so the limit is the
 number of tabs that may write to one resource at the same instant.
+
+Answers are JSON objects (checked here: anything else is an outage). Their type is the resource
+the caller asked for, so the caller names it where it receives the answer
+(`cart: resources.Cart = await gateway.get(...)`, see app/ctp/resources.py), and the mapping
+modules check each field they read (`MalformedUpstreamData`).
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ class CtpGateway:
 
     async def get(
         self, path: str, *, token: str | None = None, params: Mapping[str, Any] | None = None
-    ) -> Json:
+    ) -> Any:
         """GET with a customer's token, or with the app token when `token` is None."""
         return await self._call("GET", path, token=token, params=params, idempotent=True)
 
@@ -43,7 +48,7 @@ class CtpGateway:
         *,
         token: str | None = None,
         params: Mapping[str, Any] | None = None,
-    ) -> Json:
+    ) -> Any:
         """A POST that carries no version (creating a resource, signing in)."""
         return await self._call(
             "POST", path, token=token, json=body, params=params, idempotent=False
@@ -51,7 +56,7 @@ class CtpGateway:
 
     async def delete(
         self, path: str, *, token: str | None = None, params: Mapping[str, Any] | None = None
-    ) -> Json:
+    ) -> Any:
         return await self._call("DELETE", path, token=token, params=params, idempotent=False)
 
     async def update(
@@ -62,7 +67,7 @@ class CtpGateway:
         *,
         token: str | None = None,
         params: Mapping[str, Any] | None = None,
-    ) -> Json:
+    ) -> Any:
         """Apply update `actions` to the resource at `path`, last seen at `version`."""
         body = list(actions)
         return await self.write_versioned(
@@ -82,7 +87,7 @@ class CtpGateway:
         token: str | None = None,
         params: Mapping[str, Any] | None = None,
         versioned_resource: str | None = None,
-    ) -> Json:
+    ) -> Any:
         """POST `body_for(version)` to `path`, again with the current version after each 409.
 
         `versioned_resource` is the path to read the version from when a 409 does not carry it
@@ -115,7 +120,7 @@ class CtpGateway:
         idempotent: bool,
         json: Json | None = None,
         params: Mapping[str, Any] | None = None,
-    ) -> Json:
+    ) -> Any:
         if token is not None:
             return await self._send(method, path, token, idempotent, json, params)
         app_token = await self._tokens.app_token()
@@ -135,7 +140,7 @@ class CtpGateway:
         idempotent: bool,
         json: Json | None,
         params: Mapping[str, Any] | None,
-    ) -> Json:
+    ) -> Any:
         answer = await self._http.send(
             method,
             self._base + path,

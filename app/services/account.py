@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from app import models
+from app.ctp import resources
 from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpError, CtpNotFound
 from app.ctp.gateway import CtpGateway
 from app.ctp.json import Json
@@ -314,7 +315,7 @@ class AccountService:
                 return {"version": version, "currentPassword": current, "newPassword": new}
 
             try:
-                return await self._gateway.write_versioned(
+                changed: Json = await self._gateway.write_versioned(
                     "/me/password",
                     int(customer["version"]),
                     password_change,
@@ -325,6 +326,7 @@ class AccountService:
                 if "InvalidCurrentPassword" in exc.codes:
                     await self._guard.count(account=account, client_ip=None)
                 raise shopper_error(exc, "account") from exc
+            return changed
 
         customer = await self._as_customer(change)
         await self._renew_customer_token(customer, new)
@@ -398,10 +400,10 @@ class AccountService:
         if not self._session.is_signed_in:
             raise Unauthenticated(_SIGN_IN_FIRST)
 
-    async def _as_customer(self, request: Callable[[str], Any]) -> Json:
+    async def _as_customer(self, request: Callable[[str], Any]) -> resources.Customer:
         """Run `request` with the customer's token; UNAUTHENTICATED when the session lost it
         (a refresh that failed signs the browser out)."""
-        result: Json | None = await self._tokens.call(request, create=False)
+        result: resources.Customer | None = await self._tokens.call(request, create=False)
         if result is None or not self._session.is_signed_in:
             raise Unauthenticated(_SIGN_IN_FIRST)
         return result
@@ -419,9 +421,12 @@ class AccountService:
             return customer
 
         try:
-            return await self._gateway.update("/me", int(customer["version"]), actions, token=token)
+            updated: Json = await self._gateway.update(
+                "/me", int(customer["version"]), actions, token=token
+            )
         except (CtpBadRequest, CtpConcurrentModification) as exc:
             raise shopper_error(exc, "account") from exc
+        return updated
 
     async def _verify_password(self, email: str, password: Any) -> None:
         if not isinstance(password, str) or not password or len(password) > MAX_FIELD_LENGTH:
@@ -437,7 +442,7 @@ class AccountService:
                 raise BadUserInput(_WRONG_CURRENT_PASSWORD) from exc
             raise
 
-    async def _renew_customer_token(self, customer: Json, password: str) -> None:
+    async def _renew_customer_token(self, customer: resources.Customer, password: str) -> None:
         try:
             issued = await self._flows.password(str(customer["email"]), password)
         except (CtpError, InvalidCustomerCredentials, UpstreamUnavailable) as exc:

@@ -12,9 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from app.ctp.json import Json
 from app.errors import BadUserInput
-
-Json = dict[str, Any]
 
 # ISO 3166-1 alpha-2, officially assigned codes. commercetools rejects anything else with an
 # InvalidJsonInput; checking here gives the shopper a message about their form, not our request.

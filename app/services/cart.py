@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app import models
+from app.ctp import resources
 from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpNotFound
 from app.ctp.gateway import CtpGateway
 from app.ctp.json import Json
@@ -41,7 +42,7 @@ class CartService:
         raw = await self._tokens.call(self._active_cart, create=False)
         return cart_mapping.cart(raw, self._context.shopper.locale) if raw is not None else None
 
-    async def raw_active_cart(self) -> Json | None:
+    async def raw_active_cart(self) -> resources.Cart | None:
         """The active cart as commercetools JSON, for services building on it (checkout)."""
         return await self._tokens.call(self._active_cart, create=False)
 
@@ -102,7 +103,7 @@ class CartService:
         """Apply `actions` to the session's cart; with `create_with`, a missing cart is
         created from that draft (which already holds the change)."""
 
-        async def run(token: str) -> Json:
+        async def run(token: str) -> resources.Cart:
             cart_id, version = self._session.cart_id, self._session.cart_version
             if self._context.created_anonymous_token:
                 cart_id = None  # a token made in this request owns no cart yet
@@ -118,11 +119,13 @@ class CartService:
             raise NotFound("Your cart is empty.")
         return cart_mapping.cart(raw, self._context.shopper.locale)
 
-    async def _create(self, token: str, draft: Json | None) -> Json:
+    async def _create(self, token: str, draft: Json | None) -> resources.Cart:
         if draft is None:
             raise NotFound("Your cart is empty.")
         try:
-            created = await self._gateway.post("/me/carts", draft, token=token, params=CART_EXPAND)
+            created: resources.Cart = await self._gateway.post(
+                "/me/carts", draft, token=token, params=CART_EXPAND
+            )
         except CtpBadRequest as exc:
             raise shopper_error(exc, "cart") from exc
         self._remember(created)
@@ -130,10 +133,10 @@ class CartService:
 
     async def _update(
         self, token: str, cart_id: str, version: int, actions: list[Json], draft: Json | None
-    ) -> Json:
+    ) -> resources.Cart:
         path = f"/me/carts/{cart_id}"
         try:
-            updated = await self._gateway.update(
+            updated: resources.Cart = await self._gateway.update(
                 path, version, actions, token=token, params=CART_EXPAND
             )
         except CtpNotFound:
@@ -148,19 +151,21 @@ class CartService:
         self._remember(updated)
         return updated
 
-    async def _after_stale_cart(self, token: str, actions: list[Json], draft: Json | None) -> Json:
+    async def _after_stale_cart(
+        self, token: str, actions: list[Json], draft: Json | None
+    ) -> resources.Cart:
         self._forget_cart()
         found = await self._active_cart(token)
         if found is None:
             return await self._create(token, draft)
         return await self._update(token, found["id"], int(found["version"]), actions, draft)
 
-    async def _active_cart(self, token: str) -> Json | None:
+    async def _active_cart(self, token: str) -> resources.Cart | None:
         """The session's cart if still active, else the customer's active cart, else None."""
         cart_id = self._session.cart_id
         if cart_id is not None:
             try:
-                cart = await self._gateway.get(
+                cart: resources.Cart = await self._gateway.get(
                     f"/me/carts/{cart_id}", token=token, params=CART_EXPAND
                 )
                 if cart.get("cartState") == "Active":
@@ -169,7 +174,9 @@ class CartService:
             except CtpNotFound:
                 pass
         try:
-            active = await self._gateway.get("/me/active-cart", token=token, params=CART_EXPAND)
+            active: resources.Cart = await self._gateway.get(
+                "/me/active-cart", token=token, params=CART_EXPAND
+            )
         except CtpNotFound:
             self._forget_cart()
             return None
@@ -178,12 +185,12 @@ class CartService:
 
     async def _is_active(self, token: str, cart_id: str) -> bool:
         try:
-            cart = await self._gateway.get(f"/me/carts/{cart_id}", token=token)
+            cart: resources.Cart = await self._gateway.get(f"/me/carts/{cart_id}", token=token)
         except CtpNotFound:
             return False
         return cart.get("cartState") == "Active"
 
-    def _remember(self, cart: Json) -> None:
+    def _remember(self, cart: resources.Cart) -> None:
         self._session.cart_id = cart["id"]
         self._session.cart_version = int(cart["version"])
 

@@ -16,12 +16,12 @@ from urllib.parse import quote as quote_path
 
 from app import models
 from app.clock import Clock
+from app.ctp import resources
 from app.ctp.errors import CtpNotFound
 from app.ctp.gateway import CtpGateway
-from app.ctp.json import Json
 from app.errors import BadUserInput
 from app.request_context import RequestContext
-from app.services import catalog_mapping
+from app.services import catalog_mapping, mapping
 from app.services.catalog_mapping import Texts
 from app.services.catalog_queries import (
     Market,
@@ -57,19 +57,21 @@ class CategoryCache:
         ttl_seconds: float = CATEGORY_TTL_SECONDS,
     ) -> None:
         self._gateway = gateway
-        self._cached: CachedValue[list[Json]] = CachedValue(
+        self._cached: CachedValue[list[resources.Category]] = CachedValue(
             self._read,
             ttl_seconds=ttl_seconds,
             stale_seconds=CATEGORY_STALE_SECONDS,
             clock=clock,
         )
 
-    async def get(self) -> list[Json]:
+    async def get(self) -> list[resources.Category]:
         return await self._cached.get()
 
-    async def _read(self) -> list[Json]:
-        page = await self._gateway.get("/categories", params={"limit": str(CATEGORY_PAGE_SIZE)})
-        results: list[Json] = page.get("results") or []
+    async def _read(self) -> list[resources.Category]:
+        page: resources.PagedQueryResponse[resources.Category] = await self._gateway.get(
+            "/categories", params={"limit": str(CATEGORY_PAGE_SIZE)}
+        )
+        results = mapping.results(page)
         total = page.get("total")
         if isinstance(total, int) and total > len(results):
             log.warning("only %d of %d categories are shown", len(results), total)
@@ -150,37 +152,38 @@ class CatalogService:
                 return category
         fallback = Texts(self._default_locale, self._default_locale)
         for raw in await self._categories.get():
-            if fallback.text(raw.get("slug")) == wanted:
+            if fallback.text(raw["slug"]) == wanted:
                 return tree.by_id.get(raw["id"])
         return None
 
     # -- upstream reads --------------------------------------------------------------------------
 
-    async def _find(self, lookup: ProductLookup, prices: Market) -> Json | None:
+    async def _find(
+        self, lookup: ProductLookup, prices: Market
+    ) -> resources.ProductProjection | None:
         if lookup.by == "id":
             try:
-                return await self._gateway.get(
+                found: resources.ProductProjection = await self._gateway.get(
                     f"/product-projections/{quote_path(lookup.value, safe='')}",
                     params=prices.params(),
                 )
             except CtpNotFound:
                 return None
+            return found
         languages = (self._language(), language(self._default_locale, "en"))
         if lookup.by == "slug":
             where = slug_predicate(lookup.value, languages)
         else:
             where = sku_predicate(lookup.value)
-        page = await self._gateway.get(
+        page: resources.PagedQueryResponse[resources.ProductProjection] = await self._gateway.get(
             "/product-projections",
             # Two: a slug may be one product's in German and another's in English.
             params={**prices.params(), "where": where, "limit": "2", "withTotal": "false"},
         )
-        results: list[Json] = page.get("results") or []
+        results = mapping.results(page)
         if lookup.by == "slug":
             # The shopper's language wins over the fallback when both match.
-            for candidate in results:
-                if (candidate.get("slug") or {}).get(languages[0]) == lookup.value:
-                    return candidate
+            return catalog_mapping.preferred_by_slug(results, lookup.value, languages[0])
         return results[0] if results else None
 
     async def _tree(self) -> models.CategoryTree:

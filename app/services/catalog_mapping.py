@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
+from app.ctp import resources
+from app.ctp.errors import MalformedUpstreamData
 from app.models import (
     Category,
     CategoryTree,
@@ -25,9 +27,7 @@ from app.models import (
     ProductVariant,
 )
 from app.services.catalog_queries import FACETS, FacetKind, SearchRequest
-from app.services.mapping import localize, money
-
-Json = dict[str, Any]
+from app.services.mapping import integer, localize, money, nonempty, reads
 
 
 class Texts:
@@ -39,37 +39,35 @@ class Texts:
         self.locale = locale
         self.fallback = fallback
 
-    def text(self, value: Any) -> str:
+    def text(self, value: resources.LocalizedString | str | None) -> str:
         return localize(value, self.locale, self.fallback)
 
-    def optional(self, value: Any) -> str | None:
+    def optional(self, value: resources.LocalizedString | None) -> str | None:
         return self.text(value) or None
 
 
 # -- categories ---------------------------------------------------------------------------------
 
 
-def _order_key(raw: Json) -> tuple[bool, Decimal, str]:
-    # Siblings sort by orderHint, a decimal string in (0, 1); categories without one come last.
-    hint = raw.get("orderHint")
+def _order_key(raw: resources.Category) -> tuple[bool, Decimal, str]:
+    # Siblings sort by orderHint, a decimal string in (0, 1); one that is not a number goes last.
     try:
-        value = Decimal(hint) if isinstance(hint, str) else None
+        value: Decimal | None = Decimal(raw["orderHint"])
     except InvalidOperation:
         value = None
-    return (value is None, value if value is not None else Decimal(0), str(raw.get("id")))
+    return (value is None, value if value is not None else Decimal(0), raw["id"])
 
 
-def _ref_id(ref: Any) -> str | None:
-    if isinstance(ref, dict) and isinstance(ref.get("id"), str):
-        return str(ref["id"])
-    return None
+def _ref_id(ref: resources.Reference | None) -> str | None:
+    return nonempty(ref["id"], "Reference.id") if ref is not None else None
 
 
-def category_tree(raws: list[Json], texts: Texts) -> CategoryTree:
-    ordered = sorted((r for r in raws if isinstance(r.get("id"), str)), key=_order_key)
+@reads("Category")
+def category_tree(raws: list[resources.Category], texts: Texts) -> CategoryTree:
+    ordered = sorted(raws, key=_order_key)
     children: dict[str, list[str]] = {}
     roots: list[str] = []
-    known = {raw["id"] for raw in ordered}
+    known = {nonempty(raw["id"], "Category.id") for raw in ordered}
     for raw in ordered:
         parent = _ref_id(raw.get("parent"))
         if parent is not None and parent in known:
@@ -82,18 +80,15 @@ def category_tree(raws: list[Json], texts: Texts) -> CategoryTree:
         root_ids=tuple(roots),
     )
     for raw in ordered:
-        ancestors = tuple(
-            i for i in (_ref_id(a) for a in raw.get("ancestors") or ()) if i is not None
-        )
         tree.by_id[raw["id"]] = Category(
             id=raw["id"],
             key=raw.get("key"),
-            slug=texts.text(raw.get("slug")),
-            name=texts.text(raw.get("name")),
+            slug=texts.text(raw["slug"]),
+            name=texts.text(raw["name"]),
             description=texts.optional(raw.get("description")),
-            order_hint=raw.get("orderHint"),
+            order_hint=raw["orderHint"],
             parent_id=_ref_id(raw.get("parent")),
-            ancestor_ids=ancestors,
+            ancestor_ids=tuple(nonempty(a["id"], "Reference.id") for a in raw["ancestors"]),
             tree=tree,
         )
     return tree
@@ -106,7 +101,7 @@ def _number_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _money_text(raw: Json) -> str:
+def _money_text(raw: resources.TypedMoney) -> str:
     amount = money(raw)
     digits = amount.fraction_digits
     units = Decimal(amount.cent_amount).scaleb(-digits)
@@ -126,8 +121,8 @@ def attribute_text(value: Any, texts: Texts) -> str:
     if isinstance(value, dict):
         if "label" in value:  # enum (label: string) and lenum (label: LocalizedString)
             return texts.text(value["label"])
-        if "centAmount" in value:
-            return _money_text(value)
+        if "centAmount" in value:  # a money attribute: TypedMoney, its leaves checked by money()
+            return _money_text(cast(resources.TypedMoney, value))
         if "typeId" in value and "id" in value:  # an unexpanded reference
             return str(value["id"])
         if "name" in value and "value" in value:  # one attribute of a nested type
@@ -137,91 +132,90 @@ def attribute_text(value: Any, texts: Texts) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _optional_money(raw: Any) -> Money | None:
-    return money(raw) if isinstance(raw, dict) else None
-
-
-def _discounted(price: Json) -> Money | None:
+def _discounted(price: resources.Price | resources.ScopedPrice) -> Money | None:
     discounted = price.get("discounted")
-    return _optional_money(discounted.get("value")) if isinstance(discounted, dict) else None
+    return money(discounted["value"]) if discounted is not None else None
 
 
-def _selected_price(raw: Json) -> Json | None:
+def _selected_price(
+    raw: resources.ProductVariant,
+) -> resources.Price | resources.ScopedPrice | None:
     price = raw.get("price")
-    if isinstance(price, dict):
-        return price
-    scoped = raw.get("scopedPrice")
-    return scoped if isinstance(scoped, dict) else None
+    return price if price is not None else raw.get("scopedPrice")
 
 
-def _int_or_none(value: Any) -> int | None:
-    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+def _optional_integer(value: int | None, field: str) -> int | None:
+    return integer(value, field) if value is not None else None
 
 
-def variant(raw: Json, texts: Texts, matching_sku: str | None = None) -> ProductVariant:
+def _image(raw: resources.Image) -> ProductImage:
+    dimensions = raw["dimensions"]
+    return ProductImage(
+        url=nonempty(raw["url"], "Image.url"),
+        label=raw.get("label"),
+        width=integer(dimensions["w"], "Image.dimensions.w"),
+        height=integer(dimensions["h"], "Image.dimensions.h"),
+    )
+
+
+def _availability(raw: resources.ProductVariantAvailability) -> ProductAvailability:
+    return ProductAvailability(
+        is_on_stock=raw["isOnStock"],
+        available_quantity=_optional_integer(raw.get("availableQuantity"), "availableQuantity"),
+        restockable_in_days=_optional_integer(raw.get("restockableInDays"), "restockableInDays"),
+    )
+
+
+def variant(
+    raw: resources.ProductVariant, texts: Texts, matching_sku: str | None = None
+) -> ProductVariant:
     selected = _selected_price(raw)
     availability = raw.get("availability")
     matching = raw.get("isMatchingVariant")
     if matching_sku is not None:
         matching = raw.get("sku") == matching_sku
     return ProductVariant(
-        id=int(raw.get("id", 0)),
+        id=integer(raw["id"], "ProductVariant.id"),
         sku=raw.get("sku"),
         key=raw.get("key"),
-        price=_optional_money(selected.get("value")) if selected else None,
-        discounted_price=_discounted(selected) if selected else None,
+        price=money(selected["value"]) if selected is not None else None,
+        discounted_price=_discounted(selected) if selected is not None else None,
         prices=tuple(
             ProductPrice(
-                value=money(p.get("value")),
+                value=money(p["value"]),
                 discounted=_discounted(p),
                 country=p.get("country"),
                 valid_from=p.get("validFrom"),
                 valid_until=p.get("validUntil"),
             )
-            for p in raw.get("prices") or ()
-            if isinstance(p, dict)
+            for p in raw.get("prices", ())
         ),
-        images=tuple(
-            ProductImage(
-                url=str(i.get("url", "")),
-                label=i.get("label"),
-                width=_int_or_none((i.get("dimensions") or {}).get("w")),
-                height=_int_or_none((i.get("dimensions") or {}).get("h")),
-            )
-            for i in raw.get("images") or ()
-            if isinstance(i, dict)
-        ),
+        images=tuple(_image(i) for i in raw.get("images", ())),
         attributes=tuple(
-            ProductAttribute(name=str(a["name"]), value=attribute_text(a.get("value"), texts))
-            for a in raw.get("attributes") or ()
-            if isinstance(a, dict) and isinstance(a.get("name"), str)
-        ),
-        availability=(
-            ProductAvailability(
-                is_on_stock=availability.get("isOnStock"),
-                available_quantity=_int_or_none(availability.get("availableQuantity")),
-                restockable_in_days=_int_or_none(availability.get("restockableInDays")),
+            ProductAttribute(
+                name=nonempty(a["name"], "Attribute.name"), value=attribute_text(a["value"], texts)
             )
-            if isinstance(availability, dict)
-            else None
+            for a in raw.get("attributes", ())
         ),
-        is_matching_variant=matching if isinstance(matching, bool) else None,
+        availability=_availability(availability) if availability is not None else None,
+        is_matching_variant=matching,
     )
 
 
-def product(
-    raw: Json, tree: CategoryTree, texts: Texts, matching_sku: str | None = None
+def _product(
+    raw: resources.ProductProjection,
+    tree: CategoryTree,
+    texts: Texts,
+    matching_sku: str | None = None,
 ) -> Product:
-    master = variant(raw.get("masterVariant") or {}, texts, matching_sku)
-    others = tuple(variant(v, texts, matching_sku) for v in raw.get("variants") or ())
-    category_ids = tuple(
-        i for i in (_ref_id(ref) for ref in raw.get("categories") or ()) if i is not None
-    )
+    master = variant(raw["masterVariant"], texts, matching_sku)
+    others = tuple(variant(v, texts, matching_sku) for v in raw["variants"])
+    category_ids = tuple(nonempty(ref["id"], "Reference.id") for ref in raw["categories"])
     return Product(
-        id=raw["id"],
+        id=nonempty(raw["id"], "ProductProjection.id"),
         key=raw.get("key"),
-        slug=texts.text(raw.get("slug")),
-        name=texts.text(raw.get("name")),
+        slug=texts.text(raw["slug"]),
+        name=texts.text(raw["name"]),
         description=texts.optional(raw.get("description")),
         meta_title=texts.optional(raw.get("metaTitle")),
         meta_description=texts.optional(raw.get("metaDescription")),
@@ -232,34 +226,61 @@ def product(
     )
 
 
+@reads("ProductProjection")
+def product(
+    raw: resources.ProductProjection,
+    tree: CategoryTree,
+    texts: Texts,
+    matching_sku: str | None = None,
+) -> Product:
+    return _product(raw, tree, texts, matching_sku)
+
+
+@reads("ProductProjection")
+def preferred_by_slug(
+    candidates: list[resources.ProductProjection], slug: str, language: str
+) -> resources.ProductProjection | None:
+    """The candidate whose slug is `slug` in `language`; else the first (whose slug matched in
+    the fallback language)."""
+    for candidate in candidates:
+        if candidate["slug"].get(language) == slug:
+            return candidate
+    return candidates[0] if candidates else None
+
+
 # -- search -------------------------------------------------------------------------------------
 
 
-def _term_text(term: Any) -> str:
+def _term_text(term: str | float) -> str:
     if isinstance(term, int | float) and not isinstance(term, bool):
         return _number_text(term)
     return str(term)
 
 
-def _count(raw: Json) -> int:
+def _count(raw: resources.FacetTerm | resources.FacetRange) -> int:
     # The facets ask for `counting products`; a shopper reads "Blue (5)" as five products.
-    value = raw.get("productCount", raw.get("count", 0))
-    return int(value) if isinstance(value, int | float) else 0
+    count = raw.get("productCount")
+    return integer(count if count is not None else raw["count"], "facet count")
 
 
-def _facet(name: str, raw: Json, request: SearchRequest, tree: CategoryTree) -> Facet:
+def _facet(
+    name: str, raw: resources.FacetResult, request: SearchRequest, tree: CategoryTree
+) -> Facet:
     spec = FACETS[name]
     selected = set(request.selected(name))
+    terms = []
     if spec.kind is FacetKind.PRICE_RANGES:
-        terms = []
-        for bucket, entry in zip(spec.price_buckets, raw.get("ranges") or (), strict=False):
+        if raw["type"] != "range":
+            raise MalformedUpstreamData(f"facet {name} is {raw['type']!r}, not a range facet")
+        for bucket, entry in zip(spec.price_buckets, raw["ranges"], strict=False):
             count = _count(entry)
             if count or bucket.term in selected:
                 terms.append(FacetTerm(bucket.term, bucket.term, count, bucket.term in selected))
         return Facet(name, tuple(terms))
-    terms = []
-    for entry in raw.get("terms") or ():
-        term = _term_text(entry.get("term"))
+    if raw["type"] != "terms":
+        raise MalformedUpstreamData(f"facet {name} is {raw['type']!r}, not a terms facet")
+    for entry in raw["terms"]:
+        term = _term_text(entry["term"])
         label = term
         if spec.kind is FacetKind.CATEGORY and term in tree.by_id:
             label = tree.by_id[term].name
@@ -267,19 +288,27 @@ def _facet(name: str, raw: Json, request: SearchRequest, tree: CategoryTree) -> 
     return Facet(name, tuple(terms))
 
 
+@reads("ProductProjectionPagedSearchResponse")
 def search_result(
-    raw: Json, request: SearchRequest, tree: CategoryTree, texts: Texts
+    raw: resources.ProductProjectionPagedSearchResponse,
+    request: SearchRequest,
+    tree: CategoryTree,
+    texts: Texts,
 ) -> ProductSearchResult:
-    raw_facets = raw.get("facets") or {}
+    raw_facets = raw["facets"]
+    # Only the facets that were asked for come back (none without `with_facets`).
     facets = tuple(
-        _facet(name, raw_facets[name], request, tree)
-        for name in FACETS
-        if isinstance(raw_facets.get(name), dict)
+        _facet(name, raw_facets[name], request, tree) for name in FACETS if name in raw_facets
     )
+    results = tuple(_product(p, tree, texts) for p in raw["results"])
+    offset = integer(raw["offset"], "offset")
+    total = raw.get("total")
     return ProductSearchResult(
-        total=int(raw.get("total", 0)),
-        offset=int(raw.get("offset", request.offset)),
+        # Missing only with `withTotal=false`, which the search never sends; what was found so
+        # far is then the most that is known.
+        total=integer(total, "total") if total is not None else offset + len(results),
+        offset=offset,
         limit=request.limit,
-        results=tuple(product(p, tree, texts) for p in raw.get("results") or ()),
+        results=results,
         facets=facets,
     )

@@ -1,16 +1,75 @@
 """Raw commercetools JSON -> storefront models. Plain dict access: the SDK's marshmallow models
-cost ~50x more per cart, which matters on the hot path (DESIGN.md)."""
+take ~4 ms to deserialize a 10-line cart where json.loads takes ~0.08 ms, and every cart, product
+and account answer passes through here.
+
+The JSON is read as `app.ctp.resources` types it. A field the API reference guarantees is read
+without a default, so its absence is an error, never a zero or an empty string; the leaves that
+Python would quietly coerce (an amount, a quantity, a version) are checked for their type.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import logging
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
+from app.ctp import resources
+from app.ctp.errors import MalformedUpstreamData
 from app.models import Address, Customer, Money
 
-Json = dict[str, Any]
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
 
 
-def localize(text: Any, locale: str, fallback: str = "en") -> str:
+def reads(resource: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Marks a function that turns one commercetools `resource` into a model.
+
+    mypy checks the function against the resource's TypedDict, so a KeyError, TypeError or
+    AttributeError raised inside it can only come from JSON that is not what the type (and the
+    API reference behind it) says. It becomes MalformedUpstreamData, logged with what was wrong,
+    rather than an internal error or a made-up value.
+    """
+
+    def decorate(function: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(function)
+        def mapped(*args: P.args, **kwargs: P.kwargs) -> R:
+            cause: Exception
+            try:
+                return function(*args, **kwargs)
+            except MalformedUpstreamData as exc:
+                problem, cause = exc.detail, exc
+            except KeyError as exc:
+                problem, cause = f"{exc} is missing", exc
+            except (TypeError, AttributeError) as exc:
+                problem, cause = f"unexpected shape ({exc})", exc
+            log.error("commercetools sent a malformed %s: %s", resource, problem)
+            raise MalformedUpstreamData(f"{resource}: {problem}") from cause
+
+        return mapped
+
+    return decorate
+
+
+def integer(value: object, field: str) -> int:
+    # int() would turn 12.5 into 12 and "12" into 12: a wrong amount instead of an error.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise MalformedUpstreamData(f"{field} is {value!r}, not an integer")
+
+
+def nonempty(value: object, field: str) -> str:
+    if isinstance(value, str) and value:
+        return value
+    raise MalformedUpstreamData(f"{field} is {value!r}, not a non-empty string")
+
+
+def localize(
+    text: resources.LocalizedString | str | None, locale: str, fallback: str = "en"
+) -> str:
     """One string from a LocalizedString: the locale, its language, the fallback, then any."""
     if isinstance(text, str):
         return text
@@ -28,48 +87,48 @@ def localize(text: Any, locale: str, fallback: str = "en") -> str:
     return first if isinstance(first, str) else ""
 
 
-def money(raw: Any) -> Money:
-    if not isinstance(raw, dict):
-        return Money(0, "", 2)
+def money(raw: resources.TypedMoney) -> Money:
     return Money(
-        cent_amount=int(raw.get("centAmount", 0)),
-        currency_code=str(raw.get("currencyCode", "")),
-        fraction_digits=int(raw.get("fractionDigits", 2)),
+        cent_amount=integer(raw["centAmount"], "centAmount"),
+        currency_code=nonempty(raw["currencyCode"], "currencyCode"),
+        fraction_digits=integer(raw["fractionDigits"], "fractionDigits"),
     )
 
 
-def address(raw: Json) -> Address:
-    def text(key: str) -> str | None:
-        value = raw.get(key)
-        return value if isinstance(value, str) else None
-
+def address(raw: resources.Address) -> Address:
     return Address(
-        country=str(raw.get("country", "")),
-        id=text("id"),
-        first_name=text("firstName"),
-        last_name=text("lastName"),
-        company=text("company"),
-        street_name=text("streetName"),
-        street_number=text("streetNumber"),
-        additional_street_info=text("additionalStreetInfo"),
-        postal_code=text("postalCode"),
-        city=text("city"),
-        region=text("region"),
-        phone=text("phone"),
-        email=text("email"),
-    )
-
-
-def customer(raw: Json) -> Customer:
-    return Customer(
-        id=raw["id"],
-        email=str(raw.get("email", "")),
+        country=nonempty(raw["country"], "country"),
+        id=raw.get("id"),
         first_name=raw.get("firstName"),
         last_name=raw.get("lastName"),
-        version=int(raw.get("version", 0)),
+        company=raw.get("company"),
+        street_name=raw.get("streetName"),
+        street_number=raw.get("streetNumber"),
+        additional_street_info=raw.get("additionalStreetInfo"),
+        postal_code=raw.get("postalCode"),
+        city=raw.get("city"),
+        region=raw.get("region"),
+        phone=raw.get("phone"),
+        email=raw.get("email"),
+    )
+
+
+@reads("Customer")
+def customer(raw: resources.Customer) -> Customer:
+    return Customer(
+        id=nonempty(raw["id"], "id"),
+        email=nonempty(raw["email"], "email"),
+        first_name=raw.get("firstName"),
+        last_name=raw.get("lastName"),
+        version=integer(raw["version"], "version"),
         date_of_birth=raw.get("dateOfBirth"),
-        is_email_verified=bool(raw.get("isEmailVerified", False)),
-        addresses=tuple(address(a) for a in raw.get("addresses") or () if isinstance(a, dict)),
+        is_email_verified=raw["isEmailVerified"],
+        addresses=tuple(address(a) for a in raw["addresses"]),
         default_shipping_address_id=raw.get("defaultShippingAddressId"),
         default_billing_address_id=raw.get("defaultBillingAddressId"),
     )
+
+
+@reads("PagedQueryResponse")
+def results(page: resources.PagedQueryResponse[T]) -> list[T]:
+    return page["results"]

@@ -8,6 +8,7 @@ import time
 
 from app import models
 from app.clock import Clock
+from app.ctp import resources
 from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpNotFound
 from app.ctp.gateway import CtpGateway
 from app.ctp.json import Json
@@ -50,7 +51,7 @@ class OrderService:
         cart = await self._carts.raw_active_cart()
         if cart is None or not cart.get("lineItems"):
             raise BadUserInput("Your cart is empty.")
-        if not (cart.get("shippingAddress") or {}).get("country"):
+        if not cart.get("shippingAddress", {}).get("country"):
             raise BadUserInput("Add a shipping address before placing the order.")
         order_number = new_order_number(self._clock())
 
@@ -62,7 +63,7 @@ class OrderService:
             # The server-side endpoint is used because only it takes an orderNumber
             # (MyOrderFromCartDraft has id and version alone). A 409 means another tab changed
             # the cart since it was read: the order takes what the cart holds now.
-            order = await self._gateway.write_versioned(
+            order: resources.Order = await self._gateway.write_versioned(
                 "/orders",
                 int(cart["version"]),
                 order_draft,
@@ -110,15 +111,18 @@ class OrderService:
         raw = await self._own_order(order_id)
         return cart_mapping.order(raw, self._context.shopper.locale) if raw is not None else None
 
-    async def _own_order(self, order_id: str) -> Json | None:
+    async def _own_order(self, order_id: str) -> resources.Order | None:
         """The order if this session's token may see it; `/me/orders` scopes by the token."""
         if not _ID.match(order_id):
             return None
 
-        async def fetch(token: str) -> Json | None:
+        async def fetch(token: str) -> resources.Order | None:
             try:
-                return await self._gateway.get(f"/me/orders/{order_id}", token=token)
+                found: resources.Order = await self._gateway.get(
+                    f"/me/orders/{order_id}", token=token
+                )
             except CtpNotFound:
                 return None
+            return found
 
         return await self._tokens.call(fetch, create=False)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from app import models
+from app.ctp import resources
 from app.ctp.gateway import CtpGateway
 from app.request_context import RequestContext
-from app.services import cart_mapping
+from app.services import cart_mapping, mapping
 from app.services.cart import CartService
 
 
@@ -20,25 +21,24 @@ class ShippingService:
     async def methods_for_cart(self) -> list[models.ShippingMethod]:
         shopper = self._context.shopper
         cart = await self._carts.raw_active_cart()
-        currency = shopper.currency
-        line_total = 0
+        currency, line_total = shopper.currency, 0
         if cart is not None:
-            currency = cart["totalPrice"]["currencyCode"]
-            line_total = sum(int(line["totalPrice"]["centAmount"]) for line in cart["lineItems"])
-        country = ((cart or {}).get("shippingAddress") or {}).get("country")
+            items = cart_mapping.line_items_total(cart)
+            currency, line_total = items.currency_code, items.cent_amount
+        page: resources.PagedQueryResponse[resources.ShippingMethod]
         # Shipping-method reads need the app's scope, not the shopper's token.
-        if cart is not None and country:
+        if cart is not None and "shippingAddress" in cart:
             page = await self._gateway.get(
                 "/shipping-methods/matching-cart", params={"cartId": cart["id"]}
             )
         else:
-            where = country or (cart or {}).get("country") or shopper.country
+            where = cart.get("country", shopper.country) if cart is not None else shopper.country
             page = await self._gateway.get(
                 "/shipping-methods/matching-location",
                 params={"country": where, "currency": currency},
             )
         methods = []
-        for raw in page.get("results", []):
+        for raw in mapping.results(page):
             method = cart_mapping.shipping_method(raw, currency, shopper.locale)
             if method is None:
                 continue

@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from app import models
+from app.ctp import resources
 from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpNotFound
 from app.ctp.gateway import CtpGateway
 from app.ctp.json import Json
 from app.errors import BadUserInput, NotFound
 from app.request_context import RequestContext
-from app.services.mapping import localize, money
+from app.services.mapping import localize, money, nonempty, reads
 from app.services.session_tokens import SessionTokens
 from app.services.upstream_errors import shopper_error
 
@@ -34,7 +35,7 @@ class WishlistService:
         if not sku or len(sku) > 256:
             raise BadUserInput("Give the SKU of the product variant to add.")
 
-        async def run(token: str) -> Json:
+        async def run(token: str) -> resources.ShoppingList:
             found = None if self._context.created_anonymous_token else await self._find(token)
             if found is None:
                 draft = {
@@ -42,14 +43,14 @@ class WishlistService:
                     "lineItems": [{"sku": sku, "quantity": 1}],
                 }
                 try:
-                    created = await self._gateway.post(
+                    created: resources.ShoppingList = await self._gateway.post(
                         "/me/shopping-lists", draft, token=token, params=_EXPAND
                     )
                 except CtpBadRequest as exc:
                     raise shopper_error(exc, "wishlist") from exc
                 self._session.wishlist_id = created["id"]
                 return created
-            if any((line.get("variant") or {}).get("sku") == sku for line in found["lineItems"]):
+            if any(line.get("variant", {}).get("sku") == sku for line in found["lineItems"]):
                 return found  # already wished for: adding twice would only raise its quantity
             return await self._update(token, found, [{"action": "addLineItem", "sku": sku}])
 
@@ -58,7 +59,7 @@ class WishlistService:
         return wishlist_model(raw, shopper)
 
     async def remove(self, line_item_id: str) -> models.Wishlist:
-        async def run(token: str) -> Json | None:
+        async def run(token: str) -> resources.ShoppingList | None:
             found = await self._find(token)
             if found is None:
                 return None
@@ -70,13 +71,14 @@ class WishlistService:
             raise NotFound("Your wishlist is empty.")
         return wishlist_model(raw, self._context.shopper)
 
-    async def _find(self, token: str) -> Json | None:
+    async def _find(self, token: str) -> resources.ShoppingList | None:
         list_id = self._session.wishlist_id
         if list_id is not None:
             try:
-                return await self._gateway.get(
+                found: resources.ShoppingList = await self._gateway.get(
                     f"/me/shopping-lists/{list_id}", token=token, params=_EXPAND
                 )
+                return found
             except CtpNotFound:
                 self._session.wishlist_id = None
         if not self._session.is_signed_in:
@@ -88,44 +90,47 @@ class WishlistService:
         if not results:
             return None
         self._session.wishlist_id = results[0]["id"]
-        newest: Json = results[0]
+        newest: resources.ShoppingList = results[0]
         return newest
 
-    async def _update(self, token: str, shopping_list: Json, actions: list[Json]) -> Json:
+    async def _update(
+        self, token: str, shopping_list: resources.ShoppingList, actions: list[Json]
+    ) -> resources.ShoppingList:
         path = f"/me/shopping-lists/{shopping_list['id']}"
         try:
-            return await self._gateway.update(
+            updated: resources.ShoppingList = await self._gateway.update(
                 path, int(shopping_list["version"]), actions, token=token, params=_EXPAND
             )
         except (CtpBadRequest, CtpConcurrentModification) as exc:
             raise shopper_error(exc, "wishlist") from exc
+        return updated
 
 
-def wishlist_model(raw: Json, shopper: models.Shopper) -> models.Wishlist:
+@reads("ShoppingList")
+def wishlist_model(raw: resources.ShoppingList, shopper: models.Shopper) -> models.Wishlist:
     items = []
-    for line in raw.get("lineItems") or []:
-        variant = line.get("variant") or {}
-        images = variant.get("images") or []
-        prices = variant.get("prices") or []
+    for line in raw["lineItems"]:
+        variant = line.get("variant", {})
+        images = variant.get("images", [])
         price = next(
             (
                 p
-                for p in prices
-                if p.get("value", {}).get("currencyCode") == shopper.currency
+                for p in variant.get("prices", [])
+                if p["value"]["currencyCode"] == shopper.currency
                 and p.get("country") in (shopper.country, None)
             ),
             None,
         )
         items.append(
             models.WishlistItem(
-                id=line["id"],
-                product_id=str(line.get("productId", "")),
+                id=nonempty(line["id"], "ShoppingListLineItem.id"),
+                product_id=nonempty(line["productId"], "ShoppingListLineItem.productId"),
                 product_slug=localize(line.get("productSlug"), shopper.locale) or None,
                 sku=variant.get("sku"),
-                name=localize(line.get("name"), shopper.locale),
-                image_url=images[0].get("url") if images else None,
-                price=money(price["value"]) if price else None,
-                added_at=str(line.get("addedAt", "")),
+                name=localize(line["name"], shopper.locale),
+                image_url=images[0]["url"] if images else None,
+                price=money(price["value"]) if price is not None else None,
+                added_at=nonempty(line["addedAt"], "ShoppingListLineItem.addedAt"),
             )
         )
-    return models.Wishlist(id=raw["id"], items=tuple(items))
+    return models.Wishlist(id=nonempty(raw["id"], "ShoppingList.id"), items=tuple(items))

@@ -12,10 +12,7 @@ selection), `search*` (Product Projection Search),
 
 from __future__ import annotations
 
-from typing import Any
-
 from emulator.catalog.catalog import Catalog
-
-Json = dict[str, Any]
+from emulator.jsonio import Json
 
 __all__ = ["Catalog", "Json"]

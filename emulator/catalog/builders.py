@@ -10,13 +10,10 @@ Everything here is deterministic: ids come from `ids.resource_id`, timestamps fr
 
 from __future__ import annotations
 
-from typing import Any
-
 from emulator.catalog.demo_data import COLOR_LABELS_DE, CategorySpec, ProductSpec
 from emulator.catalog.ids import resource_id, short_id, timestamp
 from emulator.catalog.money import cent_precision
-
-Json = dict[str, Any]
+from emulator.jsonio import Json
 
 PRODUCT_TYPE_KEY = "apparel"
 TAX_CATEGORY_KEY = "standard"

@@ -9,12 +9,10 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from emulator.catalog import builders, demo_data, pricing
 from emulator.catalog.money import cent_precision
-
-Json = dict[str, Any]
+from emulator.jsonio import Json
 
 
 class Catalog:

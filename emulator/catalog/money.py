@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-Json = dict[str, Any]
+from emulator.jsonio import Json
 
 # ISO 4217 minor units of the currencies the demo uses (commercetools derives fractionDigits
 # from the currency; every demo currency has two).

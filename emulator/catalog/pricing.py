@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-Json = dict[str, Any]
+from emulator.jsonio import Json
 
 
 def _parse_time(value: Any) -> datetime | None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.datastructures import QueryParams
@@ -32,10 +31,10 @@ from emulator.catalog.catalog import Catalog, all_variants
 from emulator.catalog.pricing import select_price
 from emulator.catalog.search import SearchInputError, parse_request, search
 from emulator.errors import CtpApiError, insufficient_scope, invalid_input, not_found
+from emulator.jsonio import Json
 from emulator.query import malformed, paged_query
 from emulator.state import Emulator
 
-Json = dict[str, Any]
 Handler = Callable[[Request], Awaitable[JSONResponse]]
 
 PRODUCT_SCOPES = ("view_published_products", "view_products")

@@ -31,10 +31,10 @@ from emulator.catalog.search_fields import is_variant_path, product_values, vari
 from emulator.catalog.search_matching import Item, Matcher, hashable
 from emulator.catalog.search_params import SearchInputError, SearchRequest, parse_request
 from emulator.catalog.search_text import default_fuzzy_level, text_score
+from emulator.jsonio import Json
 
 __all__ = ["SearchInputError", "SearchRequest", "parse_request", "search"]
 
-Json = dict[str, Any]
 Matched = list[tuple[Item, list[bool]]]
 
 
@@ -154,11 +154,11 @@ def search(catalog: Catalog, request: SearchRequest, now: datetime | None = None
         "count": len(page),
         "total": len(results),
         "results": [_render(item, flags, request.mark_matching_variants) for item, flags in page],
-    }
-    if request.facets:
-        response["facets"] = {
+        # Always there, as in commercetools: empty when no facet was asked for.
+        "facets": {
             facet.key: _facet(facet, request, matched_by, matcher) for facet in request.facets
-        }
+        },
+    }
     return response
 
 

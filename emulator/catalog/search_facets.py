@@ -8,8 +8,8 @@ from typing import Any
 from emulator.catalog.search_expressions import FacetExpr
 from emulator.catalog.search_fields import is_variant_path, product_values, variant_values
 from emulator.catalog.search_matching import Item, Matcher, hashable, in_range
+from emulator.jsonio import Json
 
-Json = dict[str, Any]
 Matched = list[tuple[Item, list[bool]]]
 
 MAX_FACET_TERMS = 200

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-Json = dict[str, Any]
+from emulator.jsonio import Json
 
 PRODUCT_ROOTS = frozenset(
     {

@@ -13,8 +13,7 @@ from typing import Any
 from emulator.catalog.catalog import Catalog
 from emulator.catalog.search_expressions import FilterExpr, Range, Subtree
 from emulator.catalog.search_fields import product_values, variant_values
-
-Json = dict[str, Any]
+from emulator.jsonio import Json
 
 
 @dataclass

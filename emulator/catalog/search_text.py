@@ -9,11 +9,9 @@ in its localized name, search keywords, slug or description, or in a variant's S
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from emulator.catalog.catalog import all_variants
-
-Json = dict[str, Any]
+from emulator.jsonio import Json
 
 _WORD = re.compile(r"\w+")
 # How much a hit in each field adds to the score (name hits rank first, as in commercetools).

@@ -8,7 +8,8 @@ from typing import Any
 
 import httpx
 
-Json = dict[str, Any]
+from emulator.jsonio import Json
+
 CLIENT = ("demo-client", "demo-secret")
 PROJECT = "/demo"
 DEMO_EMAIL = "demo@example.com"

@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from emulator.app import create_emulator_app
+from emulator.jsonio import Json
 from emulator.state import Emulator
 from tests.emulator.ctp import TSHIRT_M, Ctp, bearer
 
 pytestmark = pytest.mark.anyio
-Json = dict[str, Any]
 
 
 @pytest.fixture

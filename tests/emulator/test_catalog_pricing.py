@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 
 from emulator.catalog import Catalog
 from emulator.catalog.money import cent_precision
 from emulator.catalog.pricing import scoped_price, select_price
-
-Json = dict[str, Any]
+from emulator.jsonio import Json
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ import pytest
 from emulator.app import create_emulator_app
 from emulator.catalog import Catalog
 from emulator.catalog.catalog import all_variants
+from emulator.jsonio import Json
 from emulator.state import Emulator
 
-Json = dict[str, Any]
 BASE = "/demo"
 
 # The anyio_backend fixture (asyncio) comes from tests/emulator/conftest.py.

@@ -16,13 +16,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from emulator.jsonio import Json
 from emulator.state import Emulator
 from tests.emulator.ctp import TSHIRT_L, TSHIRT_M, Ctp, error_code, quantities
 from tests.support.servers import ServerThread
 
 pytestmark = pytest.mark.anyio
-
-Json = dict[str, Any]
 
 
 class ExtensionStub:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
+from emulator.jsonio import Json
 from emulator.state import Emulator
 from tests.emulator.ctp import TSHIRT_L, TSHIRT_M, Ctp, error_code
 from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.anyio
-Json = dict[str, Any]
 BERLIN = {"country": "DE", "city": "Berlin"}
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
+from emulator.jsonio import Json
 from emulator.state import Emulator
 from tests.emulator.ctp import (
     DEMO_EMAIL,
@@ -19,7 +18,6 @@ from tests.emulator.ctp import (
 )
 
 pytestmark = pytest.mark.anyio
-Json = dict[str, Any]
 BERLIN = {"country": "DE", "city": "Berlin"}
 HOODIE = "HOODIE-FLEECE-GREY-M"
 

@@ -18,13 +18,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from emulator.jsonio import Json
 from emulator.state import Emulator
 from tests.emulator.ctp import DEMO_EMAIL, DEMO_PASSWORD, TSHIRT_M, Ctp, error_code
 from tests.support.servers import ServerThread
 
 pytestmark = pytest.mark.anyio
 
-Json = dict[str, Any]
 TOPIC = "projects/shop-gcp/topics/ctp-events"
 
 

@@ -1,14 +1,16 @@
 """A private Docker daemon, a local base image and offline wheels, for tests that build the image.
 
-Why this exists (see the "Docker" section of DESIGN.md and docs/docker.md): the machines these
-tests run on have no reachable Docker Hub and no running Docker daemon, and PyPI cannot be reached
-from inside a build container. As root with apt we can still do it for real:
+Why this exists (docs/docker.md has the manual steps): the machines these tests run on have no
+reachable Docker Hub and no running Docker daemon, and PyPI cannot be reached from inside a build
+container (pip there fails on the certificate). As root with apt we can still do it for real:
 
 * install Debian's ``docker.io`` (plus ``debootstrap`` and ``iptables``) when missing;
 * start our own ``dockerd`` with its own data/exec roots, pid file and unix socket, stopped by its
   PID when the test session ends;
-* build a ``bookworm`` base image (python3 3.11) with ``debootstrap`` + ``docker import``;
-* download the locked wheels on the host and build with ``OFFLINE_WHEELS=1 --network none``.
+* build a ``bookworm`` base image (python3 3.11) with ``debootstrap`` + ``docker import``, since
+  no base image can be pulled;
+* download the locked wheels on the host and build with ``OFFLINE_WHEELS=1 --network none``,
+  with the classic builder (``DOCKER_BUILDKIT=0``), which needs nothing beyond the daemon.
 
 The daemon changes nothing on the host's network: no iptables rules, no IP forwarding, no default
 ``docker0`` bridge. Containers join one user-defined bridge network (removed at the end), and

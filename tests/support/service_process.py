@@ -9,6 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import IO
 
 import httpx
 
@@ -19,14 +20,15 @@ ROOT = Path(__file__).resolve().parents[2]
 CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("CTP_", "APP_", "SESSION_"))}
 
 
-def serve(env: dict[str, str], output: int | object = subprocess.PIPE) -> subprocess.Popen[str]:
-    """`python -m bootstrap serve` from the repository root, with only `env` on top of a clean one;
+def serve(env: dict[str, str], output: int | IO[str] = subprocess.PIPE) -> subprocess.Popen[str]:
+    """`python -m bootstrap serve` from the repository root, with only `env` on top of a clean
+    one;
     stderr goes where stdout does."""
     return subprocess.Popen(
         [sys.executable, "-m", "bootstrap", "serve"],
         cwd=ROOT,
         env={**CLEAN_ENV, **env},
-        stdout=output,  # type: ignore[arg-type]
+        stdout=output,
         stderr=subprocess.STDOUT,
         text=True,
     )

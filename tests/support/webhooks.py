@@ -18,7 +18,8 @@ import jwt
 import uvicorn
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-Json = dict[str, Any]
+from app.ctp.json import Json
+
 SECRET = "test-webhook-secret-0123456789-abcdefghijkl"
 AUDIENCE = "https://bff.example.com/webhooks/events"
 ISSUER = "https://accounts.google.com"
