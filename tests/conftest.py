@@ -37,7 +37,7 @@ def make_settings(**overrides: Any) -> Settings:
         "upstream_max_retries": 2,
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 @pytest.fixture
@@ -58,10 +58,10 @@ class RunningService:
 
     async def read_session(self, browser: Browser) -> StoredSession | None:
         """What the server-side key reveals of a browser's cookie (only tests hold the key)."""
-        cookie = browser.cookie(self.settings.session_cookie_name)
+        cookie = browser.cookie(self.settings.session.cookie_name)
         if cookie is None:
             return None
-        return await EncryptedCookieStore(self.settings.session_keys).load(cookie)
+        return await EncryptedCookieStore(self.settings.session.keys_newest_first).load(cookie)
 
 
 @pytest.fixture
