@@ -17,7 +17,7 @@ from pydantic_settings import EnvSettingsSource
 
 
 def env_name(field: FieldInfo) -> str:
-    """A group field's environment name, in lower case like pydantic-settings matches it."""
+    """A group field's environment name (its validation alias, in lower case)."""
     if not isinstance(field.validation_alias, str):
         raise TypeError("every settings group field needs its environment name as validation_alias")
     return field.validation_alias

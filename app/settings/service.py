@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     mail: MailSettings
     webhooks: WebhookSettings
 
+    # Declared so type checkers accept the flat names, which are not the fields' names.
     def __init__(self, **flat: Any) -> None:
         super().__init__(**flat)
 
