@@ -58,8 +58,8 @@ def _throttle_rule(settings: providers.Provider[Settings], max_attempts: Any) ->
     return providers.Factory(
         ThrottleRule,
         max_attempts=max_attempts,
-        window_seconds=settings.provided.throttle_window_seconds,
-        lockout_seconds=settings.provided.throttle_lockout_seconds,
+        window_seconds=settings.provided.security.throttle_window_seconds,
+        lockout_seconds=settings.provided.security.throttle_lockout_seconds,
     )
 
 
@@ -73,34 +73,34 @@ class CoreContainer(containers.DeclarativeContainer):
 
     upstream_client = providers.Singleton(
         build_http_client,
-        connect_timeout=settings.provided.upstream_connect_timeout_seconds,
-        read_timeout=settings.provided.upstream_read_timeout_seconds,
-        max_connections=settings.provided.upstream_max_connections,
+        connect_timeout=settings.provided.upstream.connect_timeout_seconds,
+        read_timeout=settings.provided.upstream.read_timeout_seconds,
+        max_connections=settings.provided.upstream.max_connections,
         transport=upstream_transport,
     )
     # Per process: fails calls at once while commercetools is down (docs/security.md).
     upstream_breakers = providers.Singleton(
         CircuitBreakers,
-        failure_threshold=settings.provided.upstream_breaker_failures,
-        reset_seconds=settings.provided.upstream_breaker_reset_seconds,
+        failure_threshold=settings.provided.upstream.breaker_failures,
+        reset_seconds=settings.provided.upstream.breaker_reset_seconds,
     )
     http = providers.Singleton(
         CtpHttp,
         upstream_client,
-        max_retries=settings.provided.upstream_max_retries,
-        deadline_seconds=settings.provided.upstream_deadline_seconds,
+        max_retries=settings.provided.upstream.max_retries,
+        deadline_seconds=settings.provided.upstream.deadline_seconds,
         breakers=upstream_breakers,
     )
     token_flows = providers.Singleton(
         TokenFlows,
         http,
-        auth_url=settings.provided.auth_url,
-        project_key=settings.provided.project_key,
-        client_id=settings.provided.client_id,
-        client_secret=settings.provided.client_secret,
-        client_scopes=settings.provided.client_scopes,
-        customer_scopes=settings.provided.customer_scopes,
-        anonymous_scopes=settings.provided.anonymous_scopes,
+        auth_url=settings.provided.commercetools.auth_url,
+        project_key=settings.provided.commercetools.project_key,
+        client_id=settings.provided.commercetools.client_id,
+        client_secret=settings.provided.commercetools.client_secret,
+        client_scopes=settings.provided.commercetools.client_scopes,
+        customer_scopes=settings.provided.commercetools.customer_scopes,
+        anonymous_scopes=settings.provided.commercetools.anonymous_scopes,
         clock=clock,
     )
     token_refresher = providers.Singleton(TokenRefresher, token_flows, clock)
@@ -108,8 +108,8 @@ class CoreContainer(containers.DeclarativeContainer):
         CtpGateway,
         http,
         token_flows,
-        api_url=settings.provided.api_url,
-        project_key=settings.provided.project_key,
+        api_url=settings.provided.commercetools.api_url,
+        project_key=settings.provided.commercetools.project_key,
     )
     redis = providers.Singleton(build_redis, settings)
     session_store = providers.Singleton(
@@ -125,29 +125,31 @@ class CoreContainer(containers.DeclarativeContainer):
         Readiness,
         http,
         token_flows,
-        api_url=settings.provided.api_url,
-        project_key=settings.provided.project_key,
-        cache_seconds=settings.provided.readiness_cache_seconds,
-        timeout_seconds=settings.provided.readiness_timeout_seconds,
+        api_url=settings.provided.commercetools.api_url,
+        project_key=settings.provided.commercetools.project_key,
+        cache_seconds=settings.provided.upstream.readiness_cache_seconds,
+        timeout_seconds=settings.provided.upstream.readiness_timeout_seconds,
         session_store=session_store,
     )
     # Failed credential checks, counted per process (one instance; several need a shared
     # store behind the same AttemptThrottle interface).
     throttle_by_email = providers.Singleton(
         InMemoryThrottle,
-        _throttle_rule(settings, settings.provided.throttle_max_failures_per_email),
+        _throttle_rule(settings, settings.provided.security.throttle_max_failures_per_email),
         clock=clock,
     )
     throttle_by_address = providers.Singleton(
         InMemoryThrottle,
-        _throttle_rule(settings, settings.provided.throttle_max_failures_per_address),
+        _throttle_rule(settings, settings.provided.security.throttle_max_failures_per_address),
         clock=clock,
     )
     credential_guard = providers.Singleton(
         CredentialGuard,
         throttle_by_email,
         throttle_by_address,
-        providers.Singleton(UniformFailureTiming, settings.provided.credential_failure_min_seconds),
+        providers.Singleton(
+            UniformFailureTiming, settings.provided.security.credential_failure_min_seconds
+        ),
     )
 
 
@@ -171,7 +173,7 @@ class GraphQLContainer(containers.DeclarativeContainer):
         request_context,
         core.gateway,
         core.category_cache,
-        default_locale=core.settings.provided.default_locale,
+        default_locale=core.settings.provided.shop.default_locale,
     )
     order_service = providers.Factory(
         OrderService, request_context, session_tokens, core.gateway, cart_service, core.clock
@@ -191,8 +193,8 @@ class GraphQLContainer(containers.DeclarativeContainer):
         core.mailer,
         providers.Factory(
             PasswordResetMail,
-            storefront_url=core.settings.provided.storefront_url,
-            ttl_minutes=core.settings.provided.password_reset_ttl_minutes,
+            storefront_url=core.settings.provided.shop.storefront_url,
+            ttl_minutes=core.settings.provided.mail.password_reset_ttl_minutes,
         ),
         core.credential_guard,
     )
@@ -222,10 +224,12 @@ class WebhookContainer(containers.DeclarativeContainer):
         providers.Factory(
             OrderConfirmation,
             mailer,
-            default_locale=settings.provided.default_locale,
-            storefront_url=settings.provided.storefront_url,
+            default_locale=settings.provided.shop.default_locale,
+            storefront_url=settings.provided.shop.storefront_url,
         ),
-        providers.Factory(WelcomeMail, mailer, storefront_url=settings.provided.storefront_url),
+        providers.Factory(
+            WelcomeMail, mailer, storefront_url=settings.provided.shop.storefront_url
+        ),
         providers.Factory(PasswordChangeEndsSessions, session_revoker),
     )
     event_processor = providers.Singleton(EventProcessor, message_handlers, message_ledger)

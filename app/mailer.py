@@ -181,14 +181,14 @@ class Mailer:
 
 
 def build_mailer(settings: Settings) -> Mailer:
-    if settings.smtp_url is not None:
+    if settings.mail.smtp_url is not None:
         config = SmtpConfig.from_url(
-            settings.smtp_url.get_secret_value(), settings.smtp_timeout_seconds
+            settings.mail.smtp_url.get_secret_value(), settings.mail.smtp_timeout_seconds
         )
-        return Mailer(SmtpTransport(config), settings.mail_from)
+        return Mailer(SmtpTransport(config), settings.mail.from_address)
     if settings.is_production:
         log.warning(
             "SMTP_URL is not set: e-mails are written to %s and never reach customers",
-            settings.mail_outbox_dir,
+            settings.mail.outbox_dir,
         )
-    return Mailer(OutboxTransport(settings.mail_outbox_dir), settings.mail_from)
+    return Mailer(OutboxTransport(settings.mail.outbox_dir), settings.mail.from_address)

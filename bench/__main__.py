@@ -480,7 +480,7 @@ def _analysis(
     profiles: Profiles,
 ) -> str:
     few, many, latency = options.few, options.many, options.latency_ms
-    pool_size = Settings().upstream_max_connections
+    pool_size = Settings().upstream.max_connections
     service = runs[("service", few, 0)]
     bare = runs[("bare", few, 0)]
     ratio = service["rate"] / bare["rate"] if bare["rate"] else 0.0

@@ -43,9 +43,9 @@ class GuestCart:
 def service_client(settings: Settings) -> httpx.AsyncClient:
     """The upstream client exactly as the service builds it (app/upstream.py)."""
     return build_http_client(
-        connect_timeout=settings.upstream_connect_timeout_seconds,
-        read_timeout=settings.upstream_read_timeout_seconds,
-        max_connections=settings.upstream_max_connections,
+        connect_timeout=settings.upstream.connect_timeout_seconds,
+        read_timeout=settings.upstream.read_timeout_seconds,
+        max_connections=settings.upstream.max_connections,
     )
 
 
@@ -53,20 +53,20 @@ async def create_guest_cart(
     client: httpx.AsyncClient, settings: Settings, skus: list[str]
 ) -> GuestCart:
     token_response = await client.post(
-        f"{settings.auth_url}/oauth/{settings.project_key}/anonymous/token",
-        data={"grant_type": "client_credentials", "scope": settings.anonymous_scopes},
-        auth=(settings.client_id, settings.client_secret),
+        f"{settings.commercetools.auth_url}/oauth/{settings.commercetools.project_key}/anonymous/token",
+        data={"grant_type": "client_credentials", "scope": settings.commercetools.anonymous_scopes},
+        auth=(settings.commercetools.client_id, settings.commercetools.client_secret),
     )
     token_response.raise_for_status()
     token = token_response.json()["access_token"]
     draft = {
-        "currency": settings.default_currency,
-        "country": settings.default_country,
-        "locale": settings.default_locale,
+        "currency": settings.shop.default_currency,
+        "country": settings.shop.default_country,
+        "locale": settings.shop.default_locale,
         "lineItems": [{"sku": sku, "quantity": 1} for sku in skus],
     }
     cart_response = await client.post(
-        f"{settings.api_url}/{settings.project_key}/me/carts",
+        f"{settings.commercetools.api_url}/{settings.commercetools.project_key}/me/carts",
         json=draft,
         params=CART_EXPAND,
         headers={"Authorization": f"Bearer {token}"},
@@ -96,7 +96,7 @@ def create_bare_app(settings: Settings, skus: list[str], carts: int) -> Starlett
     async def cart(request: Request) -> JSONResponse:
         guest = guests[request.path_params["index"] % len(guests)]
         upstream = await clients[0].get(
-            f"{settings.api_url}/{settings.project_key}/me/carts/{guest.cart_id}",
+            f"{settings.commercetools.api_url}/{settings.commercetools.project_key}/me/carts/{guest.cart_id}",
             params=CART_EXPAND,
             headers={"Authorization": f"Bearer {guest.token}"},
         )

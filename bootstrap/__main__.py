@@ -61,9 +61,9 @@ def _register_webhooks(args: argparse.Namespace) -> int:
         settings = Settings()
     except ConfigurationError as exc:
         return fail(str(exc))
-    if settings.uses_embedded_emulator:
+    if settings.commercetools.uses_embedded_emulator:
         return fail("set CTP_* to the project to register in (the demo registers itself)")
-    if settings.webhook_secret is None or not settings.webhook_secret.get_secret_value():
+    if settings.webhooks.secret is None or not settings.webhooks.secret.get_secret_value():
         return fail("set WEBHOOK_SECRET: commercetools must send it with every call")
     parts = urlsplit(args.url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -78,12 +78,12 @@ def _register_webhooks(args: argparse.Namespace) -> int:
     from app.ctp.sdk import build_sdk_client
     from webhooks import drafts, registration
 
-    auth = urlsplit(settings.auth_url)
+    auth = urlsplit(settings.commercetools.auth_url)
     if auth.scheme == "http" and auth.hostname in ("127.0.0.1", "localhost", "::1"):
         # The SDK's OAuth library refuses plain http; allowed only for a local emulator.
         os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
     project = build_sdk_client(settings)
-    secret = settings.webhook_secret.get_secret_value()
+    secret = settings.webhooks.secret.get_secret_value()
     try:
         if not args.skip_extension:
             done = registration.register_extension(project, base_url=args.url, secret=secret)

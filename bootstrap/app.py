@@ -45,8 +45,8 @@ log = logging.getLogger("app")
 
 
 def _session_secrets(settings: Settings) -> list[str]:
-    if settings.session_keys:
-        return settings.session_keys
+    if settings.session.keys_newest_first:
+        return settings.session.keys_newest_first
     # Outside production a missing key is tolerated: sessions then end when the process does.
     log.warning("SESSION_SECRET_KEYS is not set: using a random key; sessions end on restart")
     return [secrets.token_urlsafe(48)]
@@ -81,11 +81,11 @@ def create_app(
     request_scope = RequestScope(
         graphql_container,
         defaults=ShopDefaults(
-            locale=settings.default_locale,
-            currency=settings.default_currency,
-            country=settings.default_country,
+            locale=settings.shop.default_locale,
+            currency=settings.shop.default_currency,
+            country=settings.shop.default_country,
         ),
-        trusted_proxies=settings.trusted_proxy_networks,
+        trusted_proxies=settings.security.trusted_proxy_networks,
     )
     session_layer = SessionMiddleware(
         graphql_app,
@@ -93,10 +93,10 @@ def create_app(
         open_request=request_scope.open,
         close_request=request_scope.close,
         cookies=CookiePolicy(
-            name=settings.session_cookie_name,
+            name=settings.session.cookie_name,
             secure=settings.secure_cookies,
-            idle_timeout_seconds=settings.session_idle_timeout_seconds,
-            absolute_timeout_seconds=settings.session_absolute_timeout_seconds,
+            idle_timeout_seconds=settings.session.idle_timeout_seconds,
+            absolute_timeout_seconds=settings.session.absolute_timeout_seconds,
         ),
         clock=core.clock(),
     )
@@ -104,7 +104,7 @@ def create_app(
     # Outermost first: refuse oversized bodies, then forgeable requests, then bodies that are
     # not JSON, before any session work.
     graphql_endpoint = BodyLimit(
-        CsrfGuard(JsonBodiesOnly(session_layer)), settings.graphql_max_body_bytes
+        CsrfGuard(JsonBodiesOnly(session_layer)), settings.graphql.max_body_bytes
     )
 
     async def healthz(_request: Request) -> JSONResponse:
@@ -117,14 +117,18 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        if settings.uses_embedded_emulator:
+        if settings.commercetools.uses_embedded_emulator:
             log.info(
                 "No CTP_* settings: serving the demo on the embedded commercetools emulator "
                 "(project %r)",
-                settings.project_key,
+                settings.commercetools.project_key,
             )
         else:
-            log.info("Using commercetools project %r at %s", settings.project_key, settings.api_url)
+            log.info(
+                "Using commercetools project %r at %s",
+                settings.commercetools.project_key,
+                settings.commercetools.api_url,
+            )
         # Built now so that a bad PUBSUB_* setting stops start-up rather than the first event.
         webhook_container.event_authenticator()
         if settings.registers_demo_webhooks and emulator is not None:
@@ -157,14 +161,16 @@ def create_app(
             Middleware(RequestIdMiddleware),
             Middleware(
                 SecurityHeadersMiddleware,
-                session_cookie=settings.session_cookie_name,
+                session_cookie=settings.session.cookie_name,
                 explorer_page=(
                     explorer.html(None) if isinstance(explorer, ExplorerGraphiQL) else None
                 ),
                 hsts=settings.is_production,
             ),
             Middleware(AccessLogMiddleware),
-            Middleware(CorsMiddleware, allowed_origins=settings.cors_origins, paths=("/graphql",)),
+            Middleware(
+                CorsMiddleware, allowed_origins=settings.security.cors_origins, paths=("/graphql",)
+            ),
         ],
         lifespan=lifespan,
     )
@@ -177,7 +183,7 @@ def create_app(
 
 def _demo_upstream(settings: Settings, given: Emulator | None) -> Emulator | None:
     """The embedded emulator when no commercetools project is configured (the demo)."""
-    if not settings.uses_embedded_emulator:
+    if not settings.commercetools.uses_embedded_emulator:
         return None
     if given is not None:
         return given

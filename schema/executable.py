@@ -31,10 +31,10 @@ def build_schema() -> GraphQLSchema:
 
 
 def build_graphql_app(settings: Settings) -> GraphQL:
-    documents = DocumentCache(settings.graphql_document_cache_size, settings.graphql_max_tokens)
+    documents = DocumentCache(settings.graphql.document_cache_size, settings.graphql.max_tokens)
     fixed_rules = (
-        depth_limit_rule(settings.graphql_max_depth),
-        alias_limit_rule(settings.graphql_max_aliases),
+        depth_limit_rule(settings.graphql.max_depth),
+        alias_limit_rule(settings.graphql.max_aliases),
     )
     return GraphQL(
         build_schema(),
@@ -44,7 +44,7 @@ def build_graphql_app(settings: Settings) -> GraphQL:
         introspection=not settings.is_production,
         query_parser=documents.parse,
         query_validator=documents.validate,  # type: ignore[arg-type]
-        validation_rules=request_rules(fixed_rules, settings.graphql_max_cost),
+        validation_rules=request_rules(fixed_rules, settings.graphql.max_cost),
         # GET runs queries only (Ariadne refuses mutations there); CDNs can cache them.
         execute_get_queries=True,
         http_handler=StorefrontHTTPHandler(),

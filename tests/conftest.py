@@ -58,10 +58,10 @@ class RunningService:
 
     async def read_session(self, browser: Browser) -> StoredSession | None:
         """What the server-side key reveals of a browser's cookie (only tests hold the key)."""
-        cookie = browser.cookie(self.settings.session_cookie_name)
+        cookie = browser.cookie(self.settings.session.cookie_name)
         if cookie is None:
             return None
-        return await EncryptedCookieStore(self.settings.session_keys).load(cookie)
+        return await EncryptedCookieStore(self.settings.session.keys_newest_first).load(cookie)
 
 
 @pytest.fixture

@@ -498,6 +498,6 @@ async def test_browsing_creates_no_session_and_uses_only_the_app_token(
     for result in results:
         result.ok()
         assert "set-cookie" not in result.response.headers
-    assert browser.cookie(service.settings.session_cookie_name) is None
+    assert browser.cookie(service.settings.session.cookie_name) is None
     token_calls = [c for c in service.emulator.request_log if c[1].startswith("/oauth/")]
     assert token_calls == [APP_TOKEN]

@@ -80,7 +80,7 @@ async def test_idle_sessions_move_to_the_new_key_on_their_next_visit(
         (await on(before, browser, ADD, sku=sku)).ok()
         rotated = start_service(session_secret_keys=f"{NEW_KEY},{OLD_KEY}")
         # The idle clock is refreshed (and the cookie rewritten) at most every tenth of it.
-        rotated.clock.advance(rotated.settings.session_idle_timeout_seconds / 10 + 1)
+        rotated.clock.advance(rotated.settings.session.idle_timeout_seconds / 10 + 1)
         visit = await on(rotated, browser, CART)
         assert visit.ok()["cart"]["totalQuantity"] == 1
         assert "set-cookie" in visit.response.headers

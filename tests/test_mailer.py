@@ -134,7 +134,7 @@ def test_without_smtp_url_the_mailer_writes_to_the_outbox(tmp_path: Path) -> Non
 
 
 def test_storefront_url_must_be_http_and_loses_its_trailing_slash() -> None:
-    assert make_settings(storefront_url="https://shop.example.com/").storefront_url == (
+    assert make_settings(storefront_url="https://shop.example.com/").shop.storefront_url == (
         "https://shop.example.com"
     )
     with pytest.raises(ValidationError):

@@ -53,7 +53,7 @@ async def test_the_cookie_is_an_opaque_id_and_the_record_lives_in_redis(
             record = await redis.get(f"ctp-bff:session:{cookie}")
             assert record is not None and cart["id"].encode() in record
             ttl = await redis.ttl(f"ctp-bff:session:{cookie}")
-            assert 0 < ttl <= service.settings.session_idle_timeout_seconds
+            assert 0 < ttl <= service.settings.session.idle_timeout_seconds
             assert (await browser.gql(CART)).ok()["cart"]["id"] == cart["id"]
             (await browser.gql("mutation { signOut }")).ok()
             assert await redis.get(f"ctp-bff:session:{cookie}") is None

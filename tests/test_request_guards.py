@@ -70,7 +70,7 @@ async def test_the_explorer_page_still_opens(browser: Browser) -> None:
 
 
 async def test_oversized_bodies_are_refused(service: RunningService, browser: Browser) -> None:
-    padding = " " * (service.settings.graphql_max_body_bytes + 1)
+    padding = " " * (service.settings.graphql.max_body_bytes + 1)
     response = await browser.http.post(
         "/graphql",
         content=f'{{"query": "{{ __typename }}{padding}"}}'.encode(),
@@ -83,7 +83,7 @@ async def test_oversized_bodies_are_refused(service: RunningService, browser: Br
 async def test_chunked_oversized_bodies_are_refused(
     service: RunningService, browser: Browser
 ) -> None:
-    limit = service.settings.graphql_max_body_bytes
+    limit = service.settings.graphql.max_body_bytes
 
     async def chunks() -> AsyncIterator[bytes]:
         yield b'{"query": "{ __typename }'
@@ -98,7 +98,7 @@ async def test_chunked_oversized_bodies_are_refused(
 
 
 async def test_deep_queries_are_refused(service: RunningService, browser: Browser) -> None:
-    limit = service.settings.graphql_max_depth
+    limit = service.settings.graphql.max_depth
     assert (await browser.gql(nested_type_query(limit - 6))).status_code == 200
     deep = await browser.gql(nested_type_query(limit + 1))
     assert deep.status_code == 400 and deep.error_codes == ["QUERY_TOO_DEEP"]
@@ -107,7 +107,7 @@ async def test_deep_queries_are_refused(service: RunningService, browser: Browse
 async def test_deep_queries_through_fragments_are_refused(
     service: RunningService, browser: Browser
 ) -> None:
-    levels = service.settings.graphql_max_depth
+    levels = service.settings.graphql.max_depth
     fragments = "\n".join(
         f"fragment F{i} on __Type {{ ofType {{ ...F{i + 1} }} }}" for i in range(levels)
     )
@@ -120,7 +120,7 @@ async def test_deep_queries_through_fragments_are_refused(
 
 
 async def test_too_many_aliases_are_refused(service: RunningService, browser: Browser) -> None:
-    limit = service.settings.graphql_max_aliases
+    limit = service.settings.graphql.max_aliases
     fine = " ".join(f"a{i}: __typename" for i in range(limit))
     assert (await browser.gql(f"{{ {fine} }}")).status_code == 200
     many = " ".join(f"a{i}: __typename" for i in range(limit + 1))
@@ -131,7 +131,7 @@ async def test_too_many_aliases_are_refused(service: RunningService, browser: Br
 async def test_documents_with_too_many_tokens_are_refused(
     service: RunningService, browser: Browser
 ) -> None:
-    fields = " ".join(["__typename"] * (service.settings.graphql_max_tokens + 1))
+    fields = " ".join(["__typename"] * (service.settings.graphql.max_tokens + 1))
     result = await browser.gql(f"{{ {fields} }}")
     assert result.status_code == 400 and result.error_codes == ["GRAPHQL_PARSE_FAILED"]
 

@@ -154,7 +154,7 @@ async def test_tampered_or_foreign_cookies_start_a_fresh_session(
 async def test_sessions_expire_when_idle(service: RunningService, browser: Browser) -> None:
     sku = priced_skus(service.emulator, 1)[0]
     (await browser.gql(ADD, {"sku": sku})).ok()
-    service.clock.advance(service.settings.session_idle_timeout_seconds + 1)
+    service.clock.advance(service.settings.session.idle_timeout_seconds + 1)
     result = await browser.gql(CART)
     assert result.ok() == {"cart": None}
 

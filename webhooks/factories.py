@@ -16,8 +16,8 @@ log = logging.getLogger(__name__)
 
 
 def webhook_secret(settings: Settings) -> str:
-    if settings.webhook_secret is not None and settings.webhook_secret.get_secret_value():
-        return settings.webhook_secret.get_secret_value()
+    if settings.webhooks.secret is not None and settings.webhooks.secret.get_secret_value():
+        return settings.webhooks.secret.get_secret_value()
     # Production refuses to start without one (Settings); elsewhere the demo registers its own
     # webhooks with this random one, and nobody else can call them.
     log.warning("WEBHOOK_SECRET is not set: using a random secret for this process")
@@ -26,27 +26,27 @@ def webhook_secret(settings: Settings) -> str:
 
 def event_authenticator(settings: Settings, secret: str) -> EventAuthenticator:
     pubsub = None
-    if settings.pubsub_audience:
+    if settings.webhooks.pubsub_audience:
         keys: KeySource = (
-            FileKeySource(settings.pubsub_jwks_file)
-            if settings.pubsub_jwks_file is not None
-            else RemoteKeySource(settings.pubsub_certs_url)
+            FileKeySource(settings.webhooks.pubsub_jwks_file)
+            if settings.webhooks.pubsub_jwks_file is not None
+            else RemoteKeySource(settings.webhooks.pubsub_certs_url)
         )
         pubsub = PubSubTokenVerifier(
             keys,
-            audience=settings.pubsub_audience,
-            issuers=settings.pubsub_issuer_list,
-            service_account_email=settings.pubsub_service_account_email,
+            audience=settings.webhooks.pubsub_audience,
+            issuers=settings.webhooks.pubsub_issuer_list,
+            service_account_email=settings.webhooks.pubsub_service_account_email,
         )
     return EventAuthenticator(SharedSecret(secret), pubsub)
 
 
 def cart_rules(settings: Settings, gateway: CtpGateway) -> CartRules:
     config = CartRuleConfig(
-        max_line_quantity=settings.cart_max_line_quantity,
-        max_total_quantity=settings.cart_max_total_quantity,
-        default_country=settings.default_country,
-        default_shipping_method=settings.cart_default_shipping_method,
-        default_locale=settings.default_locale,
+        max_line_quantity=settings.webhooks.cart_max_line_quantity,
+        max_total_quantity=settings.webhooks.cart_max_total_quantity,
+        default_country=settings.shop.default_country,
+        default_shipping_method=settings.webhooks.cart_default_shipping_method,
+        default_locale=settings.shop.default_locale,
     )
     return CartRules(config, DefaultShippingMethods(gateway))

@@ -13,10 +13,10 @@ def build_sdk_client(settings: Settings) -> Any:
     from commercetools.platform.client import Client
 
     client = Client(  # type: ignore[no-untyped-call]
-        client_id=settings.client_id,
-        client_secret=settings.client_secret,
-        scope=settings.client_scopes.split(),
-        url=settings.api_url,
-        token_url=f"{settings.auth_url}/oauth/token",
+        client_id=settings.commercetools.client_id,
+        client_secret=settings.commercetools.client_secret,
+        scope=settings.commercetools.client_scopes.split(),
+        url=settings.commercetools.api_url,
+        token_url=f"{settings.commercetools.auth_url}/oauth/token",
     )
-    return client.with_project_key(settings.project_key)
+    return client.with_project_key(settings.commercetools.project_key)

@@ -13,14 +13,14 @@ from app.settings import Settings
 
 def build_redis(settings: Settings) -> Any:
     """The Redis client, or None when sessions live in cookies."""
-    if settings.session_store != "redis" or settings.redis_url is None:
+    if settings.session.store != "redis" or settings.session.redis_url is None:
         return None
     from redis.asyncio import Redis
 
     return Redis.from_url(
-        settings.redis_url.get_secret_value(),
-        socket_connect_timeout=settings.upstream_connect_timeout_seconds,
-        socket_timeout=settings.upstream_read_timeout_seconds,
+        settings.session.redis_url.get_secret_value(),
+        socket_connect_timeout=settings.upstream.connect_timeout_seconds,
+        socket_timeout=settings.upstream.read_timeout_seconds,
         health_check_interval=30,
     )
 
@@ -35,8 +35,8 @@ def build_session_store(
 
     return RedisSessionStore(
         redis,
-        idle_timeout_seconds=settings.session_idle_timeout_seconds,
-        absolute_timeout_seconds=settings.session_absolute_timeout_seconds,
+        idle_timeout_seconds=settings.session.idle_timeout_seconds,
+        absolute_timeout_seconds=settings.session.absolute_timeout_seconds,
         clock=clock,
     )
 

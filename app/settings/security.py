@@ -1,0 +1,76 @@
+"""Hardening (docs/security.md): which browsers and proxies are believed, and how failed
+credential checks are throttled."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, Field, field_validator
+
+from app.networks import IPNetwork, parse_networks
+from app.settings.base import GROUP_CONFIG
+
+
+class SecuritySettings(BaseModel):
+    model_config = GROUP_CONFIG
+
+    # Storefront origins that may call /graphql from a browser with cookies (comma-separated,
+    # e.g. https://shop.example.com); none by default.
+    cors_allowed_origins: str = Field(default="", validation_alias="cors_allowed_origins")
+    # Proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed; none by default.
+    trusted_proxies: str = Field(default="", validation_alias="trusted_proxies")
+    # Failed credential checks: this many within THROTTLE_WINDOW_SECONDS lock the e-mail
+    # address (or client address) for THROTTLE_LOCKOUT_SECONDS.
+    throttle_window_seconds: int = Field(
+        default=900, gt=0, validation_alias="throttle_window_seconds"
+    )
+    throttle_lockout_seconds: int = Field(
+        default=300, gt=0, validation_alias="throttle_lockout_seconds"
+    )
+    throttle_max_failures_per_email: int = Field(
+        default=5, ge=1, validation_alias="throttle_max_failures_per_email"
+    )
+    throttle_max_failures_per_address: int = Field(
+        default=30, ge=1, validation_alias="throttle_max_failures_per_address"
+    )
+    # Failed sign-ins take at least this long, whatever failed (no timing says if an account
+    # exists).
+    credential_failure_min_seconds: float = Field(
+        default=0.3, ge=0, le=5, validation_alias="credential_failure_min_seconds"
+    )
+
+    @field_validator("cors_allowed_origins")
+    @classmethod
+    def _origins_are_exact(cls, value: str) -> str:
+        for origin in (part.strip() for part in value.split(",")):
+            if not origin:
+                continue
+            parts = urlsplit(origin)
+            # Credentials are allowed for these origins: never a wildcard, never a path.
+            exact = f"{parts.scheme}://{parts.netloc}" == origin
+            if parts.scheme not in ("http", "https") or not parts.netloc or not exact:
+                raise ValueError(
+                    "CORS_ALLOWED_ORIGINS lists exact origins such as https://shop.example.com "
+                    "(scheme and host, optional port; no '*', no path)"
+                )
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_networks(cls, value: str) -> str:
+        try:
+            parse_networks(value)
+        except ValueError:
+            raise ValueError(
+                "TRUSTED_PROXIES lists IP addresses or CIDR ranges, e.g. 10.0.0.0/8,192.0.2.7"
+            ) from None
+        return value
+
+    @property
+    def cors_origins(self) -> list[str]:
+        return [part.strip() for part in self.cors_allowed_origins.split(",") if part.strip()]
+
+    @cached_property
+    def trusted_proxy_networks(self) -> list[IPNetwork]:
+        return parse_networks(self.trusted_proxies)

@@ -1,0 +1,45 @@
+"""SESSION_* and REDIS_URL: the browser's session cookie and where its record lives."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+
+from app.settings.base import GROUP_CONFIG, ConfigurationError
+
+
+class SessionSettings(BaseModel):
+    model_config = GROUP_CONFIG
+
+    # Comma-separated, newest first: the first encrypts, all decrypt (key rotation).
+    secret_keys: SecretStr | None = Field(default=None, validation_alias="session_secret_keys")
+    cookie_name: str = Field(default="ctp_session", validation_alias="session_cookie_name")
+    # "cookie": the session travels encrypted in the cookie (one instance or many, no server
+    # state). "redis": the cookie holds an opaque id and REDIS_URL keeps the record, so sign-out
+    # and password changes can end sessions on every instance.
+    store: Literal["cookie", "redis"] = Field(default="cookie", validation_alias="session_store")
+    redis_url: SecretStr | None = Field(default=None, validation_alias="redis_url")
+    idle_timeout_seconds: int = Field(
+        default=14 * 86_400, gt=0, validation_alias="session_idle_timeout_seconds"
+    )
+    absolute_timeout_seconds: int = Field(
+        default=90 * 86_400, gt=0, validation_alias="session_absolute_timeout_seconds"
+    )
+
+    @model_validator(mode="after")
+    def _redis_store_needs_url(self) -> SessionSettings:
+        if self.store == "redis" and not self.redis_url:
+            raise ConfigurationError(
+                "SESSION_STORE=redis needs REDIS_URL, e.g. redis://127.0.0.1:6379/0."
+            )
+        return self
+
+    @cached_property
+    def keys_newest_first(self) -> list[str]:
+        """SESSION_SECRET_KEYS split; empty when unset."""
+        if self.secret_keys is None:
+            return []
+        raw = self.secret_keys.get_secret_value()
+        return [key.strip() for key in raw.split(",") if key.strip()]
