@@ -1,8 +1,18 @@
-"""Failures a storefront can act on. Each has a code that reaches the client as-is."""
+"""Failures a storefront can act on. Each has a code that reaches the client as-is.
+
+Problems with what the shopper sent are `UserError`s: they name the input field (as the
+storefront named it: GraphQL argument and input field names, e.g. ("address", "postalCode"))
+and say what is wrong with a `UserErrorCode`. A mutation returns them in its payload's
+`userErrors`, where a form can show them next to the field; anywhere else they are GraphQL
+errors with their own `code`. Everything else (not signed in, throttled, commercetools
+unavailable, another tab's change) stays a GraphQL error.
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from enum import Enum, auto
 
 
 class AppError(Exception):
@@ -18,16 +28,68 @@ class AppError(Exception):
         return {}
 
 
-class BadUserInput(AppError):
+class UserErrorCode(Enum):
+    """What is wrong with an input value; the GraphQL enum `UserErrorCode` has these names."""
+
+    BLANK = auto()
+    INVALID = auto()
+    TOO_LONG = auto()
+    OUT_OF_RANGE = auto()
+    NOT_FOUND = auto()
+    CART_EMPTY = auto()
+    SHIPPING_ADDRESS_MISSING = auto()
+    DISCOUNT_CODE_NOT_APPLICABLE = auto()
+    NOT_SOLD_IN_MARKET = auto()
+    OUT_OF_STOCK = auto()
+    SHIPPING_METHOD_NOT_APPLICABLE = auto()
+    COUNTRY_NOT_SHIPPABLE = auto()
+    REJECTED = auto()
+    TAKEN = auto()
+    INVALID_CREDENTIALS = auto()
+    WRONG_CURRENT_PASSWORD = auto()
+    PASSWORD_UNCHANGED = auto()
+    TOKEN_INVALID = auto()
+    TOKEN_EXPIRED = auto()
+
+
+Field = tuple[str, ...]
+
+
+class UserError(AppError):
+    """A problem with what the shopper sent; `field` is the path to the input it is about
+    (None when it is about the request as a whole, e.g. wrong credentials)."""
+
+    default_reason = UserErrorCode.INVALID
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: Sequence[str] | None = None,
+        code: UserErrorCode | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.field: Field | None = tuple(field) if field is not None else None
+        self.reason = code if code is not None else self.default_reason
+
+    @property
+    def extensions(self) -> dict[str, object]:
+        if self.field is None:
+            return {}
+        return {"field": list(self.field)}
+
+
+class BadUserInput(UserError):
     code = "BAD_USER_INPUT"
+
+
+class NotFound(UserError):
+    code = "NOT_FOUND"
+    default_reason = UserErrorCode.NOT_FOUND
 
 
 class Unauthenticated(AppError):
     code = "UNAUTHENTICATED"
-
-
-class NotFound(AppError):
-    code = "NOT_FOUND"
 
 
 class Conflict(AppError):

@@ -6,7 +6,9 @@ attributes directly (snake_case, converted to camelCase by the schema layer).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from enum import Enum
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,12 +27,73 @@ class Money:
     fraction_digits: int = 2
 
 
+class OrderState(Enum):
+    """commercetools' OrderState; the GraphQL enum has the member names."""
+
+    OPEN = "Open"
+    CONFIRMED = "Confirmed"
+    COMPLETE = "Complete"
+    CANCELLED = "Cancelled"
+
+
+class PaymentState(Enum):
+    BALANCE_DUE = "BalanceDue"
+    FAILED = "Failed"
+    PENDING = "Pending"
+    CREDIT_OWED = "CreditOwed"
+    PAID = "Paid"
+
+
+class ShipmentState(Enum):
+    SHIPPED = "Shipped"
+    DELIVERED = "Delivered"
+    READY = "Ready"
+    PENDING = "Pending"
+    DELAYED = "Delayed"
+    PARTIAL = "Partial"
+    BACKORDER = "Backorder"
+
+
+class DiscountCodeState(Enum):
+    NOT_ACTIVE = "NotActive"
+    NOT_VALID = "NotValid"
+    DOES_NOT_MATCH_CART = "DoesNotMatchCart"
+    MATCHES_CART = "MatchesCart"
+    MAX_APPLICATION_REACHED = "MaxApplicationReached"
+    APPLICATION_STOPPED_BY_PREVIOUS_DISCOUNT = "ApplicationStoppedByPreviousDiscount"
+
+
+@dataclass(frozen=True, slots=True)
+class PageInfo:
+    """Where a page sits in its list (commercetools pages by offset)."""
+
+    offset: int
+    limit: int
+    total: int
+    # How many items this page holds.
+    count: int
+
+    @property
+    def has_next_page(self) -> bool:
+        return self.offset + self.count < self.total
+
+    @property
+    def has_previous_page(self) -> bool:
+        return self.offset > 0
+
+
 @dataclass(frozen=True, slots=True)
 class LineItem:
+    """A line of a cart or an order (an order keeps its cart's line item ids)."""
+
+    # Unique across the API (the cart's or order's id and the line item's own id).
     id: str
+    line_item_id: str
     product_id: str
     product_slug: str | None
-    variant_id: int
+    # The variant's API-wide id (ProductVariant.id) and its number within the product.
+    variant_id: str
+    variant_number: int
     sku: str | None
     name: str
     image_url: str | None
@@ -49,8 +112,20 @@ class TaxedPrice:
 
 
 @dataclass(frozen=True, slots=True)
+class ShippingInfo:
+    """The shipping method a cart or order has, with the price it got there."""
+
+    # None for a custom shipping method (a name and a rate without a ShippingMethod).
+    shipping_method_id: str | None
+    name: str
+    price: Money
+
+
+@dataclass(frozen=True, slots=True)
 class ShippingMethod:
-    id: str
+    """A way to ship the current cart, priced for it (GraphQL `ShippingOption`)."""
+
+    shipping_method_id: str
     key: str | None
     name: str
     description: str | None
@@ -62,10 +137,11 @@ class ShippingMethod:
 
 @dataclass(frozen=True, slots=True)
 class DiscountCodeInfo:
+    # Unique per cart and code: the same code has a different state in another cart.
     id: str
+    discount_code_id: str
     code: str
-    # commercetools' DiscountCodeState: MatchesCart, DoesNotMatchCart, NotActive, ...
-    state: str
+    state: DiscountCodeState
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +156,7 @@ class Cart:
     subtotal: Money
     # How much the discount codes and cart discounts take off the line items.
     discount: Money
-    shipping_method: ShippingMethod | None
+    shipping_info: ShippingInfo | None
     shipping_price: Money | None
     total_price: Money
     taxed_price: TaxedPrice | None
@@ -94,14 +170,16 @@ class Cart:
 class Order:
     id: str
     order_number: str | None
-    created_at: str
-    order_state: str
+    created_at: dt.datetime
+    order_state: OrderState
+    payment_state: PaymentState | None
+    shipment_state: ShipmentState | None
     currency_code: str
     line_items: tuple[LineItem, ...]
     total_quantity: int
     subtotal: Money
     discount: Money
-    shipping_method: ShippingMethod | None
+    shipping_info: ShippingInfo | None
     shipping_price: Money | None
     total_price: Money
     taxed_price: TaxedPrice | None
@@ -112,18 +190,19 @@ class Order:
 
 @dataclass(frozen=True, slots=True)
 class OrderList:
-    total: int
-    limit: int
-    offset: int
+    page_info: PageInfo
     results: tuple[Order, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Address:
-    """A postal address; `id` is set on a customer's saved addresses."""
+    """A postal address: a customer's saved one, or a cart's or an order's."""
 
+    # Unique across the API: the owner's id and which of its addresses this is.
+    id: str
     country: str
-    id: str | None = None
+    # commercetools' id of a customer's saved address; None on a cart's or an order's.
+    address_id: str | None = None
     first_name: str | None = None
     last_name: str | None = None
     company: str | None = None
@@ -144,7 +223,7 @@ class Customer:
     first_name: str | None
     last_name: str | None
     version: int = 0
-    date_of_birth: str | None = None  # ISO 8601 date, YYYY-MM-DD
+    date_of_birth: dt.date | None = None
     is_email_verified: bool = False
     addresses: tuple[Address, ...] = ()
     default_shipping_address_id: str | None = None
@@ -185,8 +264,8 @@ class ProductPrice:
     value: Money
     discounted: Money | None
     country: str | None
-    valid_from: str | None
-    valid_until: str | None
+    valid_from: dt.datetime | None
+    valid_until: dt.datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +277,10 @@ class ProductAvailability:
 
 @dataclass(frozen=True, slots=True)
 class ProductVariant:
-    id: int
+    # Unique across the API (product and variant number); commercetools' variant id is only
+    # unique within its product.
+    id: str
+    variant_number: int
     sku: str | None
     key: str | None
     # commercetools' price selection for the shopper's currency and country, if any applies.
@@ -284,26 +366,25 @@ class Facet:
 
 @dataclass(frozen=True, slots=True)
 class ProductSearchResult:
-    total: int
-    offset: int
-    limit: int
+    page_info: PageInfo
     results: tuple[Product, ...]
     facets: tuple[Facet, ...]
 
 
 @dataclass(frozen=True, slots=True)
-class WishlistItem:
+class WishlistLineItem:
     id: str
+    line_item_id: str
     product_id: str
     product_slug: str | None
     sku: str | None
     name: str
     image_url: str | None
     price: Money | None
-    added_at: str
+    added_at: dt.datetime
 
 
 @dataclass(frozen=True, slots=True)
 class Wishlist:
     id: str
-    items: tuple[WishlistItem, ...]
+    line_items: tuple[WishlistLineItem, ...]

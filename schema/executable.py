@@ -12,12 +12,15 @@ from graphql import GraphQLSchema
 
 from app.settings import Settings
 from schema.bindables import mutation, query
+from schema.codes import codes_sdl
 from schema.context import context_value
 from schema.document_cache import DocumentCache
+from schema.enums import ENUMS
 from schema.errors import build_error_formatter
 from schema.http_handler import StorefrontHTTPHandler
 from schema.limits import alias_limit_rule, depth_limit_rule, request_rules
 from schema.resolvers import account, cart, catalog, orders, wishlist
+from schema.scalars import SCALARS
 
 SDL_DIR = Path(__file__).parent
 QUIET_LOGGER = "ctp_bff.ariadne"
@@ -26,8 +29,10 @@ RESOLVER_MODULES = (account, cart, catalog, orders, wishlist)
 
 
 def build_schema() -> GraphQLSchema:
-    type_defs = load_schema_from_path(str(SDL_DIR))
-    return make_executable_schema(type_defs, query, mutation, convert_names_case=True)
+    type_defs = [load_schema_from_path(str(SDL_DIR)), codes_sdl()]
+    return make_executable_schema(
+        type_defs, query, mutation, *SCALARS, *ENUMS, convert_names_case=True
+    )
 
 
 def build_graphql_app(settings: Settings) -> GraphQL:

@@ -267,6 +267,9 @@ class Order(_Priced):
     createdAt: str
     # OrderState: Open, Confirmed, Complete, Cancelled.
     orderState: str
+    # PaymentState and ShipmentState: absent until the merchant or an integration sets them.
+    paymentState: NotRequired[str]
+    shipmentState: NotRequired[str]
 
 
 # -- customers ----------------------------------------------------------------------------------

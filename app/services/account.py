@@ -8,6 +8,8 @@ Everything but signing up, in, and resetting a forgotten password needs a signed
 acts through `/me` with the customer's token, so one browser can only ever change its own
 account. A wrong current password is BAD_USER_INPUT, not UNAUTHENTICATED: the session is still
 signed in, and the storefront should show the error on the form rather than a sign-in page.
+Wrong credentials at sign-in are input errors too (INVALID_CREDENTIALS, about no one field: the
+answer must not tell whether the address has an account).
 """
 
 from __future__ import annotations
@@ -28,7 +30,14 @@ from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpError, C
 from app.ctp.gateway import CtpGateway
 from app.ctp.json import Json
 from app.ctp.tokens import InvalidCustomerCredentials, TokenFlows
-from app.errors import BadUserInput, NotFound, Unauthenticated, UpstreamUnavailable
+from app.errors import (
+    BadUserInput,
+    Field,
+    NotFound,
+    Unauthenticated,
+    UpstreamUnavailable,
+    UserErrorCode,
+)
 from app.mailer import MailDeliveryError, Mailer
 from app.request_context import RequestContext
 from app.services import mapping
@@ -45,10 +54,11 @@ MIN_PASSWORD_LENGTH = 8
 MAX_FIELD_LENGTH = 256
 # commercetools' password reset token values are opaque; anything longer is not one of them.
 MAX_RESET_TOKEN_LENGTH = 512
-_WRONG_CREDENTIALS = SHOPPER_MESSAGES["InvalidCredentials"]
-_WRONG_CURRENT_PASSWORD = SHOPPER_MESSAGES["InvalidCurrentPassword"]
+_WRONG_CREDENTIALS = SHOPPER_MESSAGES["InvalidCredentials"].text
+_WRONG_CURRENT_PASSWORD = SHOPPER_MESSAGES["InvalidCurrentPassword"].text
 _BAD_RESET_LINK = "This password reset link is invalid or was already used. Ask for a new one."
 _SIGN_IN_FIRST = "Sign in to manage your account."
+_NO_SUCH_ADDRESS = "There is no saved address with this id."
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 SIGN_IN_MODE = "MergeWithExistingCustomerCart"
@@ -77,18 +87,26 @@ class PasswordResetMail:
         return f"{self.storefront_url}/reset-password?{urlencode({'token': token})}"
 
 
-def normalize_email(email: str) -> str:
+def normalize_email(email: str, field: Field) -> str:
     email = email.strip()
+    if not email:
+        raise BadUserInput("Enter your e-mail address.", field=field, code=UserErrorCode.BLANK)
     if len(email) > MAX_FIELD_LENGTH or not is_email(email):
-        raise BadUserInput("Enter a valid e-mail address.")
+        raise BadUserInput("Enter a valid e-mail address.", field=field)
     return email
 
 
-def check_new_password(password: str) -> None:
+def check_new_password(password: str, field: Field) -> None:
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_FIELD_LENGTH:
         raise BadUserInput(
-            f"Choose a password of {MIN_PASSWORD_LENGTH} to {MAX_FIELD_LENGTH} characters."
+            f"Choose a password of {MIN_PASSWORD_LENGTH} to {MAX_FIELD_LENGTH} characters.",
+            field=field,
+            code=UserErrorCode.OUT_OF_RANGE,
         )
+
+
+def _wrong_credentials() -> BadUserInput:
+    return BadUserInput(_WRONG_CREDENTIALS, code=UserErrorCode.INVALID_CREDENTIALS)
 
 
 class AccountService:
@@ -122,13 +140,13 @@ class AccountService:
 
     async def sign_in(self, email: str, password: str) -> models.Customer:
         client_ip = self._context.client_address
-        email = normalize_email(email)
+        email = normalize_email(email, ("email",))
         account = email_key(email)
         await self._guard.check(account=account, client_ip=client_ip)
         started = self._guard.start()
         try:
             customer = await self._sign_in(email, password)
-        except Unauthenticated:
+        except BadUserInput:
             # Unknown address or wrong password: counted and timed alike.
             await self._guard.failed(account=account, client_ip=client_ip, started=started)
             raise
@@ -137,7 +155,7 @@ class AccountService:
 
     async def _sign_in(self, email: str, password: str) -> models.Customer:
         if not password or len(password) > MAX_FIELD_LENGTH:
-            raise Unauthenticated(_WRONG_CREDENTIALS)
+            raise _wrong_credentials()
         guest_token = await self._guest_token()
         cart_id: str | None = None
         if guest_token is not None:
@@ -146,13 +164,13 @@ class AccountService:
                 result = await self._gateway.post("/me/login", body, token=guest_token)
             except CtpBadRequest as exc:
                 if "InvalidCredentials" in exc.codes:
-                    raise Unauthenticated(_WRONG_CREDENTIALS) from exc
+                    raise _wrong_credentials() from exc
                 raise
             cart_id = (result.get("cart") or {}).get("id")
         try:
             issued = await self._flows.password(email, password)
         except InvalidCustomerCredentials as exc:
-            raise Unauthenticated(_WRONG_CREDENTIALS) from exc
+            raise _wrong_credentials() from exc
         if guest_token is None:
             result = {"customer": await self._gateway.get("/me", token=issued.access_token)}
         self._start_customer_session(issued, result["customer"]["id"], cart_id)
@@ -160,8 +178,8 @@ class AccountService:
 
     async def sign_up(self, form: SignUpInput) -> models.Customer:
         client_ip = self._context.client_address
-        email = normalize_email(form.email)
-        check_new_password(form.password)
+        email = normalize_email(form.email, ("input", "email"))
+        check_new_password(form.password, ("input", "password"))
         # "This address already has an account" tells whether an address is registered: count
         # those answers per client address so sign-up cannot enumerate accounts in bulk.
         await self._guard.check(account=None, client_ip=client_ip)
@@ -169,7 +187,11 @@ class AccountService:
         for key, value in (("firstName", form.first_name), ("lastName", form.last_name)):
             if value is not None:
                 if len(value) > MAX_FIELD_LENGTH:
-                    raise BadUserInput(f"{key} is too long.")
+                    raise BadUserInput(
+                        f"At most {MAX_FIELD_LENGTH} characters, please.",
+                        field=("input", key),
+                        code=UserErrorCode.TOO_LONG,
+                    )
                 draft[key] = value.strip()
         guest_token = await self._guest_token()
         try:
@@ -181,7 +203,7 @@ class AccountService:
         except CtpBadRequest as exc:
             if "DuplicateField" in exc.codes:
                 await self._guard.count(account=None, client_ip=client_ip)
-            raise shopper_error(exc, "account") from exc
+            raise shopper_error(exc, "account", field=("input", "email")) from exc
         issued = await self._flows.password(email, form.password)
         cart_id = (result.get("cart") or {}).get("id")
         self._start_customer_session(issued, result["customer"]["id"], cart_id)
@@ -201,7 +223,7 @@ class AccountService:
         actions: list[Json] = []
         for key, action, field in _PROFILE_TEXT_ACTIONS:
             if key in changes:
-                text = _optional_text(changes[key], field)
+                text = _optional_text(changes[key], ("input", field))
                 actions.append({"action": action, field: text} if text else {"action": action})
         if "date_of_birth" in changes:
             birth = _date_of_birth(changes["date_of_birth"])
@@ -213,8 +235,12 @@ class AccountService:
         new_email = None
         if "email" in changes:
             if changes["email"] is None:
-                raise BadUserInput("An account needs an e-mail address.")
-            new_email = normalize_email(changes["email"])
+                raise BadUserInput(
+                    "An account needs an e-mail address.",
+                    field=("input", "email"),
+                    code=UserErrorCode.BLANK,
+                )
+            new_email = normalize_email(changes["email"], ("input", "email"))
         password = changes.get("current_password")
 
         async def update(token: str) -> Json:
@@ -300,10 +326,18 @@ class AccountService:
         """
         self._require_signed_in()
         if not current or len(current) > MAX_FIELD_LENGTH:
-            raise BadUserInput(_WRONG_CURRENT_PASSWORD)
-        check_new_password(new)
+            raise BadUserInput(
+                _WRONG_CURRENT_PASSWORD,
+                field=("currentPassword",),
+                code=UserErrorCode.WRONG_CURRENT_PASSWORD,
+            )
+        check_new_password(new, ("newPassword",))
         if new == current:
-            raise BadUserInput("Choose a new password that differs from the current one.")
+            raise BadUserInput(
+                "Choose a new password that differs from the current one.",
+                field=("newPassword",),
+                code=UserErrorCode.PASSWORD_UNCHANGED,
+            )
         # A borrowed session must not become a way to guess the password.
         account = customer_key(str(self._session.customer_id))
         await self._guard.check(account=account, client_ip=None)
@@ -325,7 +359,7 @@ class AccountService:
             except (CtpBadRequest, CtpConcurrentModification) as exc:
                 if "InvalidCurrentPassword" in exc.codes:
                     await self._guard.count(account=account, client_ip=None)
-                raise shopper_error(exc, "account") from exc
+                raise shopper_error(exc, "account", field=("currentPassword",)) from exc
             return changed
 
         customer = await self._as_customer(change)
@@ -338,7 +372,7 @@ class AccountService:
         like a failed sign-in. Every request counts against the address and the client (it
         sends mail: no one may flood an inbox through it)."""
         client_ip = self._context.client_address
-        email = normalize_email(email)
+        email = normalize_email(email, ("email",))
         account = email_key(email)
         await self._guard.check(account=account, client_ip=client_ip)
         await self._guard.count(account=account, client_ip=client_ip)
@@ -376,20 +410,22 @@ class AccountService:
         token = token.strip()
         if not token or len(token) > MAX_RESET_TOKEN_LENGTH:
             await self._guard.count(account=None, client_ip=client_ip)
-            raise BadUserInput(_BAD_RESET_LINK)
-        check_new_password(new_password)
+            raise _bad_reset_link()
+        check_new_password(new_password, ("newPassword",))
         body = {"tokenValue": token, "newPassword": new_password}
         try:
             customer = await self._gateway.post("/customers/password/reset", body)
         except CtpNotFound as exc:
             await self._guard.count(account=None, client_ip=client_ip)
-            raise BadUserInput(_BAD_RESET_LINK) from exc
+            raise _bad_reset_link() from exc
         except CtpBadRequest as exc:
             if "ExpiredCustomerPasswordToken" in exc.codes:
                 raise BadUserInput(
-                    "This password reset link has expired. Ask for a new one."
+                    "This password reset link has expired. Ask for a new one.",
+                    field=("token",),
+                    code=UserErrorCode.TOKEN_EXPIRED,
                 ) from exc
-            raise shopper_error(exc, "account") from exc
+            raise shopper_error(exc, "account", field=("newPassword",)) from exc
         if self._session.customer_id == customer.get("id"):
             self._session.clear()
         return True
@@ -430,7 +466,11 @@ class AccountService:
 
     async def _verify_password(self, email: str, password: Any) -> None:
         if not isinstance(password, str) or not password or len(password) > MAX_FIELD_LENGTH:
-            raise BadUserInput("Enter your current password to change your e-mail address.")
+            raise BadUserInput(
+                "Enter your current password to change your e-mail address.",
+                field=("input", "currentPassword"),
+                code=UserErrorCode.BLANK,
+            )
         account = customer_key(str(self._session.customer_id))
         await self._guard.check(account=account, client_ip=None)
         try:
@@ -439,7 +479,11 @@ class AccountService:
         except CtpBadRequest as exc:
             if "InvalidCredentials" in exc.codes:
                 await self._guard.count(account=account, client_ip=None)
-                raise BadUserInput(_WRONG_CURRENT_PASSWORD) from exc
+                raise BadUserInput(
+                    _WRONG_CURRENT_PASSWORD,
+                    field=("input", "currentPassword"),
+                    code=UserErrorCode.WRONG_CURRENT_PASSWORD,
+                ) from exc
             raise
 
     async def _renew_customer_token(self, customer: resources.Customer, password: str) -> None:
@@ -478,31 +522,43 @@ class AccountService:
         self._session.cart_id = cart_id
 
 
-def _optional_text(value: Any, field: str) -> str | None:
+def _bad_reset_link() -> BadUserInput:
+    return BadUserInput(_BAD_RESET_LINK, field=("token",), code=UserErrorCode.TOKEN_INVALID)
+
+
+def _optional_text(value: Any, field: Field) -> str | None:
     if value is None:
         return None
     return single_line(value, field, MAX_FIELD_LENGTH) or None
 
 
-def _date_of_birth(value: Any) -> str | None:
+def _date_of_birth(value: dt.date | str | None) -> str | None:
+    """The GraphQL `Date` scalar has parsed the value already; a string (from other callers)
+    must be YYYY-MM-DD."""
+    field = ("input", "dateOfBirth")
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    text = value.strip() if isinstance(value, str) else ""
-    try:
-        born = dt.date.fromisoformat(text) if _DATE.match(text) else None
-    except ValueError:
-        born = None
+    born: dt.date | None = value if isinstance(value, dt.date) else None
+    if isinstance(value, str) and _DATE.match(value.strip()):
+        try:
+            born = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            born = None
     if born is None:
-        raise BadUserInput("dateOfBirth: enter a date as YYYY-MM-DD.")
+        raise BadUserInput("Enter a date as YYYY-MM-DD.", field=field)
     if not _EARLIEST_BIRTH_DATE <= born <= dt.date.today():
-        raise BadUserInput("dateOfBirth: enter a date between 1900-01-01 and today.")
+        raise BadUserInput(
+            "Enter a date between 1900-01-01 and today.",
+            field=field,
+            code=UserErrorCode.OUT_OF_RANGE,
+        )
     return born.isoformat()
 
 
 def _address_id(address_id: str) -> str:
     address_id = address_id.strip()
     if not address_id or len(address_id) > MAX_FIELD_LENGTH:
-        raise NotFound("There is no saved address with this id.")
+        raise NotFound(_NO_SUCH_ADDRESS, field=("addressId",))
     return address_id
 
 
@@ -511,4 +567,4 @@ def _saved_address(customer: Json, address_id: str) -> Json:
         if address.get("id") == address_id:
             found: Json = address
             return found
-    raise NotFound("There is no saved address with this id.")
+    raise NotFound(_NO_SUCH_ADDRESS, field=("addressId",))

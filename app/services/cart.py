@@ -10,6 +10,7 @@ upstream) falls back to the customer's active cart, or to a new one, never to an
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from app import models
@@ -17,15 +18,25 @@ from app.ctp import resources
 from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpNotFound
 from app.ctp.gateway import CtpGateway
 from app.ctp.json import Json
-from app.errors import BadUserInput, NotFound
+from app.errors import AppError, BadUserInput, Field, NotFound, UserErrorCode
 from app.request_context import RequestContext
 from app.services import cart_mapping
 from app.services.addresses import is_email, validate_address
 from app.services.session_tokens import SessionTokens
-from app.services.upstream_errors import shopper_error
+from app.services.upstream_errors import ShopperMessage, shopper_error
 
 MAX_LINE_QUANTITY = 999
+MAX_SKU_LENGTH = 256
 MAX_CODE_LENGTH = 64
+MAX_EMAIL_LENGTH = 256
+_NO_CART = "Your cart is empty."
+_UNKNOWN_SKU = ShopperMessage(UserErrorCode.NOT_FOUND, "There is no product with this SKU.")
+_UNKNOWN_LINE = ShopperMessage(UserErrorCode.NOT_FOUND, "This line is not in your cart.")
+_UNKNOWN_CODE = ShopperMessage(UserErrorCode.NOT_FOUND, "This discount code is not on your cart.")
+_UNUSABLE_METHOD = ShopperMessage(
+    UserErrorCode.SHIPPING_METHOD_NOT_APPLICABLE,
+    "This shipping method cannot ship your cart; choose one from the list.",
+)
 # Discount code names are needed to show them; expansion saves a call per code.
 CART_EXPAND = {"expand": "discountCodes[*].discountCode"}
 
@@ -47,14 +58,17 @@ class CartService:
         return await self._tokens.call(self._active_cart, create=False)
 
     # -- line items ----------------------------------------------------------------------------
-    async def add_line_item(self, sku: str, quantity: int) -> models.Cart:
-        sku = sku.strip()
-        if not sku or len(sku) > 256:
-            raise BadUserInput("Give the SKU of the product variant to add.")
+    # Parameters are named as the mutations' arguments: errors name them as `field`.
+    async def add_line_item(self, sku: str, quantity: int | None = None) -> models.Cart:
+        """Add `quantity` (None: 1) of the variant with this SKU."""
+        sku = _required_text(sku, ("sku",), MAX_SKU_LENGTH, "Give the SKU of the variant to add.")
+        quantity = 1 if quantity is None else quantity
         _check_quantity(quantity, minimum=1)
         draft = self._draft(lineItems=[{"sku": sku, "quantity": quantity}])
         action = {"action": "addLineItem", "sku": sku, "quantity": quantity}
-        return await self._change([action], create_with=draft)
+        return await self._change(
+            [action], create_with=draft, field=("sku",), otherwise=_UNKNOWN_SKU
+        )
 
     async def change_line_item_quantity(self, line_item_id: str, quantity: int) -> models.Cart:
         _check_quantity(quantity, minimum=0)
@@ -63,45 +77,63 @@ class CartService:
             "lineItemId": line_item_id,
             "quantity": quantity,
         }
-        return await self._change([action])
+        return await self._change([action], field=("lineItemId",), otherwise=_UNKNOWN_LINE)
 
     async def remove_line_item(self, line_item_id: str) -> models.Cart:
-        return await self._change([{"action": "removeLineItem", "lineItemId": line_item_id}])
+        action = {"action": "removeLineItem", "lineItemId": line_item_id}
+        return await self._change([action], field=("lineItemId",), otherwise=_UNKNOWN_LINE)
 
     # -- discounts -----------------------------------------------------------------------------
     async def apply_discount_code(self, code: str) -> models.Cart:
-        code = code.strip()
-        if not code or len(code) > MAX_CODE_LENGTH:
-            raise BadUserInput("Enter a discount code.")
-        return await self._change([{"action": "addDiscountCode", "code": code}])
+        code = _required_text(code, ("code",), MAX_CODE_LENGTH, "Enter a discount code.")
+        return await self._change([{"action": "addDiscountCode", "code": code}], field=("code",))
 
     async def remove_discount_code(self, discount_code_id: str) -> models.Cart:
         reference = {"typeId": "discount-code", "id": discount_code_id}
-        return await self._change([{"action": "removeDiscountCode", "discountCode": reference}])
+        return await self._change(
+            [{"action": "removeDiscountCode", "discountCode": reference}],
+            field=("discountCodeId",),
+            otherwise=_UNKNOWN_CODE,
+        )
 
     # -- checkout details ----------------------------------------------------------------------
     async def set_shipping_address(self, address: Mapping[str, Any]) -> models.Cart:
         action = {"action": "setShippingAddress", "address": validate_address(address)}
-        return await self._change([action])
+        return await self._change([action], field=("address",))
 
     async def set_billing_address(self, address: Mapping[str, Any]) -> models.Cart:
         action = {"action": "setBillingAddress", "address": validate_address(address)}
-        return await self._change([action])
+        return await self._change([action], field=("address",))
 
     async def set_email(self, email: str) -> models.Cart:
-        email = email.strip()
-        if len(email) > 256 or not is_email(email):
-            raise BadUserInput("Enter a valid e-mail address.")
-        return await self._change([{"action": "setCustomerEmail", "email": email}])
+        email = _required_text(email, ("email",), MAX_EMAIL_LENGTH, "Enter an e-mail address.")
+        if not is_email(email):
+            raise BadUserInput("Enter a valid e-mail address.", field=("email",))
+        return await self._change(
+            [{"action": "setCustomerEmail", "email": email}], field=("email",)
+        )
 
     async def set_shipping_method(self, shipping_method_id: str) -> models.Cart:
         reference = {"typeId": "shipping-method", "id": shipping_method_id}
-        return await self._change([{"action": "setShippingMethod", "shippingMethod": reference}])
+        return await self._change(
+            [{"action": "setShippingMethod", "shippingMethod": reference}],
+            field=("shippingMethodId",),
+            otherwise=_UNUSABLE_METHOD,
+        )
 
     # -- the mechanism -------------------------------------------------------------------------
-    async def _change(self, actions: list[Json], *, create_with: Json | None = None) -> models.Cart:
+    async def _change(
+        self,
+        actions: list[Json],
+        *,
+        create_with: Json | None = None,
+        field: Field | None = None,
+        otherwise: ShopperMessage | None = None,
+    ) -> models.Cart:
         """Apply `actions` to the session's cart; with `create_with`, a missing cart is
-        created from that draft (which already holds the change)."""
+        created from that draft (which already holds the change). A refusal becomes an error
+        about `field` (`otherwise` says what a refusal the error table does not know means)."""
+        refused = _Refusal(field, otherwise)
 
         async def run(token: str) -> resources.Cart:
             cart_id, version = self._session.cart_id, self._session.cart_version
@@ -111,28 +143,34 @@ class CartService:
                 found = await self._active_cart(token)
                 cart_id, version = (found["id"], found["version"]) if found else (None, None)
             if cart_id is None or version is None:
-                return await self._create(token, create_with)
-            return await self._update(token, cart_id, version, actions, create_with)
+                return await self._create(token, create_with, refused)
+            return await self._update(token, cart_id, version, actions, create_with, refused)
 
         raw = await self._tokens.call(run, create=create_with is not None)
         if raw is None:
-            raise NotFound("Your cart is empty.")
+            raise NotFound(_NO_CART, code=UserErrorCode.CART_EMPTY)
         return cart_mapping.cart(raw, self._context.shopper.locale)
 
-    async def _create(self, token: str, draft: Json | None) -> resources.Cart:
+    async def _create(self, token: str, draft: Json | None, refused: _Refusal) -> resources.Cart:
         if draft is None:
-            raise NotFound("Your cart is empty.")
+            raise NotFound(_NO_CART, code=UserErrorCode.CART_EMPTY)
         try:
             created: resources.Cart = await self._gateway.post(
                 "/me/carts", draft, token=token, params=CART_EXPAND
             )
         except CtpBadRequest as exc:
-            raise shopper_error(exc, "cart") from exc
+            raise refused.error(exc) from exc
         self._remember(created)
         return created
 
     async def _update(
-        self, token: str, cart_id: str, version: int, actions: list[Json], draft: Json | None
+        self,
+        token: str,
+        cart_id: str,
+        version: int,
+        actions: list[Json],
+        draft: Json | None,
+        refused: _Refusal,
     ) -> resources.Cart:
         path = f"/me/carts/{cart_id}"
         try:
@@ -140,25 +178,27 @@ class CartService:
                 path, version, actions, token=token, params=CART_EXPAND
             )
         except CtpNotFound:
-            return await self._after_stale_cart(token, actions, draft)
+            return await self._after_stale_cart(token, actions, draft, refused)
         except CtpBadRequest as exc:
             # An ordered or merged cart refuses every change: carry on with the active one.
             if not await self._is_active(token, cart_id):
-                return await self._after_stale_cart(token, actions, draft)
-            raise shopper_error(exc, "cart") from exc
+                return await self._after_stale_cart(token, actions, draft, refused)
+            raise refused.error(exc) from exc
         except CtpConcurrentModification as exc:
-            raise shopper_error(exc, "cart") from exc
+            raise refused.error(exc) from exc
         self._remember(updated)
         return updated
 
     async def _after_stale_cart(
-        self, token: str, actions: list[Json], draft: Json | None
+        self, token: str, actions: list[Json], draft: Json | None, refused: _Refusal
     ) -> resources.Cart:
         self._forget_cart()
         found = await self._active_cart(token)
         if found is None:
-            return await self._create(token, draft)
-        return await self._update(token, found["id"], int(found["version"]), actions, draft)
+            return await self._create(token, draft, refused)
+        return await self._update(
+            token, found["id"], int(found["version"]), actions, draft, refused
+        )
 
     async def _active_cart(self, token: str) -> resources.Cart | None:
         """The session's cart if still active, else the customer's active cart, else None."""
@@ -208,6 +248,32 @@ class CartService:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class _Refusal:
+    """What a refused cart write is about, to turn commercetools' refusal into our error."""
+
+    field: Field | None
+    otherwise: ShopperMessage | None
+
+    def error(self, exc: CtpBadRequest | CtpConcurrentModification) -> AppError:
+        return shopper_error(exc, "cart", field=self.field, otherwise=self.otherwise)
+
+
+def _required_text(value: str, field: Field, max_length: int, blank: str) -> str:
+    text = value.strip()
+    if not text:
+        raise BadUserInput(blank, field=field, code=UserErrorCode.BLANK)
+    if len(text) > max_length:
+        raise BadUserInput(
+            f"At most {max_length} characters, please.", field=field, code=UserErrorCode.TOO_LONG
+        )
+    return text
+
+
 def _check_quantity(quantity: int, *, minimum: int) -> None:
     if not minimum <= quantity <= MAX_LINE_QUANTITY:
-        raise BadUserInput(f"Quantity must be between {minimum} and {MAX_LINE_QUANTITY}.")
+        raise BadUserInput(
+            f"Quantity must be between {minimum} and {MAX_LINE_QUANTITY}.",
+            field=("quantity",),
+            code=UserErrorCode.OUT_OF_RANGE,
+        )

@@ -3,27 +3,49 @@
 from __future__ import annotations
 
 from app.ctp import resources
+from app.iso_codes import COUNTRY_CODES
 from app.models import (
     Address,
     Cart,
     DiscountCodeInfo,
+    DiscountCodeState,
     LineItem,
     Money,
     Order,
+    OrderState,
+    PaymentState,
+    ShipmentState,
+    ShippingInfo,
     ShippingMethod,
     TaxedPrice,
 )
-from app.services.mapping import address, integer, localize, money, nonempty, reads
+from app.services.global_ids import owned_id
+from app.services.mapping import (
+    address,
+    code,
+    date_time,
+    integer,
+    localize,
+    member,
+    money,
+    nonempty,
+    reads,
+)
 
 
-def line_item(raw: resources.LineItem, locale: str) -> LineItem:
+def line_item(raw: resources.LineItem, owner_id: str, locale: str) -> LineItem:
     variant = raw["variant"]
     images = variant.get("images") or []
+    product_id = nonempty(raw["productId"], "LineItem.productId")
+    line_item_id = nonempty(raw["id"], "LineItem.id")
+    number = integer(variant["id"], "ProductVariant.id")
     return LineItem(
-        id=nonempty(raw["id"], "LineItem.id"),
-        product_id=nonempty(raw["productId"], "LineItem.productId"),
+        id=owned_id(owner_id, line_item_id),
+        line_item_id=line_item_id,
+        product_id=product_id,
         product_slug=localize(raw.get("productSlug"), locale) or None,
-        variant_id=integer(variant["id"], "ProductVariant.id"),
+        variant_id=owned_id(product_id, number),
+        variant_number=number,
         sku=variant.get("sku"),
         name=localize(raw["name"], locale),
         image_url=images[0]["url"] if images else None,
@@ -58,37 +80,35 @@ def taxed_price(raw: resources.TaxedPrice) -> TaxedPrice:
     )
 
 
-def _shipping(raw: resources.Cart | resources.Order, locale: str) -> ShippingMethod | None:
+def _shipping(raw: resources.Cart | resources.Order) -> ShippingInfo | None:
     info = raw.get("shippingInfo")
     if info is None:
         return None
-    rate = info["shippingRate"]
-    free_above = rate.get("freeAbove")
     reference = info.get("shippingMethod")
-    return ShippingMethod(
+    return ShippingInfo(
         # A custom shipping method has a name and a rate but no ShippingMethod to refer to.
-        id=reference["id"] if reference is not None else "",
-        key=None,
+        shipping_method_id=reference["id"] if reference is not None else None,
         name=info["shippingMethodName"],
-        description=None,
         price=money(info["price"]),
-        free_above=money(free_above) if free_above is not None else None,
-        is_default=False,
     )
 
 
-def _discount_codes(raw: list[resources.DiscountCodeInfo]) -> tuple[DiscountCodeInfo, ...]:
+def _discount_codes(
+    cart_id: str, raw: list[resources.DiscountCodeInfo]
+) -> tuple[DiscountCodeInfo, ...]:
     codes = []
     for entry in raw:
         reference = entry["discountCode"]
         expanded = reference.get("obj")
+        code_id = nonempty(reference["id"], "DiscountCode.id")
         codes.append(
             DiscountCodeInfo(
-                id=nonempty(reference["id"], "DiscountCode.id"),
+                id=owned_id(cart_id, code_id),
+                discount_code_id=code_id,
                 # The cart is read with the codes expanded; without it (a code deleted since)
                 # the code text is unknown, and the id still lets the shopper remove it.
                 code=expanded["code"] if expanded is not None else "",
-                state=nonempty(entry["state"], "DiscountCodeInfo.state"),
+                state=member(DiscountCodeState, entry["state"], "DiscountCodeInfo.state"),
             )
         )
     return tuple(codes)
@@ -104,60 +124,83 @@ def _totals(lines: tuple[LineItem, ...], total: Money) -> tuple[Money, Money]:
     )
 
 
-def _optional_address(raw: resources.Address | None) -> Address | None:
-    return address(raw) if raw is not None else None
+def _addresses(
+    raw: resources.Cart | resources.Order, owner_id: str
+) -> tuple[Address | None, Address | None]:
+    """The shipping and billing address, each named by its owner and its role."""
+    shipping, billing = raw.get("shippingAddress"), raw.get("billingAddress")
+    return (
+        address(shipping, owned_id(owner_id, "shippingAddress")) if shipping else None,
+        address(billing, owned_id(owner_id, "billingAddress")) if billing else None,
+    )
 
 
 @reads("Cart")
 def cart(raw: resources.Cart, locale: str) -> Cart:
-    lines = tuple(line_item(item, locale) for item in raw["lineItems"])
+    cart_id = nonempty(raw["id"], "Cart.id")
+    lines = tuple(line_item(item, cart_id, locale) for item in raw["lineItems"])
     total = money(raw["totalPrice"])
     subtotal, discount = _totals(lines, total)
-    method = _shipping(raw, locale)
+    shipping = _shipping(raw)
     taxed = raw.get("taxedPrice")
+    shipping_address, billing_address = _addresses(raw, cart_id)
+    country = raw.get("country")
     return Cart(
-        id=nonempty(raw["id"], "Cart.id"),
+        id=cart_id,
         version=integer(raw["version"], "Cart.version"),
         currency_code=total.currency_code,
-        country=raw.get("country"),
+        country=code(country, COUNTRY_CODES, "Cart.country") if country is not None else None,
         line_items=lines,
         total_quantity=sum(line.quantity for line in lines),
         subtotal=subtotal,
         discount=discount,
-        shipping_method=method,
-        shipping_price=method.price if method is not None else None,
+        shipping_info=shipping,
+        shipping_price=shipping.price if shipping is not None else None,
         total_price=total,
         taxed_price=taxed_price(taxed) if taxed is not None else None,
-        shipping_address=_optional_address(raw.get("shippingAddress")),
-        billing_address=_optional_address(raw.get("billingAddress")),
+        shipping_address=shipping_address,
+        billing_address=billing_address,
         email=raw.get("customerEmail"),
-        discount_codes=_discount_codes(raw["discountCodes"]),
+        discount_codes=_discount_codes(cart_id, raw["discountCodes"]),
     )
 
 
 @reads("Order")
 def order(raw: resources.Order, locale: str) -> Order:
-    lines = tuple(line_item(item, locale) for item in raw["lineItems"])
+    order_id = nonempty(raw["id"], "Order.id")
+    lines = tuple(line_item(item, order_id, locale) for item in raw["lineItems"])
+    shipping_address, billing_address = _addresses(raw, order_id)
     total = money(raw["totalPrice"])
     subtotal, discount = _totals(lines, total)
-    method = _shipping(raw, locale)
+    shipping = _shipping(raw)
     taxed = raw.get("taxedPrice")
+    payment_state, shipment_state = raw.get("paymentState"), raw.get("shipmentState")
     return Order(
-        id=nonempty(raw["id"], "Order.id"),
+        id=order_id,
         order_number=raw.get("orderNumber"),
-        created_at=nonempty(raw["createdAt"], "Order.createdAt"),
-        order_state=nonempty(raw["orderState"], "Order.orderState"),
+        created_at=date_time(raw["createdAt"], "Order.createdAt"),
+        order_state=member(OrderState, raw["orderState"], "Order.orderState"),
+        payment_state=(
+            member(PaymentState, payment_state, "Order.paymentState")
+            if payment_state is not None
+            else None
+        ),
+        shipment_state=(
+            member(ShipmentState, shipment_state, "Order.shipmentState")
+            if shipment_state is not None
+            else None
+        ),
         currency_code=total.currency_code,
         line_items=lines,
         total_quantity=sum(line.quantity for line in lines),
         subtotal=subtotal,
         discount=discount,
-        shipping_method=method,
-        shipping_price=method.price if method is not None else None,
+        shipping_info=shipping,
+        shipping_price=shipping.price if shipping is not None else None,
         total_price=total,
         taxed_price=taxed_price(taxed) if taxed is not None else None,
-        shipping_address=_optional_address(raw.get("shippingAddress")),
-        billing_address=_optional_address(raw.get("billingAddress")),
+        shipping_address=shipping_address,
+        billing_address=billing_address,
         email=raw.get("customerEmail"),
     )
 
@@ -182,7 +225,7 @@ def shipping_method(
             if rate.get("isMatching") and price.currency_code == currency:
                 free_above = rate.get("freeAbove")
                 return ShippingMethod(
-                    id=nonempty(raw["id"], "ShippingMethod.id"),
+                    shipping_method_id=nonempty(raw["id"], "ShippingMethod.id"),
                     key=raw.get("key"),
                     name=localize(raw.get("localizedName"), locale) or raw["name"],
                     description=localize(raw.get("localizedDescription"), locale) or None,

@@ -138,14 +138,17 @@ class CatalogService:
     async def category(
         self, *, id: str | None = None, slug: str | None = None
     ) -> models.Category | None:
-        given = [v for v in (id, slug) if v is not None and v.strip()]
-        if len(given) != 1:
-            raise BadUserInput("Give exactly one of id or slug.")
+        """The category with this id or slug (exactly one; GraphQL's @oneOf input lets only one
+        through); None if there is none."""
+        if (id is None) == (slug is None):
+            raise BadUserInput("Give exactly one of id or slug.", field=("by",))
         tree = await self._tree()
-        if id is not None and id.strip():
+        if id is not None:
             return tree.by_id.get(id.strip())
         assert slug is not None
         wanted = slug.strip()
+        if not wanted:
+            return None
         # Slugs are per language: the shopper's first, then the shop's default.
         for category in tree.by_id.values():
             if category.slug == wanted:

@@ -12,12 +12,14 @@ from typing import Any, cast
 
 from app.ctp import resources
 from app.ctp.errors import MalformedUpstreamData
+from app.iso_codes import COUNTRY_CODES
 from app.models import (
     Category,
     CategoryTree,
     Facet,
     FacetTerm,
     Money,
+    PageInfo,
     Product,
     ProductAttribute,
     ProductAvailability,
@@ -27,7 +29,16 @@ from app.models import (
     ProductVariant,
 )
 from app.services.catalog_queries import FACETS, FacetKind, SearchRequest
-from app.services.mapping import integer, localize, money, nonempty, reads
+from app.services.global_ids import owned_id
+from app.services.mapping import (
+    code,
+    integer,
+    localize,
+    money,
+    nonempty,
+    optional_date_time,
+    reads,
+)
 
 
 class Texts:
@@ -166,30 +177,37 @@ def _availability(raw: resources.ProductVariantAvailability) -> ProductAvailabil
     )
 
 
+def _price(raw: resources.Price) -> ProductPrice:
+    country = raw.get("country")
+    return ProductPrice(
+        value=money(raw["value"]),
+        discounted=_discounted(raw),
+        country=code(country, COUNTRY_CODES, "Price.country") if country is not None else None,
+        valid_from=optional_date_time(raw.get("validFrom"), "Price.validFrom"),
+        valid_until=optional_date_time(raw.get("validUntil"), "Price.validUntil"),
+    )
+
+
 def variant(
-    raw: resources.ProductVariant, texts: Texts, matching_sku: str | None = None
+    raw: resources.ProductVariant,
+    product_id: str,
+    texts: Texts,
+    matching_sku: str | None = None,
 ) -> ProductVariant:
     selected = _selected_price(raw)
     availability = raw.get("availability")
     matching = raw.get("isMatchingVariant")
     if matching_sku is not None:
         matching = raw.get("sku") == matching_sku
+    number = integer(raw["id"], "ProductVariant.id")
     return ProductVariant(
-        id=integer(raw["id"], "ProductVariant.id"),
+        id=owned_id(product_id, number),
+        variant_number=number,
         sku=raw.get("sku"),
         key=raw.get("key"),
         price=money(selected["value"]) if selected is not None else None,
         discounted_price=_discounted(selected) if selected is not None else None,
-        prices=tuple(
-            ProductPrice(
-                value=money(p["value"]),
-                discounted=_discounted(p),
-                country=p.get("country"),
-                valid_from=p.get("validFrom"),
-                valid_until=p.get("validUntil"),
-            )
-            for p in raw.get("prices", ())
-        ),
+        prices=tuple(_price(p) for p in raw.get("prices", ())),
         images=tuple(_image(i) for i in raw.get("images", ())),
         attributes=tuple(
             ProductAttribute(
@@ -208,11 +226,12 @@ def _product(
     texts: Texts,
     matching_sku: str | None = None,
 ) -> Product:
-    master = variant(raw["masterVariant"], texts, matching_sku)
-    others = tuple(variant(v, texts, matching_sku) for v in raw["variants"])
+    product_id = nonempty(raw["id"], "ProductProjection.id")
+    master = variant(raw["masterVariant"], product_id, texts, matching_sku)
+    others = tuple(variant(v, product_id, texts, matching_sku) for v in raw["variants"])
     category_ids = tuple(nonempty(ref["id"], "Reference.id") for ref in raw["categories"])
     return Product(
-        id=nonempty(raw["id"], "ProductProjection.id"),
+        id=product_id,
         key=raw.get("key"),
         slug=texts.text(raw["slug"]),
         name=texts.text(raw["name"]),
@@ -304,11 +323,14 @@ def search_result(
     offset = integer(raw["offset"], "offset")
     total = raw.get("total")
     return ProductSearchResult(
-        # Missing only with `withTotal=false`, which the search never sends; what was found so
-        # far is then the most that is known.
-        total=integer(total, "total") if total is not None else offset + len(results),
-        offset=offset,
-        limit=request.limit,
+        page_info=PageInfo(
+            offset=offset,
+            limit=request.limit,
+            # Missing only with `withTotal=false`, which the search never sends; what was found
+            # so far is then the most that is known.
+            total=integer(total, "total") if total is not None else offset + len(results),
+            count=len(results),
+        ),
         results=results,
         facets=facets,
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Literal
 
-from app.errors import BadUserInput
+from app.errors import BadUserInput, UserErrorCode
 from app.models import Shopper
 
 Params = dict[str, str | list[str]]
@@ -39,6 +39,7 @@ _RESOURCE_ID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12
 # The pattern commercetools enforces for slugs (ProductDraft.slug).
 _SLUG = re.compile(r"^[a-zA-Z0-9_\-]{2,256}$")
 _PRICE_RANGE = re.compile(r"^(\d{1,10})-(\d{1,10}|\*)$")
+_FILTERS = ("filters",)
 
 
 def quote(value: str) -> str:
@@ -78,9 +79,13 @@ def market(shopper: Shopper, currency: str | None, country: str | None) -> Marke
     chosen_currency = (shopper.currency if currency is None else currency).strip().upper()
     chosen_country = (shopper.country if country is None else country).strip().upper()
     if not _CURRENCY.match(chosen_currency):
-        raise BadUserInput("currency must be an ISO 4217 code such as EUR or USD.")
+        raise BadUserInput(
+            "currency must be an ISO 4217 code such as EUR or USD.", field=("currency",)
+        )
     if not _COUNTRY.match(chosen_country):
-        raise BadUserInput("country must be an ISO 3166-1 alpha-2 code such as DE or US.")
+        raise BadUserInput(
+            "country must be an ISO 3166-1 alpha-2 code such as DE or US.", field=("country",)
+        )
     return Market(chosen_currency, chosen_country)
 
 
@@ -95,6 +100,8 @@ class ProductLookup:
     @property
     def can_exist(self) -> bool:
         """False when no product can have this id/slug/SKU: then no upstream call is needed."""
+        if not self.value:
+            return False
         if self.by == "id":
             return bool(_RESOURCE_ID.match(self.value))
         if self.by == "slug":
@@ -103,15 +110,17 @@ class ProductLookup:
 
 
 def product_lookup(*, slug: str | None, id: str | None, sku: str | None) -> ProductLookup:
+    """The one identifier given (GraphQL's @oneOf input lets only one through); a blank one
+    names no product."""
     given: list[ProductLookup] = []
-    if slug is not None and slug.strip():
+    if slug is not None:
         given.append(ProductLookup("slug", slug.strip()))
-    if id is not None and id.strip():
+    if id is not None:
         given.append(ProductLookup("id", id.strip()))
-    if sku is not None and sku.strip():
+    if sku is not None:
         given.append(ProductLookup("sku", sku.strip()))
     if len(given) != 1:
-        raise BadUserInput("Give exactly one of slug, id or sku.")
+        raise BadUserInput("Give exactly one of slug, id or sku.", field=("by",))
     return given[0]
 
 
@@ -256,9 +265,9 @@ class SearchRequest:
         return self._by_name.get(name, ())
 
 
-def _check_category_id(value: str, what: str) -> str:
+def _check_category_id(value: str, what: str, field: tuple[str, ...]) -> str:
     if not _RESOURCE_ID.match(value):
-        raise BadUserInput(f"{what} must be a category id, got {value[:40]!r}.")
+        raise BadUserInput(f"{what} must be a category id, got {value[:40]!r}.", field=field)
     return value
 
 
@@ -267,16 +276,18 @@ def _check_value(spec: FacetSpec, raw: str) -> str:
     if not value or len(value) > MAX_FILTER_VALUE_LENGTH or _CONTROL.search(value):
         raise BadUserInput(
             f"Filter {spec.name!r} has an empty, over-long (> {MAX_FILTER_VALUE_LENGTH}) "
-            "or unprintable value."
+            "or unprintable value.",
+            field=_FILTERS,
         )
     if spec.kind is FacetKind.CATEGORY:
-        return _check_category_id(value, "A category filter value")
+        return _check_category_id(value, "A category filter value", _FILTERS)
     if spec.kind is FacetKind.PRICE_RANGES:
         match = _PRICE_RANGE.match(value)
         if match is None or (match.group(2) != "*" and int(match.group(2)) < int(match.group(1))):
             raise BadUserInput(
                 f"A price filter value is 'from-to' in cents, both inclusive, e.g. '2500-4999' "
-                f"or '20000-*'; got {value[:40]!r}."
+                f"or '20000-*'; got {value[:40]!r}.",
+                field=_FILTERS,
             )
     return value
 
@@ -287,15 +298,16 @@ def _check_filters(filters: tuple[FacetFilter, ...]) -> tuple[FacetFilter, ...]:
         spec = FACETS.get(facet_filter.name)
         if spec is None:
             raise BadUserInput(
-                f"Unknown filter {facet_filter.name[:40]!r}; use one of: {', '.join(FACETS)}."
+                f"Unknown filter {facet_filter.name[:40]!r}; use one of: {', '.join(FACETS)}.",
+                field=_FILTERS,
             )
         values = merged.setdefault(spec.name, {})
         for raw in facet_filter.values:
             values[_check_value(spec, raw)] = None
         if len(values) > MAX_FILTER_VALUES:
-            raise BadUserInput(f"At most {MAX_FILTER_VALUES} values per filter.")
+            raise BadUserInput(f"At most {MAX_FILTER_VALUES} values per filter.", field=_FILTERS)
     if sum(len(v) for values in merged.values() for v in values) > MAX_FILTER_CHARACTERS:
-        raise BadUserInput("Too many filter values at once; narrow the selection.")
+        raise BadUserInput("Too many filter values at once; narrow the selection.", field=_FILTERS)
     # A filter with no values selects nothing, so it filters nothing (storefronts send those).
     return tuple(FacetFilter(name, tuple(values)) for name, values in merged.items() if values)
 
@@ -307,22 +319,34 @@ def _check_sort(sort: str | None) -> ProductSort:
         return ProductSort(sort)
     except ValueError:
         options = ", ".join(s.value for s in ProductSort)
-        raise BadUserInput(f"Unknown sort {sort[:40]!r}; use one of: {options}.") from None
+        raise BadUserInput(
+            f"Unknown sort {sort[:40]!r}; use one of: {options}.", field=("sort",)
+        ) from None
 
 
 def check_search(search: ProductSearch) -> SearchRequest:
     limit = DEFAULT_LIMIT if search.limit is None else search.limit
     offset = 0 if search.offset is None else search.offset
     if not 1 <= limit <= MAX_LIMIT:
-        raise BadUserInput(f"limit must be between 1 and {MAX_LIMIT}.")
+        raise BadUserInput(
+            f"limit must be between 1 and {MAX_LIMIT}.",
+            field=("limit",),
+            code=UserErrorCode.OUT_OF_RANGE,
+        )
     if not 0 <= offset <= MAX_OFFSET:
-        raise BadUserInput(f"offset must be between 0 and {MAX_OFFSET}.")
+        raise BadUserInput(
+            f"offset must be between 0 and {MAX_OFFSET}.",
+            field=("offset",),
+            code=UserErrorCode.OUT_OF_RANGE,
+        )
     text = (search.text or "").strip() or None
     if text is not None and (len(text) > MAX_TEXT_LENGTH or _CONTROL.search(text)):
-        raise BadUserInput(f"Search text must be printable and at most {MAX_TEXT_LENGTH} long.")
+        raise BadUserInput(
+            f"Search text must be printable and at most {MAX_TEXT_LENGTH} long.", field=("text",)
+        )
     category = (search.category or "").strip() or None
     if category is not None:
-        _check_category_id(category, "category")
+        _check_category_id(category, "category", ("category",))
     return SearchRequest(
         text=text,
         category_id=category,

@@ -9,20 +9,25 @@ Python would quietly coerce (an amount, a quantity, a version) are checked for t
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 from collections.abc import Callable
+from enum import Enum
 from typing import ParamSpec, TypeVar
 
 from app.ctp import resources
 from app.ctp.errors import MalformedUpstreamData
+from app.iso_codes import COUNTRY_CODES, CURRENCY_CODES
 from app.models import Address, Customer, Money
+from app.services.global_ids import owned_id
 
 log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
 T = TypeVar("T")
+E = TypeVar("E", bound=Enum)
 
 
 def reads(resource: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
@@ -67,6 +72,46 @@ def nonempty(value: object, field: str) -> str:
     raise MalformedUpstreamData(f"{field} is {value!r}, not a non-empty string")
 
 
+def member(enum: type[E], value: object, field: str) -> E:
+    """The member of `enum` whose value is commercetools' `value` (GraphQL enums are closed:
+    a value outside them is malformed data, not a new state to pass on)."""
+    try:
+        return enum(value)
+    except ValueError:
+        raise MalformedUpstreamData(f"{field} is {value!r}, not a {enum.__name__}") from None
+
+
+def code(value: object, known: frozenset[str], field: str) -> str:
+    if isinstance(value, str) and value in known:
+        return value
+    raise MalformedUpstreamData(f"{field} is {value!r}, not a known code")
+
+
+def date_time(value: object, field: str) -> dt.datetime:
+    """commercetools' DateTime (ISO 8601, UTC)."""
+    try:
+        parsed = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise MalformedUpstreamData(f"{field} is {value!r}, not an ISO 8601 date and time")
+    return parsed
+
+
+def optional_date_time(value: str | None, field: str) -> dt.datetime | None:
+    return date_time(value, field) if value is not None else None
+
+
+def date(value: object, field: str) -> dt.date:
+    try:
+        parsed = dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise MalformedUpstreamData(f"{field} is {value!r}, not an ISO 8601 date")
+    return parsed
+
+
 def localize(
     text: resources.LocalizedString | str | None, locale: str, fallback: str = "en"
 ) -> str:
@@ -90,15 +135,18 @@ def localize(
 def money(raw: resources.TypedMoney) -> Money:
     return Money(
         cent_amount=integer(raw["centAmount"], "centAmount"),
-        currency_code=nonempty(raw["currencyCode"], "currencyCode"),
+        currency_code=code(raw["currencyCode"], CURRENCY_CODES, "currencyCode"),
         fraction_digits=integer(raw["fractionDigits"], "fractionDigits"),
     )
 
 
-def address(raw: resources.Address) -> Address:
+def address(raw: resources.Address, id: str, address_id: str | None = None) -> Address:
+    """`id` is the API-wide id (see app.services.global_ids); `address_id` is commercetools'
+    id of a customer's saved address."""
     return Address(
-        country=nonempty(raw["country"], "country"),
-        id=raw.get("id"),
+        id=id,
+        country=code(raw["country"], COUNTRY_CODES, "Address.country"),
+        address_id=address_id,
         first_name=raw.get("firstName"),
         last_name=raw.get("lastName"),
         company=raw.get("company"),
@@ -113,17 +161,23 @@ def address(raw: resources.Address) -> Address:
     )
 
 
+def _saved_address(customer_id: str, raw: resources.Address) -> Address:
+    address_id = nonempty(raw.get("id"), "Address.id")
+    return address(raw, owned_id(customer_id, address_id), address_id)
+
+
 @reads("Customer")
 def customer(raw: resources.Customer) -> Customer:
+    customer_id = nonempty(raw["id"], "id")
     return Customer(
-        id=nonempty(raw["id"], "id"),
+        id=customer_id,
         email=nonempty(raw["email"], "email"),
         first_name=raw.get("firstName"),
         last_name=raw.get("lastName"),
         version=integer(raw["version"], "version"),
-        date_of_birth=raw.get("dateOfBirth"),
+        date_of_birth=date(birth, "dateOfBirth") if (birth := raw.get("dateOfBirth")) else None,
         is_email_verified=raw["isEmailVerified"],
-        addresses=tuple(address(a) for a in raw["addresses"]),
+        addresses=tuple(_saved_address(customer_id, a) for a in raw["addresses"]),
         default_shipping_address_id=raw.get("defaultShippingAddressId"),
         default_billing_address_id=raw.get("defaultBillingAddressId"),
     )

@@ -12,13 +12,14 @@ from app.ctp import resources
 from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpNotFound
 from app.ctp.gateway import CtpGateway
 from app.ctp.json import Json
-from app.errors import BadUserInput, NotFound, Unauthenticated
+from app.errors import BadUserInput, NotFound, Unauthenticated, UserErrorCode
 from app.request_context import RequestContext
 from app.services import cart_mapping
 from app.services.cart import CartService
 from app.services.session_tokens import SessionTokens
 from app.services.upstream_errors import shopper_error
 
+DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_OFFSET = 10_000
 _ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
@@ -50,9 +51,12 @@ class OrderService:
     async def place_order(self) -> models.Order:
         cart = await self._carts.raw_active_cart()
         if cart is None or not cart.get("lineItems"):
-            raise BadUserInput("Your cart is empty.")
+            raise BadUserInput("Your cart is empty.", code=UserErrorCode.CART_EMPTY)
         if not cart.get("shippingAddress", {}).get("country"):
-            raise BadUserInput("Add a shipping address before placing the order.")
+            raise BadUserInput(
+                "Add a shipping address before placing the order.",
+                code=UserErrorCode.SHIPPING_ADDRESS_MISSING,
+            )
         order_number = new_order_number(self._clock())
 
         def order_draft(version: int) -> Json:
@@ -76,11 +80,24 @@ class OrderService:
         self._session.cart_version = None
         return cart_mapping.order(order, self._context.shopper.locale)
 
-    async def my_orders(self, limit: int, offset: int) -> models.OrderList:
+    async def my_orders(
+        self, limit: int | None = None, offset: int | None = None
+    ) -> models.OrderList:
+        """A page of the customer's orders, newest first; None stands for the default."""
+        limit = DEFAULT_PAGE_SIZE if limit is None else limit
+        offset = 0 if offset is None else offset
         if not 1 <= limit <= MAX_PAGE_SIZE:
-            raise BadUserInput(f"limit must be between 1 and {MAX_PAGE_SIZE}.")
+            raise BadUserInput(
+                f"limit must be between 1 and {MAX_PAGE_SIZE}.",
+                field=("limit",),
+                code=UserErrorCode.OUT_OF_RANGE,
+            )
         if not 0 <= offset <= MAX_OFFSET:
-            raise BadUserInput(f"offset must be between 0 and {MAX_OFFSET}.")
+            raise BadUserInput(
+                f"offset must be between 0 and {MAX_OFFSET}.",
+                field=("offset",),
+                code=UserErrorCode.OUT_OF_RANGE,
+            )
         if not self._session.is_signed_in:
             raise Unauthenticated(_SIGN_IN_FIRST)
         params = {"sort": "createdAt desc", "limit": limit, "offset": offset, "withTotal": "true"}
@@ -92,9 +109,13 @@ class OrderService:
             raise Unauthenticated(_SIGN_IN_FIRST)
         locale = self._context.shopper.locale
         results = tuple(cart_mapping.order(raw, locale) for raw in page["results"])
-        return models.OrderList(
-            total=int(page.get("total", len(results))), limit=limit, offset=offset, results=results
+        page_info = models.PageInfo(
+            offset=offset,
+            limit=limit,
+            total=int(page.get("total", offset + len(results))),
+            count=len(results),
         )
+        return models.OrderList(page_info=page_info, results=results)
 
     async def order(self, order_id: str) -> models.Order:
         if not self._session.is_signed_in:

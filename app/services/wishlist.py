@@ -8,14 +8,18 @@ from app.ctp import resources
 from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpNotFound
 from app.ctp.gateway import CtpGateway
 from app.ctp.json import Json
-from app.errors import BadUserInput, NotFound
+from app.errors import BadUserInput, Field, NotFound, UserErrorCode
 from app.request_context import RequestContext
-from app.services.mapping import localize, money, nonempty, reads
+from app.services.global_ids import owned_id
+from app.services.mapping import date_time, localize, money, nonempty, reads
 from app.services.session_tokens import SessionTokens
-from app.services.upstream_errors import shopper_error
+from app.services.upstream_errors import ShopperMessage, shopper_error
 
 WISHLIST_KEY_NAME = "Wishlist"
 _EXPAND = {"expand": ["lineItems[*].variant", "lineItems[*].productSlug"]}
+MAX_SKU_LENGTH = 256
+_UNKNOWN_SKU = ShopperMessage(UserErrorCode.NOT_FOUND, "There is no product with this SKU.")
+_UNKNOWN_ITEM = ShopperMessage(UserErrorCode.NOT_FOUND, "This item is not on your wishlist.")
 
 
 class WishlistService:
@@ -32,8 +36,16 @@ class WishlistService:
     async def add(self, sku: str) -> models.Wishlist:
         shopper = self._context.shopper
         sku = sku.strip()
-        if not sku or len(sku) > 256:
-            raise BadUserInput("Give the SKU of the product variant to add.")
+        if not sku:
+            raise BadUserInput(
+                "Give the SKU of the variant to add.", field=("sku",), code=UserErrorCode.BLANK
+            )
+        if len(sku) > MAX_SKU_LENGTH:
+            raise BadUserInput(
+                f"At most {MAX_SKU_LENGTH} characters, please.",
+                field=("sku",),
+                code=UserErrorCode.TOO_LONG,
+            )
 
         async def run(token: str) -> resources.ShoppingList:
             found = None if self._context.created_anonymous_token else await self._find(token)
@@ -47,12 +59,15 @@ class WishlistService:
                         "/me/shopping-lists", draft, token=token, params=_EXPAND
                     )
                 except CtpBadRequest as exc:
-                    raise shopper_error(exc, "wishlist") from exc
+                    raise shopper_error(
+                        exc, "wishlist", field=("sku",), otherwise=_UNKNOWN_SKU
+                    ) from exc
                 self._session.wishlist_id = created["id"]
                 return created
             if any(line.get("variant", {}).get("sku") == sku for line in found["lineItems"]):
                 return found  # already wished for: adding twice would only raise its quantity
-            return await self._update(token, found, [{"action": "addLineItem", "sku": sku}])
+            action = {"action": "addLineItem", "sku": sku}
+            return await self._update(token, found, [action], ("sku",), _UNKNOWN_SKU)
 
         raw = await self._tokens.call(run, create=True)
         assert raw is not None  # create=True always runs
@@ -64,11 +79,11 @@ class WishlistService:
             if found is None:
                 return None
             action = {"action": "removeLineItem", "lineItemId": line_item_id}
-            return await self._update(token, found, [action])
+            return await self._update(token, found, [action], ("lineItemId",), _UNKNOWN_ITEM)
 
         raw = await self._tokens.call(run, create=False)
         if raw is None:
-            raise NotFound("Your wishlist is empty.")
+            raise NotFound("Your wishlist is empty.", field=("lineItemId",))
         return wishlist_model(raw, self._context.shopper)
 
     async def _find(self, token: str) -> resources.ShoppingList | None:
@@ -94,7 +109,12 @@ class WishlistService:
         return newest
 
     async def _update(
-        self, token: str, shopping_list: resources.ShoppingList, actions: list[Json]
+        self,
+        token: str,
+        shopping_list: resources.ShoppingList,
+        actions: list[Json],
+        field: Field,
+        otherwise: ShopperMessage,
     ) -> resources.ShoppingList:
         path = f"/me/shopping-lists/{shopping_list['id']}"
         try:
@@ -102,16 +122,18 @@ class WishlistService:
                 path, int(shopping_list["version"]), actions, token=token, params=_EXPAND
             )
         except (CtpBadRequest, CtpConcurrentModification) as exc:
-            raise shopper_error(exc, "wishlist") from exc
+            raise shopper_error(exc, "wishlist", field=field, otherwise=otherwise) from exc
         return updated
 
 
 @reads("ShoppingList")
 def wishlist_model(raw: resources.ShoppingList, shopper: models.Shopper) -> models.Wishlist:
+    wishlist_id = nonempty(raw["id"], "ShoppingList.id")
     items = []
     for line in raw["lineItems"]:
         variant = line.get("variant", {})
         images = variant.get("images", [])
+        line_item_id = nonempty(line["id"], "ShoppingListLineItem.id")
         price = next(
             (
                 p
@@ -122,15 +144,16 @@ def wishlist_model(raw: resources.ShoppingList, shopper: models.Shopper) -> mode
             None,
         )
         items.append(
-            models.WishlistItem(
-                id=nonempty(line["id"], "ShoppingListLineItem.id"),
+            models.WishlistLineItem(
+                id=owned_id(wishlist_id, line_item_id),
+                line_item_id=line_item_id,
                 product_id=nonempty(line["productId"], "ShoppingListLineItem.productId"),
                 product_slug=localize(line.get("productSlug"), shopper.locale) or None,
                 sku=variant.get("sku"),
                 name=localize(line["name"], shopper.locale),
                 image_url=images[0]["url"] if images else None,
                 price=money(price["value"]) if price is not None else None,
-                added_at=nonempty(line["addedAt"], "ShoppingListLineItem.addedAt"),
+                added_at=date_time(line["addedAt"], "ShoppingListLineItem.addedAt"),
             )
         )
-    return models.Wishlist(id=nonempty(raw["id"], "ShoppingList.id"), items=tuple(items))
+    return models.Wishlist(id=wishlist_id, line_items=tuple(items))

@@ -1,4 +1,5 @@
-"""Account fields: who is signed in, signing up, in and out, profile, addresses, passwords."""
+"""Account fields: who is signed in, signing up, in and out, profile, addresses, passwords.
+Mutations answer with payloads (schema/payloads.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from dependency_injector.wiring import Provide, inject
 from app.models import Customer
 from app.services.account import AccountService, SignUpInput
 from containers import GraphQLContainer
-from schema.bindables import mutation, query
+from schema.bindables import query
 from schema.context import ResolveInfo
+from schema.payloads import bind_mutation
 
 
 class AccountResolvers:
@@ -91,14 +93,14 @@ class AccountResolvers:
         self,
         _obj: Any,
         _info: ResolveInfo,
-        id: str,
+        address_id: str,
         address: dict[str, Any],
         default_shipping: bool | None = None,
         default_billing: bool | None = None,
         accounts: AccountService = Provide[GraphQLContainer.account_service],
     ) -> Customer:
         return await accounts.update_address(
-            id, address, default_shipping=default_shipping, default_billing=default_billing
+            address_id, address, default_shipping=default_shipping, default_billing=default_billing
         )
 
     @inject
@@ -106,10 +108,10 @@ class AccountResolvers:
         self,
         _obj: Any,
         _info: ResolveInfo,
-        id: str,
+        address_id: str,
         accounts: AccountService = Provide[GraphQLContainer.account_service],
     ) -> Customer:
-        return await accounts.remove_address(id)
+        return await accounts.remove_address(address_id)
 
     @inject
     async def change_password(
@@ -146,13 +148,13 @@ class AccountResolvers:
 
 _resolvers = AccountResolvers()
 query.set_field("me", _resolvers.me)
-mutation.set_field("signUp", _resolvers.sign_up)
-mutation.set_field("signIn", _resolvers.sign_in)
-mutation.set_field("signOut", _resolvers.sign_out)
-mutation.set_field("updateProfile", _resolvers.update_profile)
-mutation.set_field("addAddress", _resolvers.add_address)
-mutation.set_field("updateAddress", _resolvers.update_address)
-mutation.set_field("removeAddress", _resolvers.remove_address)
-mutation.set_field("changePassword", _resolvers.change_password)
-mutation.set_field("requestPasswordReset", _resolvers.request_password_reset)
-mutation.set_field("resetPassword", _resolvers.reset_password)
+bind_mutation("signUp", _resolvers.sign_up, returns="customer")
+bind_mutation("signIn", _resolvers.sign_in, returns="customer")
+bind_mutation("signOut", _resolvers.sign_out, returns=None)
+bind_mutation("updateProfile", _resolvers.update_profile, returns="customer")
+bind_mutation("addAddress", _resolvers.add_address, returns="customer")
+bind_mutation("updateAddress", _resolvers.update_address, returns="customer")
+bind_mutation("removeAddress", _resolvers.remove_address, returns="customer")
+bind_mutation("changePassword", _resolvers.change_password, returns="customer")
+bind_mutation("requestPasswordReset", _resolvers.request_password_reset, returns=None)
+bind_mutation("resetPassword", _resolvers.reset_password, returns=None)

@@ -1,4 +1,5 @@
-"""Cart fields. Thin: read arguments, call the service, return its model."""
+"""Cart fields. Thin: read arguments, call the service, return its model (mutations: in their
+payload, schema/payloads.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from app.models import Cart, ShippingMethod
 from app.services.cart import CartService
 from app.services.shipping import ShippingService
 from containers import GraphQLContainer
-from schema.bindables import mutation, query
+from schema.bindables import query
 from schema.context import ResolveInfo
+from schema.payloads import bind_mutation
 
 
 class CartResolvers:
@@ -39,7 +41,7 @@ class CartResolvers:
         _obj: Any,
         _info: ResolveInfo,
         sku: str,
-        quantity: int = 1,
+        quantity: int | None = None,
         carts: CartService = Provide[GraphQLContainer.cart_service],
     ) -> Cart:
         return await carts.add_line_item(sku, quantity)
@@ -80,10 +82,10 @@ class CartResolvers:
         self,
         _obj: Any,
         _info: ResolveInfo,
-        id: str,
+        discount_code_id: str,
         carts: CartService = Provide[GraphQLContainer.cart_service],
     ) -> Cart:
-        return await carts.remove_discount_code(id)
+        return await carts.remove_discount_code(discount_code_id)
 
     @inject
     async def set_shipping_address(
@@ -120,21 +122,21 @@ class CartResolvers:
         self,
         _obj: Any,
         _info: ResolveInfo,
-        id: str,
+        shipping_method_id: str,
         carts: CartService = Provide[GraphQLContainer.cart_service],
     ) -> Cart:
-        return await carts.set_shipping_method(id)
+        return await carts.set_shipping_method(shipping_method_id)
 
 
 _resolvers = CartResolvers()
 query.set_field("cart", _resolvers.cart)
 query.set_field("shippingMethods", _resolvers.shipping_methods)
-mutation.set_field("addToCart", _resolvers.add_to_cart)
-mutation.set_field("updateLineItemQuantity", _resolvers.update_line_item_quantity)
-mutation.set_field("removeLineItem", _resolvers.remove_line_item)
-mutation.set_field("applyDiscountCode", _resolvers.apply_discount_code)
-mutation.set_field("removeDiscountCode", _resolvers.remove_discount_code)
-mutation.set_field("setShippingAddress", _resolvers.set_shipping_address)
-mutation.set_field("setBillingAddress", _resolvers.set_billing_address)
-mutation.set_field("setCartEmail", _resolvers.set_cart_email)
-mutation.set_field("setShippingMethod", _resolvers.set_shipping_method)
+bind_mutation("addToCart", _resolvers.add_to_cart, returns="cart")
+bind_mutation("updateLineItemQuantity", _resolvers.update_line_item_quantity, returns="cart")
+bind_mutation("removeLineItem", _resolvers.remove_line_item, returns="cart")
+bind_mutation("applyDiscountCode", _resolvers.apply_discount_code, returns="cart")
+bind_mutation("removeDiscountCode", _resolvers.remove_discount_code, returns="cart")
+bind_mutation("setShippingAddress", _resolvers.set_shipping_address, returns="cart")
+bind_mutation("setBillingAddress", _resolvers.set_billing_address, returns="cart")
+bind_mutation("setCartEmail", _resolvers.set_cart_email, returns="cart")
+bind_mutation("setShippingMethod", _resolvers.set_shipping_method, returns="cart")

@@ -74,14 +74,18 @@ class CatalogResolvers:
         self,
         _obj: Any,
         _info: ResolveInfo,
-        slug: str | None = None,
-        id: str | None = None,
-        sku: str | None = None,
+        by: dict[str, str],
         currency: str | None = None,
         country: str | None = None,
         catalog: CatalogService = Provide[GraphQLContainer.catalog_service],
     ) -> Product | None:
-        return await catalog.product(slug=slug, id=id, sku=sku, currency=currency, country=country)
+        return await catalog.product(
+            slug=by.get("slug"),
+            id=by.get("id"),
+            sku=by.get("sku"),
+            currency=currency,
+            country=country,
+        )
 
     @inject
     async def categories(
@@ -97,11 +101,10 @@ class CatalogResolvers:
         self,
         _obj: Any,
         _info: ResolveInfo,
-        id: str | None = None,
-        slug: str | None = None,
+        by: dict[str, str],
         catalog: CatalogService = Provide[GraphQLContainer.catalog_service],
     ) -> Category | None:
-        return await catalog.category(id=id, slug=slug)
+        return await catalog.category(id=by.get("id"), slug=by.get("slug"))
 
 
 _resolvers = CatalogResolvers()

@@ -1,4 +1,5 @@
-"""Order fields: placing the order and reading orders back."""
+"""Order fields: placing the order (answering with its payload, schema/payloads.py) and
+reading orders back."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from dependency_injector.wiring import Provide, inject
 from app.models import Order, OrderList
 from app.services.orders import OrderService
 from containers import GraphQLContainer
-from schema.bindables import mutation, query
+from schema.bindables import query
 from schema.context import ResolveInfo
+from schema.payloads import bind_mutation
 
 
 class OrderResolvers:
@@ -28,8 +30,8 @@ class OrderResolvers:
         self,
         _obj: Any,
         _info: ResolveInfo,
-        limit: int = 20,
-        offset: int = 0,
+        limit: int | None = None,
+        offset: int | None = None,
         orders: OrderService = Provide[GraphQLContainer.order_service],
     ) -> OrderList:
         return await orders.my_orders(limit, offset)
@@ -55,7 +57,7 @@ class OrderResolvers:
 
 
 _resolvers = OrderResolvers()
-mutation.set_field("placeOrder", _resolvers.place_order)
+bind_mutation("placeOrder", _resolvers.place_order, returns="order")
 query.set_field("myOrders", _resolvers.my_orders)
 query.set_field("order", _resolvers.order)
 query.set_field("lastOrder", _resolvers.last_order)

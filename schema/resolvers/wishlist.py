@@ -1,4 +1,4 @@
-"""Wishlist fields."""
+"""Wishlist fields; mutations answer with their payloads (schema/payloads.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from dependency_injector.wiring import Provide, inject
 from app.models import Wishlist
 from app.services.wishlist import WishlistService
 from containers import GraphQLContainer
-from schema.bindables import mutation, query
+from schema.bindables import query
 from schema.context import ResolveInfo
+from schema.payloads import bind_mutation
 
 
 class WishlistResolvers:
@@ -46,5 +47,5 @@ class WishlistResolvers:
 
 _resolvers = WishlistResolvers()
 query.set_field("wishlist", _resolvers.wishlist)
-mutation.set_field("addToWishlist", _resolvers.add_to_wishlist)
-mutation.set_field("removeFromWishlist", _resolvers.remove_from_wishlist)
+bind_mutation("addToWishlist", _resolvers.add_to_wishlist, returns="wishlist")
+bind_mutation("removeFromWishlist", _resolvers.remove_from_wishlist, returns="wishlist")

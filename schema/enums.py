@@ -1,0 +1,14 @@
+"""GraphQL enums whose Python values are the services' own enums (member names are the GraphQL
+names). ProductSort, CountryCode and CurrencyCode stay plain strings equal to their names."""
+
+from __future__ import annotations
+
+from ariadne import EnumType
+
+from app.errors import UserErrorCode
+from app.models import DiscountCodeState, OrderState, PaymentState, ShipmentState
+
+ENUMS = tuple(
+    EnumType(enum.__name__, enum)
+    for enum in (UserErrorCode, OrderState, PaymentState, ShipmentState, DiscountCodeState)
+)
