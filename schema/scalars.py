@@ -1,4 +1,7 @@
-"""The `DateTime` and `Date` scalars: ISO 8601 text on the wire, `datetime`/`date` in Python."""
+"""The `DateTime` and `Date` scalars: ISO 8601 text on the wire, `datetime`/`date` in Python.
+
+A value that is not one raises GraphQLError, which graphql-core reports as a request error (a
+plain exception would count as a bug: INTERNAL_SERVER_ERROR)."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import datetime as dt
 import re
 
 from ariadne import ScalarType
+from graphql import GraphQLError
 
 date_time = ScalarType("DateTime")
 date = ScalarType("Date")
@@ -44,7 +48,7 @@ def parse_date(value: object) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise ValueError("Enter a date as YYYY-MM-DD.")
+    raise GraphQLError("Expected a Date: YYYY-MM-DD.")
 
 
 SCALARS = (date_time, date)

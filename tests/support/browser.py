@@ -26,10 +26,36 @@ class GraphQLResult:
     def error_codes(self) -> list[str]:
         return [e.get("extensions", {}).get("code") for e in self.errors]
 
+    @property
+    def user_errors(self) -> list[dict[str, Any]]:
+        """The userErrors of every mutation payload in the answer."""
+        found: list[dict[str, Any]] = []
+        for value in (self.data or {}).values():
+            if isinstance(value, dict):
+                found.extend(value.get("userErrors") or [])
+        return found
+
+    @property
+    def user_error_codes(self) -> list[str]:
+        return [e["code"] for e in self.user_errors]
+
+    @property
+    def user_error_fields(self) -> list[list[str] | None]:
+        return [e["field"] for e in self.user_errors]
+
     def ok(self) -> Any:
+        """The data, after checking that nothing failed: no errors, no userErrors."""
         assert self.status_code == 200, self.body
         assert not self.errors, self.errors
+        assert not self.user_errors, self.user_errors
         return self.data
+
+    def refused(self) -> list[str]:
+        """The userErrors' codes of an answer that has some and no other errors."""
+        assert self.status_code == 200, self.body
+        assert not self.errors, self.errors
+        assert self.user_errors, self.body
+        return self.user_error_codes
 
 
 class Browser:
