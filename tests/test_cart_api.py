@@ -32,7 +32,7 @@ TSHIRT = "TSHIRT-CLASSIC-BLUE-M"  # 19.99 EUR in DE (docs/emulator-catalog.md)
 async def cart_with(browser: Browser, *lines: tuple[str, int]) -> dict[str, Any]:
     cart: dict[str, Any] = {}
     for sku, quantity in lines:
-        cart = (await browser.gql(ADD, {"sku": sku, "q": quantity})).ok()["addToCart"]
+        cart = (await browser.gql(ADD, {"sku": sku, "q": quantity})).ok()["addToCart"]["cart"]
     return cart
 
 
@@ -62,40 +62,44 @@ async def test_update_quantity_and_remove(browser: Browser, service: RunningServ
     other = priced_skus(service.emulator, 2)[1]
     cart = await cart_with(browser, (TSHIRT, 1), (other, 1))
     first = next(li for li in cart["lineItems"] if li["sku"] == TSHIRT)
-    cart = (await browser.gql(UPDATE_QUANTITY, {"id": first["id"], "q": 5})).ok()[
+    cart = (await browser.gql(UPDATE_QUANTITY, {"id": first["lineItemId"], "q": 5})).ok()[
         "updateLineItemQuantity"
-    ]
+    ]["cart"]
     assert {li["sku"]: li["quantity"] for li in cart["lineItems"]} == {TSHIRT: 5, other: 1}
-    cart = (await browser.gql(UPDATE_QUANTITY, {"id": first["id"], "q": 0})).ok()[
+    cart = (await browser.gql(UPDATE_QUANTITY, {"id": first["lineItemId"], "q": 0})).ok()[
         "updateLineItemQuantity"
-    ]
+    ]["cart"]
     assert [li["sku"] for li in cart["lineItems"]] == [other]
-    second = cart["lineItems"][0]["id"]
-    cart = (await browser.gql(REMOVE_LINE, {"id": second})).ok()["removeLineItem"]
+    second = cart["lineItems"][0]["lineItemId"]
+    cart = (await browser.gql(REMOVE_LINE, {"id": second})).ok()["removeLineItem"]["cart"]
     assert cart["lineItems"] == [] and cart["totalQuantity"] == 0
 
 
 @pytest.mark.parametrize("quantity", [-1, 1000])
 async def test_bad_quantities_leave_the_cart_unchanged(browser: Browser, quantity: int) -> None:
     cart = await cart_with(browser, (TSHIRT, 2))
-    line_id = cart["lineItems"][0]["id"]
+    line_id = cart["lineItems"][0]["lineItemId"]
     result = await browser.gql(UPDATE_QUANTITY, {"id": line_id, "q": quantity})
-    assert result.error_codes == ["BAD_USER_INPUT"]
+    assert result.refused() == ["OUT_OF_RANGE"]
+    assert result.user_error_fields == [["quantity"]]
+    assert result.data["updateLineItemQuantity"]["cart"] is None
     assert (await browser.gql(CART)).ok()["cart"] == cart
 
 
-async def test_unknown_line_items_are_bad_input(browser: Browser) -> None:
+async def test_unknown_line_items_are_not_found(browser: Browser) -> None:
     cart = await cart_with(browser, (TSHIRT, 2))
     attempts: list[tuple[str, dict[str, Any]]] = [
         (UPDATE_QUANTITY, {"id": "no-such-line", "q": 1}),
         (REMOVE_LINE, {"id": "no-such-line"}),
     ]
     for query, variables in attempts:
-        assert (await browser.gql(query, variables)).error_codes == ["BAD_USER_INPUT"]
+        result = await browser.gql(query, variables)
+        assert result.refused() == ["NOT_FOUND"]
+        assert result.user_error_fields == [["lineItemId"]]
     assert (await browser.gql(CART)).ok()["cart"] == cart
 
 
-async def test_changing_a_cart_that_does_not_exist_is_not_found(browser: Browser) -> None:
+async def test_changing_a_cart_that_does_not_exist_is_cart_empty(browser: Browser) -> None:
     attempts: list[tuple[str, dict[str, Any]]] = [
         (UPDATE_QUANTITY, {"id": "x", "q": 1}),
         (REMOVE_LINE, {"id": "x"}),
@@ -104,27 +108,43 @@ async def test_changing_a_cart_that_does_not_exist_is_not_found(browser: Browser
     ]
     for query, variables in attempts:
         result = await browser.gql(query, variables)
-        assert result.error_codes == ["NOT_FOUND"], query
+        assert result.refused() == ["CART_EMPTY"], query
+        assert result.user_error_fields == [None]
     assert browser.cookie() is None
 
 
 async def test_demo10_takes_ten_percent_and_can_be_removed(browser: Browser) -> None:
     await cart_with(browser, (TSHIRT, 2))
-    cart = (await browser.gql(APPLY_CODE, {"code": "DEMO10"})).ok()["applyDiscountCode"]
+    cart = (await browser.gql(APPLY_CODE, {"code": "DEMO10"})).ok()["applyDiscountCode"]["cart"]
     (code,) = cart["discountCodes"]
-    assert code["code"] == "DEMO10" and code["state"] == "MatchesCart"
+    assert code["code"] == "DEMO10" and code["state"] == "MATCHES_CART"
     assert cart["subtotal"]["centAmount"] == 3998
     assert cart["discount"]["centAmount"] == 400
     assert cart["totalPrice"]["centAmount"] == 3598
-    cart = (await browser.gql(REMOVE_CODE, {"id": code["id"]})).ok()["removeDiscountCode"]
+    removed = await browser.gql(REMOVE_CODE, {"id": code["discountCodeId"]})
+    cart = removed.ok()["removeDiscountCode"]["cart"]
     assert cart["discountCodes"] == [] and cart["totalPrice"]["centAmount"] == 3998
 
 
-@pytest.mark.parametrize("code", ["NOPE", "", "x" * 65])
-async def test_unknown_discount_codes_are_bad_input(browser: Browser, code: str) -> None:
+@pytest.mark.parametrize(
+    ("code", "problem"),
+    [("NOPE", "DISCOUNT_CODE_NOT_APPLICABLE"), ("", "BLANK"), ("x" * 65, "TOO_LONG")],
+)
+async def test_unknown_discount_codes_are_refused(
+    browser: Browser, code: str, problem: str
+) -> None:
     cart = await cart_with(browser, (TSHIRT, 1))
     result = await browser.gql(APPLY_CODE, {"code": code})
-    assert result.error_codes == ["BAD_USER_INPUT"]
+    assert result.refused() == [problem]
+    assert result.user_error_fields == [["code"]]
+    assert (await browser.gql(CART)).ok()["cart"] == cart
+
+
+async def test_removing_a_code_the_cart_does_not_have_is_not_found(browser: Browser) -> None:
+    cart = await cart_with(browser, (TSHIRT, 1))
+    result = await browser.gql(REMOVE_CODE, {"id": "no-such-code"})
+    assert result.refused() == ["NOT_FOUND"]
+    assert result.user_error_fields == [["discountCodeId"]]
     assert (await browser.gql(CART)).ok()["cart"] == cart
 
 
@@ -132,21 +152,25 @@ async def test_addresses_email_and_shipping_method(browser: Browser) -> None:
     await cart_with(browser, (TSHIRT, 1))
     before_address = (await browser.gql(SHIPPING_METHODS)).ok()["shippingMethods"]
     assert {m["key"] for m in before_address} == {"standard", "express"}
-    cart = (await browser.gql(SET_SHIPPING_ADDRESS, {"a": BERLIN})).ok()["setShippingAddress"]
+    cart = (await browser.gql(SET_SHIPPING_ADDRESS, {"a": BERLIN})).ok()["setShippingAddress"][
+        "cart"
+    ]
     assert cart["shippingAddress"]["city"] == "Berlin"
     assert cart["taxedPrice"]["totalTax"]["centAmount"] > 0
     billing = {**BERLIN, "city": "Potsdam"}
-    cart = (await browser.gql(SET_BILLING_ADDRESS, {"a": billing})).ok()["setBillingAddress"]
+    cart = (await browser.gql(SET_BILLING_ADDRESS, {"a": billing})).ok()["setBillingAddress"][
+        "cart"
+    ]
     assert cart["billingAddress"]["city"] == "Potsdam"
-    cart = (await browser.gql(SET_EMAIL, {"e": "erika@example.com"})).ok()["setCartEmail"]
+    cart = (await browser.gql(SET_EMAIL, {"e": "erika@example.com"})).ok()["setCartEmail"]["cart"]
     assert cart["email"] == "erika@example.com"
     methods = (await browser.gql(SHIPPING_METHODS)).ok()["shippingMethods"]
     standard = next(m for m in methods if m["key"] == "standard")
     assert standard["isDefault"] and standard["price"] == {"centAmount": 495, "currencyCode": "EUR"}
-    cart = (await browser.gql(SET_SHIPPING_METHOD, {"id": standard["id"]})).ok()[
-        "setShippingMethod"
-    ]
-    assert cart["shippingMethod"]["name"] == "Standard"
+    chosen = await browser.gql(SET_SHIPPING_METHOD, {"id": standard["shippingMethodId"]})
+    cart = chosen.ok()["setShippingMethod"]["cart"]
+    assert cart["shippingInfo"]["name"] == "Standard"
+    assert cart["shippingInfo"]["shippingMethodId"] == standard["shippingMethodId"]
     assert cart["shippingPrice"]["centAmount"] == 495
     assert cart["totalPrice"]["centAmount"] == 1999 + 495
 
@@ -160,40 +184,61 @@ async def test_shipping_is_free_above_the_threshold(browser: Browser) -> None:
 
 
 @pytest.mark.parametrize(
-    "address",
+    ("address", "field", "problem"),
     [
-        {**BERLIN, "country": "XX"},
-        {**BERLIN, "country": "Germany"},
-        {**BERLIN, "city": "B" * 500},
-        {**BERLIN, "streetName": "line\nbreak"},
+        ({**BERLIN, "city": "B" * 500}, "city", "TOO_LONG"),
+        ({**BERLIN, "streetName": "line\nbreak"}, "streetName", "INVALID"),
+        ({**BERLIN, "email": "not-an-email"}, "email", "INVALID"),
     ],
 )
-async def test_malformed_addresses_are_bad_input(browser: Browser, address: dict[str, str]) -> None:
+async def test_malformed_addresses_name_the_field(
+    browser: Browser, address: dict[str, str], field: str, problem: str
+) -> None:
     cart = await cart_with(browser, (TSHIRT, 1))
     for query in (SET_SHIPPING_ADDRESS, SET_BILLING_ADDRESS):
-        assert (await browser.gql(query, {"a": address})).error_codes == ["BAD_USER_INPUT"]
+        result = await browser.gql(query, {"a": address})
+        assert result.refused() == [problem]
+        assert result.user_error_fields == [["address", field]]
     assert (await browser.gql(CART)).ok()["cart"] == cart
 
 
-async def test_address_without_country_is_rejected_by_the_schema(browser: Browser) -> None:
-    await cart_with(browser, (TSHIRT, 1))
-    address = {k: v for k, v in BERLIN.items() if k != "country"}
+@pytest.mark.parametrize("country", ["XX", "Germany", "de", None])
+async def test_an_address_without_a_country_code_is_refused_by_the_schema(
+    browser: Browser, country: str | None
+) -> None:
+    cart = await cart_with(browser, (TSHIRT, 1))
+    address = {**BERLIN, "country": country}
     result = await browser.gql(SET_SHIPPING_ADDRESS, {"a": address})
     assert result.status_code == 400 and result.error_codes == ["BAD_USER_INPUT"]
-
-
-@pytest.mark.parametrize("email", ["not-an-email", "a@b", "x" * 300 + "@example.com"])
-async def test_malformed_cart_emails_are_bad_input(browser: Browser, email: str) -> None:
-    cart = await cart_with(browser, (TSHIRT, 1))
-    assert (await browser.gql(SET_EMAIL, {"e": email})).error_codes == ["BAD_USER_INPUT"]
     assert (await browser.gql(CART)).ok()["cart"] == cart
 
 
-async def test_an_unknown_shipping_method_is_bad_input(browser: Browser) -> None:
+@pytest.mark.parametrize(
+    ("email", "problem"),
+    [
+        ("not-an-email", "INVALID"),
+        ("a@b", "INVALID"),
+        ("  ", "BLANK"),
+        ("x" * 300 + "@example.com", "TOO_LONG"),
+    ],
+)
+async def test_malformed_cart_emails_are_refused(
+    browser: Browser, email: str, problem: str
+) -> None:
+    cart = await cart_with(browser, (TSHIRT, 1))
+    result = await browser.gql(SET_EMAIL, {"e": email})
+    assert result.refused() == [problem]
+    assert result.user_error_fields == [["email"]]
+    assert (await browser.gql(CART)).ok()["cart"] == cart
+
+
+async def test_an_unknown_shipping_method_is_not_found(browser: Browser) -> None:
     await cart_with(browser, (TSHIRT, 1))
-    cart = (await browser.gql(SET_SHIPPING_ADDRESS, {"a": BERLIN})).ok()["setShippingAddress"]
+    set_address = await browser.gql(SET_SHIPPING_ADDRESS, {"a": BERLIN})
+    cart = set_address.ok()["setShippingAddress"]["cart"]
     result = await browser.gql(SET_SHIPPING_METHOD, {"id": "no-such-method"})
-    assert result.error_codes == ["BAD_USER_INPUT"]
+    assert result.refused() == ["NOT_FOUND"]
+    assert result.user_error_fields == [["shippingMethodId"]]
     assert (await browser.gql(CART)).ok()["cart"] == cart
 
 

@@ -28,10 +28,10 @@ APP_TOKEN = ("POST", "/oauth/token")
 
 SEARCH = """
 query Search($text: String, $category: ID, $filters: [FacetFilterInput!], $sort: ProductSort,
-             $limit: Int, $offset: Int, $currency: String, $country: String) {
+             $limit: Int, $offset: Int, $currency: CurrencyCode, $country: CountryCode) {
   products(text: $text, category: $category, filters: $filters, sort: $sort, limit: $limit,
            offset: $offset, currency: $currency, country: $country) {
-    total offset limit
+    pageInfo { total offset limit hasNextPage hasPreviousPage }
     results {
       id key slug name
       categories { id name }
@@ -47,15 +47,15 @@ query Search($text: String, $category: ID, $filters: [FacetFilterInput!], $sort:
 }"""
 
 SEARCH_WITHOUT_FACETS = """
-query Search($limit: Int) { products(limit: $limit) { total results { id } } }"""
+query Search($limit: Int) { products(limit: $limit) { pageInfo { total } results { id } } }"""
 
 PRODUCT = """
-query Product($slug: String, $id: ID, $sku: String, $currency: String, $country: String) {
-  product(slug: $slug, id: $id, sku: $sku, currency: $currency, country: $country) {
+query Product($by: ProductLookupInput!, $currency: CurrencyCode, $country: CountryCode) {
+  product(by: $by, currency: $currency, country: $country) {
     id key slug name description metaTitle metaDescription
     categories { id slug name parent { id } }
     masterVariant {
-      id sku key isMatchingVariant
+      id variantNumber sku key isMatchingVariant
       price { centAmount currencyCode fractionDigits }
       discountedPrice { centAmount }
       prices { value { centAmount currencyCode } country discounted { centAmount } }
@@ -63,7 +63,7 @@ query Product($slug: String, $id: ID, $sku: String, $currency: String, $country:
       attributes { name value }
       availability { isOnStock availableQuantity }
     }
-    variants { id sku isMatchingVariant price { centAmount currencyCode } }
+    variants { id variantNumber sku isMatchingVariant price { centAmount currencyCode } }
   }
 }"""
 
@@ -105,6 +105,12 @@ async def search(browser: Browser, **variables: Any) -> Json:
     return result
 
 
+def lookup(variables: Json) -> Json:
+    """Product variables: slug, id or sku go into the `by` lookup."""
+    by = {k: v for k, v in variables.items() if k in ("slug", "id", "sku")}
+    return {**{k: v for k, v in variables.items() if k not in by}, "by": by}
+
+
 def upstream_paths(service: RunningService) -> Counter[tuple[str, str]]:
     return Counter(service.emulator.request_log)
 
@@ -118,8 +124,11 @@ async def test_products_pages_through_every_published_product(
     expected = {p["id"] for p in published(service)}
     first = await search(browser, limit=30)
     second = await search(browser, limit=30, offset=30)
-    assert first["total"] == second["total"] == len(expected) == 40
-    assert (first["limit"], first["offset"], second["offset"]) == (30, 0, 30)
+    assert first["pageInfo"]["total"] == second["pageInfo"]["total"] == len(expected) == 40
+    assert (first["pageInfo"]["limit"], first["pageInfo"]["offset"]) == (30, 0)
+    assert second["pageInfo"]["offset"] == 30
+    assert first["pageInfo"]["hasNextPage"] and not first["pageInfo"]["hasPreviousPage"]
+    assert second["pageInfo"]["hasPreviousPage"] and not second["pageInfo"]["hasNextPage"]
     seen = [p["id"] for p in first["results"] + second["results"]]
     assert len(seen) == len(set(seen)) and set(seen) == expected
     assert JACKET_UNPUBLISHED_ID not in seen
@@ -137,7 +146,7 @@ async def test_a_colour_filter_narrows_results_and_facet_counts_match_the_data(
     women = [p for p in published(service) if in_subtree(service, p, WOMEN_ID)]
     blue = [p for p in women if any(attribute(v, "color") == "blue" for v in all_variants(p))]
     assert 0 < len(blue) < len(women)
-    assert result["total"] == len(blue)
+    assert result["pageInfo"]["total"] == len(blue)
     assert {p["id"] for p in result["results"]} == {p["id"] for p in blue}
     for product in result["results"]:
         for variant in product["variants"]:
@@ -194,14 +203,14 @@ async def test_filters_combine_and_a_price_range_filter_uses_the_selected_price(
         )
     }
     assert expected and {p["id"] for p in result["results"]} == expected
-    assert result["total"] == len(expected)
+    assert result["pageInfo"]["total"] == len(expected)
     price_terms = next(f for f in result["facets"] if f["name"] == "price")["terms"]
     assert [t["term"] for t in price_terms if t["selected"]] == ["0-2499"]
 
 
 async def test_an_empty_filter_value_list_filters_nothing(browser: Browser) -> None:
     result = await search(browser, filters=[{"name": "size", "values": []}], limit=1)
-    assert result["total"] == 40
+    assert result["pageInfo"]["total"] == 40
 
 
 async def test_sorting_by_price_and_name(service: RunningService, browser: Browser) -> None:
@@ -224,7 +233,7 @@ async def test_text_search_uses_the_shoppers_language(service: RunningService) -
     assert [p["key"] for p in found["results"]] == ["blouse-silk"]
     assert found["results"][0]["name"] == "Seidenbluse"
     async with service.browser() as english:
-        assert (await search(english, text="Seidenbluse"))["total"] == 0
+        assert (await search(english, text="Seidenbluse"))["pageInfo"]["total"] == 0
         assert [p["key"] for p in (await search(english, text="silk blouse"))["results"]] == [
             "blouse-silk"
         ]
@@ -248,7 +257,7 @@ async def test_products_without_facets_asks_upstream_for_none(
 ) -> None:
     service.emulator.clear_request_log()
     result = (await browser.gql(SEARCH_WITHOUT_FACETS, {"limit": 2})).ok()["products"]
-    assert result["total"] == 40 and len(result["results"]) == 2
+    assert result["pageInfo"]["total"] == 40 and len(result["results"]) == 2
     assert upstream_paths(service) == Counter(
         {
             APP_TOKEN: 1,
@@ -285,17 +294,20 @@ async def test_bad_search_input_is_rejected_before_any_upstream_call(
     service.emulator.clear_request_log()
     result = await browser.gql(SEARCH, variables)
     # An unknown enum value fails variable coercion (400, nothing ran); the rest fail in the
-    # service (200 with the error, as the GraphQL-over-HTTP spec has it).
-    assert result.status_code == (400 if "sort" in variables else 200)
+    # service (200 with the error naming the argument, as the GraphQL-over-HTTP spec has it).
+    by_schema = variables.keys() & {"sort", "currency", "country"}
+    assert result.status_code == (400 if by_schema else 200)
     assert result.data is None
     assert result.error_codes == ["BAD_USER_INPUT"]
+    if not by_schema:
+        assert result.errors[0]["extensions"]["field"] == [next(iter(variables))]
     assert service.emulator.request_log == []
 
 
 async def test_filter_values_cannot_break_out_of_their_string_literal(browser: Browser) -> None:
     hostile = ['blue","white', "blue\\", '" or variants.sku:exists or "']
     result = await search(browser, filters=[{"name": "color", "values": hostile}], limit=1)
-    assert result["total"] == 0
+    assert result["pageInfo"]["total"] == 0
 
 
 # -- product ------------------------------------------------------------------------------------
@@ -309,7 +321,7 @@ async def test_a_product_by_slug_id_or_sku(service: RunningService, browser: Bro
         {"sku": "TSHIRT-CLASSIC-WHITE-M"},
     ):
         service.emulator.clear_request_log()
-        product = (await browser.gql(PRODUCT, variables)).ok()["product"]
+        product = (await browser.gql(PRODUCT, lookup(variables))).ok()["product"]
         assert product is not None, variables
         found.append(product)
         path = f"/demo/product-projections/{TSHIRT_ID}" if "id" in variables else None
@@ -327,7 +339,8 @@ async def test_a_product_by_slug_id_or_sku(service: RunningService, browser: Bro
     assert product["description"].startswith("A soft organic cotton T-shirt")
     assert [c["slug"] for c in product["categories"]] == ["women-tops", "men-shirts"]
     master = product["masterVariant"]
-    assert (master["id"], master["sku"], master["key"]) == (
+    assert (master["id"], master["variantNumber"], master["sku"], master["key"]) == (
+        f"{TSHIRT_ID}/1",
         1,
         "TSHIRT-CLASSIC-BLUE-S",
         "tshirt-classic-blue-s",
@@ -351,7 +364,8 @@ async def test_a_product_by_slug_id_or_sku(service: RunningService, browser: Bro
         {"name": "size", "value": "S"},
     ]
     assert master["availability"] == {"isOnStock": True, "availableQuantity": 100}
-    assert [v["id"] for v in product["variants"]] == [1, 2, 3, 4, 5, 6]
+    assert [v["variantNumber"] for v in product["variants"]] == [1, 2, 3, 4, 5, 6]
+    assert len({v["id"] for v in product["variants"]}) == 6
     # Only a lookup by SKU says which variant was meant.
     assert master["isMatchingVariant"] is None
     by_sku = found[2]
@@ -364,11 +378,14 @@ async def test_a_product_in_german_and_in_dollars(service: RunningService) -> No
     async with service.browser(headers={"Accept-Language": "de"}) as german:
         by_german_slug = (
             await german.gql(
-                PRODUCT, {"slug": "klassisches-t-shirt", "currency": "USD", "country": "US"}
+                PRODUCT,
+                lookup({"slug": "klassisches-t-shirt", "currency": "USD", "country": "US"}),
             )
         ).ok()["product"]
         # A link carrying the shop's default-language slug still resolves.
-        by_english_slug = (await german.gql(PRODUCT, {"slug": "tshirt-classic"})).ok()["product"]
+        by_english_slug = (await german.gql(PRODUCT, lookup({"slug": "tshirt-classic"}))).ok()[
+            "product"
+        ]
     assert by_german_slug["id"] == by_english_slug["id"] == TSHIRT_ID
     assert by_german_slug["name"] == "Klassisches T-Shirt"
     assert by_german_slug["slug"] == "klassisches-t-shirt"
@@ -391,10 +408,12 @@ async def test_a_product_in_german_and_in_dollars(service: RunningService) -> No
         {"slug": "jacket-rain"},
         {"sku": 'X") or variants(sku != "'},
         {"sku": "TSHIRT-CLASSIC-BLUE-S\\"},
+        {"slug": "  "},
+        {"sku": ""},
     ],
 )
 async def test_an_unknown_product_is_null_not_an_error(browser: Browser, variables: Json) -> None:
-    result = await browser.gql(PRODUCT, variables)
+    result = await browser.gql(PRODUCT, lookup(variables))
     assert result.ok() == {"product": None}
 
 
@@ -403,7 +422,7 @@ async def test_an_impossible_identifier_is_null_without_an_upstream_call(
     service: RunningService, browser: Browser, variables: Json
 ) -> None:
     service.emulator.clear_request_log()
-    assert (await browser.gql(PRODUCT, variables)).ok() == {"product": None}
+    assert (await browser.gql(PRODUCT, lookup(variables))).ok() == {"product": None}
     assert service.emulator.request_log == []
 
 
@@ -411,18 +430,19 @@ async def test_an_impossible_identifier_is_null_without_an_upstream_call(
     "variables",
     [
         {},
-        {"slug": "  "},
+        {"slug": None},
         {"slug": "tshirt-classic", "id": TSHIRT_ID},
         {"id": TSHIRT_ID, "sku": "TSHIRT-CLASSIC-BLUE-S"},
         {"slug": "tshirt-classic", "currency": "E"},
     ],
 )
-async def test_bad_product_input_is_rejected_before_any_upstream_call(
+async def test_bad_product_input_is_refused_by_the_schema(
     service: RunningService, browser: Browser, variables: Json
 ) -> None:
+    # `by` takes exactly one non-null identifier (@oneOf); currencies are an enum.
     service.emulator.clear_request_log()
-    result = await browser.gql(PRODUCT, variables)
-    assert result.data == {"product": None}
+    result = await browser.gql(PRODUCT, lookup(variables))
+    assert result.status_code == 400 and result.data is None
     assert result.error_codes == ["BAD_USER_INPUT"]
     assert service.emulator.request_log == []
 
@@ -453,18 +473,19 @@ async def test_categories_come_as_a_tree(service: RunningService, browser: Brows
 
 
 async def test_a_category_by_slug_in_either_language(service: RunningService) -> None:
-    query = "query($s: String, $i: ID) { category(slug: $s, id: $i) { id name children { slug } } }"
+    query = "query($by: CategoryLookupInput!) { category(by: $by) { id name children { slug } } }"
     async with service.browser(headers={"Accept-Language": "de"}) as german:
-        damen = (await german.gql(query, {"s": "damen"})).ok()["category"]
-        women = (await german.gql(query, {"s": "women"})).ok()["category"]
-        by_id = (await german.gql(query, {"i": WOMEN_ID})).ok()["category"]
-        missing = (await german.gql(query, {"s": "no-such-category"})).ok()["category"]
-        both = await german.gql(query, {"s": "damen", "i": WOMEN_ID})
+        damen = (await german.gql(query, {"by": {"slug": "damen"}})).ok()["category"]
+        women = (await german.gql(query, {"by": {"slug": "women"}})).ok()["category"]
+        by_id = (await german.gql(query, {"by": {"id": WOMEN_ID}})).ok()["category"]
+        missing = (await german.gql(query, {"by": {"slug": "no-such-category"}})).ok()["category"]
+        blank = (await german.gql(query, {"by": {"slug": " "}})).ok()["category"]
+        both = await german.gql(query, {"by": {"slug": "damen", "id": WOMEN_ID}})
     assert damen == women == by_id
     assert damen["name"] == "Damen"
     assert [c["slug"] for c in damen["children"]] == ["damen-tops", "damen-kleider", "damen-schuhe"]
-    assert missing is None
-    assert both.error_codes == ["BAD_USER_INPUT"]
+    assert missing is None and blank is None
+    assert both.status_code == 400 and both.error_codes == ["BAD_USER_INPUT"]
 
 
 async def test_the_category_tree_is_read_once_per_ttl(
@@ -473,7 +494,7 @@ async def test_the_category_tree_is_read_once_per_ttl(
     service.emulator.clear_request_log()
     for _ in range(3):
         (await browser.gql("{ categories { id } }")).ok()
-    (await browser.gql(PRODUCT, {"id": TSHIRT_ID})).ok()
+    (await browser.gql(PRODUCT, lookup({"id": TSHIRT_ID}))).ok()
     assert upstream_paths(service)[("GET", "/demo/categories")] == 1
     service.clock.advance(301)
     (await browser.gql("{ categories { id } }")).ok()
@@ -491,8 +512,8 @@ async def test_browsing_creates_no_session_and_uses_only_the_app_token(
         await browser.gql(
             SEARCH, {"text": "shirt", "filters": [{"name": "size", "values": ["M"]}]}
         ),
-        await browser.gql(PRODUCT, {"slug": "tshirt-classic"}),
-        await browser.gql(PRODUCT, {"sku": "TSHIRT-CLASSIC-BLUE-S"}),
+        await browser.gql(PRODUCT, lookup({"slug": "tshirt-classic"})),
+        await browser.gql(PRODUCT, lookup({"sku": "TSHIRT-CLASSIC-BLUE-S"})),
         await browser.gql(CATEGORIES),
     ]
     for result in results:

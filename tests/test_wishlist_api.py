@@ -27,14 +27,14 @@ async def test_a_guest_keeps_a_wishlist_in_the_session(
     service: RunningService, browser: Browser
 ) -> None:
     assert (await browser.gql(WISHLIST)).ok() == {"wishlist": None}
-    first = (await browser.gql(ADD_TO_WISHLIST, {"sku": TSHIRT})).ok()["addToWishlist"]
-    assert [i["sku"] for i in first["items"]] == [TSHIRT]
-    assert first["items"][0]["name"] == "Classic T-Shirt"
-    assert first["items"][0]["price"] == {"centAmount": 1999}
-    second = (await browser.gql(ADD_TO_WISHLIST, {"sku": TOTE})).ok()["addToWishlist"]
+    first = (await browser.gql(ADD_TO_WISHLIST, {"sku": TSHIRT})).ok()["addToWishlist"]["wishlist"]
+    assert [i["sku"] for i in first["lineItems"]] == [TSHIRT]
+    assert first["lineItems"][0]["name"] == "Classic T-Shirt"
+    assert first["lineItems"][0]["price"] == {"centAmount": 1999}
+    second = (await browser.gql(ADD_TO_WISHLIST, {"sku": TOTE})).ok()["addToWishlist"]["wishlist"]
     assert second["id"] == first["id"]
-    again = (await browser.gql(ADD_TO_WISHLIST, {"sku": TOTE})).ok()["addToWishlist"]
-    assert [i["sku"] for i in again["items"]] == [TSHIRT, TOTE]
+    again = (await browser.gql(ADD_TO_WISHLIST, {"sku": TOTE})).ok()["addToWishlist"]["wishlist"]
+    assert [i["sku"] for i in again["lineItems"]] == [TSHIRT, TOTE]
     stored = await service.read_session(browser)
     assert stored is not None and stored.data["w"] == first["id"]
     assert (await browser.gql(WISHLIST)).ok()["wishlist"] == again
@@ -44,20 +44,25 @@ async def test_a_guest_keeps_a_wishlist_in_the_session(
 
 async def test_removing_items(browser: Browser) -> None:
     (await browser.gql(ADD_TO_WISHLIST, {"sku": TSHIRT})).ok()
-    wishlist = (await browser.gql(ADD_TO_WISHLIST, {"sku": TOTE})).ok()["addToWishlist"]
-    tshirt = next(i for i in wishlist["items"] if i["sku"] == TSHIRT)
-    after = (await browser.gql(REMOVE_FROM_WISHLIST, {"id": tshirt["id"]})).ok()
-    assert [i["sku"] for i in after["removeFromWishlist"]["items"]] == [TOTE]
+    wishlist = (await browser.gql(ADD_TO_WISHLIST, {"sku": TOTE})).ok()["addToWishlist"]["wishlist"]
+    tshirt = next(i for i in wishlist["lineItems"] if i["sku"] == TSHIRT)
+    after = (await browser.gql(REMOVE_FROM_WISHLIST, {"id": tshirt["lineItemId"]})).ok()
+    assert [i["sku"] for i in after["removeFromWishlist"]["wishlist"]["lineItems"]] == [TOTE]
 
 
 async def test_bad_input(browser: Browser) -> None:
-    assert (await browser.gql(REMOVE_FROM_WISHLIST, {"id": "x"})).error_codes == ["NOT_FOUND"]
-    for sku in ["NO-SUCH-SKU", " "]:
-        assert (await browser.gql(ADD_TO_WISHLIST, {"sku": sku})).error_codes == ["BAD_USER_INPUT"]
-    wishlist = (await browser.gql(ADD_TO_WISHLIST, {"sku": TSHIRT})).ok()["addToWishlist"]
-    assert (await browser.gql(REMOVE_FROM_WISHLIST, {"id": "nope"})).error_codes == [
-        "BAD_USER_INPUT"
-    ]
+    no_wishlist = await browser.gql(REMOVE_FROM_WISHLIST, {"id": "x"})
+    assert no_wishlist.refused() == ["NOT_FOUND"]
+    assert no_wishlist.user_error_fields == [["lineItemId"]]
+    for sku, problem in [("NO-SUCH-SKU", "NOT_FOUND"), (" ", "BLANK"), ("x" * 257, "TOO_LONG")]:
+        result = await browser.gql(ADD_TO_WISHLIST, {"sku": sku})
+        assert result.refused() == [problem]
+        assert result.user_error_fields == [["sku"]]
+    added = await browser.gql(ADD_TO_WISHLIST, {"sku": TSHIRT})
+    wishlist = added.ok()["addToWishlist"]["wishlist"]
+    unknown_line = await browser.gql(REMOVE_FROM_WISHLIST, {"id": "nope"})
+    assert unknown_line.refused() == ["NOT_FOUND"]
+    assert unknown_line.user_error_fields == [["lineItemId"]]
     assert (await browser.gql(WISHLIST)).ok()["wishlist"] == wishlist
 
 
@@ -66,7 +71,9 @@ async def test_a_customers_wishlist_outlives_the_session(service: RunningService
     async with service.browser() as browser:
         signup = {"input": {"email": email, "password": "Long-enough-1"}}
         (await browser.gql(SIGN_UP, signup)).ok()
-        wishlist = (await browser.gql(ADD_TO_WISHLIST, {"sku": TSHIRT})).ok()["addToWishlist"]
+        wishlist = (await browser.gql(ADD_TO_WISHLIST, {"sku": TSHIRT})).ok()["addToWishlist"][
+            "wishlist"
+        ]
         (await browser.gql(SIGN_OUT)).ok()
         assert (await browser.gql(WISHLIST)).ok() == {"wishlist": None}
     async with service.browser() as other_device:
