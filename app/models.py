@@ -238,7 +238,7 @@ class Customer:
         return self._address(self.default_billing_address_id)
 
     def _address(self, address_id: str | None) -> Address | None:
-        return next((a for a in self.addresses if a.id == address_id), None)
+        return next((a for a in self.addresses if a.address_id == address_id), None)
 
 
 # -- catalog (built by app.services.catalog_mapping) ----------------------------------------------

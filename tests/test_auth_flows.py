@@ -15,14 +15,13 @@ from tests.support.upstream import Upstream
 
 pytestmark = pytest.mark.anyio
 
-ADD = """mutation($sku: String!, $q: Int!) {
-  addToCart(sku: $sku, quantity: $q) { id totalQuantity lineItems { sku quantity } }
-}"""
+ADD = """mutation($sku: String!, $q: Int!) { addToCart(sku: $sku, quantity: $q) {
+  cart { id totalQuantity lineItems { sku quantity } } userErrors { field code message } } }"""
 CART = "{ cart { id totalQuantity lineItems { sku quantity } } }"
-SIGN_UP = (
-    """mutation($input: SignUpInput!) { signUp(input: $input) { id email firstName lastName } }"""
-)
-SIGN_IN = "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id email } }"
+SIGN_UP = """mutation($input: SignUpInput!) { signUp(input: $input) {
+  customer { id email firstName lastName } userErrors { field code message } } }"""
+SIGN_IN = """mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) {
+  customer { id email } userErrors { field code message } } }"""
 ME = "{ me { id email firstName } }"
 PASSWORD = "Correct-Horse-9"
 HOURS = 3600.0
@@ -41,7 +40,7 @@ async def test_a_guests_first_cart_write_creates_the_anonymous_token(
 ) -> None:
     sku = priced_skus(service.emulator, 1)[0]
     service.emulator.clear_request_log()
-    cart = (await browser.gql(ADD, {"sku": sku, "q": 2})).ok()["addToCart"]
+    cart = (await browser.gql(ADD, {"sku": sku, "q": 2})).ok()["addToCart"]["cart"]
     assert lines(cart) == {sku: 2}
     assert service.emulator.request_log == [
         ("POST", "/oauth/demo/anonymous/token"),
@@ -59,14 +58,14 @@ async def test_sign_up_moves_the_guest_cart_to_the_new_customer(
     service: RunningService, browser: Browser
 ) -> None:
     sku = priced_skus(service.emulator, 1)[0]
-    guest_cart = (await browser.gql(ADD, {"sku": sku, "q": 1})).ok()["addToCart"]
+    guest_cart = (await browser.gql(ADD, {"sku": sku, "q": 1})).ok()["addToCart"]["cart"]
     email = new_email()
     customer = (
         await browser.gql(
             SIGN_UP,
             {"input": {"email": email, "password": PASSWORD, "firstName": "Ada", "lastName": "L"}},
         )
-    ).ok()["signUp"]
+    ).ok()["signUp"]["customer"]
     assert customer["email"] == email and customer["firstName"] == "Ada"
     cart = (await browser.gql(CART)).ok()["cart"]
     assert cart["id"] == guest_cart["id"] and lines(cart) == {sku: 1}
@@ -82,11 +81,13 @@ async def test_sign_in_merges_the_guest_cart_and_moves_guest_orders(
     upstream = Upstream(service.emulator)
     async with service.browser() as customer_tab, service.browser() as guest:
         signup = {"input": {"email": email, "password": PASSWORD}}
-        customer_id = (await customer_tab.gql(SIGN_UP, signup)).ok()["signUp"]["id"]
-        customer_cart = (await customer_tab.gql(ADD, {"sku": first, "q": 1})).ok()["addToCart"]
+        customer_id = (await customer_tab.gql(SIGN_UP, signup)).ok()["signUp"]["customer"]["id"]
+        customer_cart = (await customer_tab.gql(ADD, {"sku": first, "q": 1})).ok()["addToCart"][
+            "cart"
+        ]
 
         # As a guest: one order placed, then a new cart.
-        ordered_cart = (await guest.gql(ADD, {"sku": third, "q": 1})).ok()["addToCart"]
+        ordered_cart = (await guest.gql(ADD, {"sku": third, "q": 1})).ok()["addToCart"]["cart"]
         stored = await service.read_session(guest)
         assert stored is not None
         anonymous_token = stored.data["t"]["a"]
@@ -107,10 +108,12 @@ async def test_sign_in_merges_the_guest_cart_and_moves_guest_orders(
             {"id": updated["id"], "version": updated["version"]},
         )
         (await guest.gql(ADD, {"sku": first, "q": 3})).ok()
-        guest_cart = (await guest.gql(ADD, {"sku": second, "q": 1})).ok()["addToCart"]
+        guest_cart = (await guest.gql(ADD, {"sku": second, "q": 1})).ok()["addToCart"]["cart"]
         assert guest_cart["id"] != ordered_cart["id"]
 
-        signed_in = (await guest.gql(SIGN_IN, {"e": email, "p": PASSWORD})).ok()["signIn"]
+        signed_in = (await guest.gql(SIGN_IN, {"e": email, "p": PASSWORD})).ok()["signIn"][
+            "customer"
+        ]
         assert signed_in["id"] == customer_id
 
         merged = (await guest.gql(CART)).ok()["cart"]
@@ -130,7 +133,7 @@ async def test_sign_in_without_a_customer_cart_keeps_the_guest_cart(
     email = new_email()
     async with service.browser() as signup_tab, service.browser() as guest:
         (await signup_tab.gql(SIGN_UP, {"input": {"email": email, "password": PASSWORD}})).ok()
-        guest_cart = (await guest.gql(ADD, {"sku": sku, "q": 2})).ok()["addToCart"]
+        guest_cart = (await guest.gql(ADD, {"sku": sku, "q": 2})).ok()["addToCart"]["cart"]
         (await guest.gql(SIGN_IN, {"e": email, "p": PASSWORD})).ok()
         cart = (await guest.gql(CART)).ok()["cart"]
         assert cart["id"] == guest_cart["id"] and lines(cart) == {sku: 2}
@@ -140,13 +143,20 @@ async def test_wrong_credentials_leave_the_guest_cart_untouched(
     service: RunningService, browser: Browser
 ) -> None:
     sku = priced_skus(service.emulator, 1)[0]
-    cart = (await browser.gql(ADD, {"sku": sku, "q": 2})).ok()["addToCart"]
+    cart = (await browser.gql(ADD, {"sku": sku, "q": 2})).ok()["addToCart"]["cart"]
     before = await service.read_session(browser)
     for email, password in [("demo@example.com", "wrong-password"), (new_email(), PASSWORD)]:
         result = await browser.gql(SIGN_IN, {"e": email, "p": password})
-        assert result.status_code == 200
-        assert result.error_codes == ["UNAUTHENTICATED"]
-        assert result.errors[0]["message"] == "The e-mail address or password is wrong."
+        # Which of the two was wrong is not told: no field.
+        assert result.refused() == ["INVALID_CREDENTIALS"]
+        assert result.user_errors == [
+            {
+                "field": None,
+                "code": "INVALID_CREDENTIALS",
+                "message": "The e-mail address or password is wrong.",
+            }
+        ]
+        assert result.data["signIn"]["customer"] is None
     after = await service.read_session(browser)
     assert before is not None and after is not None
     assert after.data == before.data
@@ -158,7 +168,8 @@ async def test_sign_out_clears_the_whole_session(service: RunningService, browse
     (await browser.gql(ADD, {"sku": sku, "q": 1})).ok()
     (await browser.gql(SIGN_IN, {"e": "demo@example.com", "p": "Demo-Passw0rd!"})).ok()
     assert (await browser.gql(ME)).ok()["me"]["email"] == "demo@example.com"
-    assert (await browser.gql("mutation { signOut }")).ok() == {"signOut": True}
+    signed_out = await browser.gql("mutation { signOut { userErrors { code } } }")
+    assert signed_out.ok() == {"signOut": {"userErrors": []}}
     assert browser.cookie() is None
     assert (await browser.gql("{ me { id } cart { id } }")).ok() == {"me": None, "cart": None}
 
@@ -167,7 +178,7 @@ async def test_an_expired_token_is_refreshed_before_the_call(
     service: RunningService, browser: Browser
 ) -> None:
     sku = priced_skus(service.emulator, 1)[0]
-    cart = (await browser.gql(ADD, {"sku": sku, "q": 1})).ok()["addToCart"]
+    cart = (await browser.gql(ADD, {"sku": sku, "q": 1})).ok()["addToCart"]["cart"]
     before = await service.read_session(browser)
     service.clock.advance(49 * HOURS)
     service.emulator.clear_request_log()
@@ -186,7 +197,7 @@ async def test_parallel_requests_of_one_session_refresh_once(
     service: RunningService, browser: Browser
 ) -> None:
     sku = priced_skus(service.emulator, 1)[0]
-    cart = (await browser.gql(ADD, {"sku": sku, "q": 1})).ok()["addToCart"]
+    cart = (await browser.gql(ADD, {"sku": sku, "q": 1})).ok()["addToCart"]["cart"]
     service.clock.advance(49 * HOURS)
     service.emulator.clear_request_log()
     results = await asyncio.gather(*(browser.gql(CART) for _ in range(12)))
@@ -208,14 +219,16 @@ async def test_a_failed_refresh_continues_as_a_guest_without_error(
     assert result.ok() == {"me": None, "cart": None}
     assert browser.cookie() is None
     # and the browser can shop on as a guest
-    assert (await browser.gql(ADD, {"sku": sku, "q": 1})).ok()["addToCart"]["totalQuantity"] == 1
+    assert (await browser.gql(ADD, {"sku": sku, "q": 1})).ok()["addToCart"]["cart"][
+        "totalQuantity"
+    ] == 1
 
 
 async def test_a_token_rejected_before_its_expiry_is_refreshed_and_the_call_retried(
     service: RunningService, browser: Browser
 ) -> None:
     sku = priced_skus(service.emulator, 1)[0]
-    cart = (await browser.gql(ADD, {"sku": sku, "q": 1})).ok()["addToCart"]
+    cart = (await browser.gql(ADD, {"sku": sku, "q": 1})).ok()["addToCart"]["cart"]
     service.emulator.expire_tokens()
-    again = (await browser.gql(ADD, {"sku": sku, "q": 2})).ok()["addToCart"]
+    again = (await browser.gql(ADD, {"sku": sku, "q": 2})).ok()["addToCart"]["cart"]
     assert again["id"] == cart["id"] and lines(again) == {sku: 3}

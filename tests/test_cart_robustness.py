@@ -29,7 +29,7 @@ async def test_later_cart_writes_make_one_upstream_call(
     (await browser.gql(ADD, {"sku": first, "q": 1})).ok()
     assert len(service.emulator.request_log) == 2  # anonymous token + cart with the line
     service.emulator.clear_request_log()
-    cart = (await browser.gql(ADD, {"sku": second, "q": 1})).ok()["addToCart"]
+    cart = (await browser.gql(ADD, {"sku": second, "q": 1})).ok()["addToCart"]["cart"]
     assert service.emulator.request_log == [("POST", f"/demo/me/carts/{cart['id']}")]
     service.emulator.clear_request_log()
     (await browser.gql(CART)).ok()
@@ -54,7 +54,8 @@ async def test_a_customer_on_two_devices_keeps_every_line(service: RunningServic
     async with service.browser() as phone, service.browser() as laptop:
         (await phone.gql(SIGN_UP, {"input": {"email": email, "password": "Long-enough-1"}})).ok()
         (await phone.gql(ADD, {"sku": skus[0], "q": 1})).ok()
-        sign_in = 'mutation($e: String!) { signIn(email: $e, password: "Long-enough-1") { id } }'
+        sign_in = """mutation($e: String!) { signIn(email: $e, password: "Long-enough-1") {
+          customer { id } userErrors { code } } }"""
         (await laptop.gql(sign_in, {"e": email})).ok()
         (await laptop.gql(ADD, {"sku": skus[1], "q": 1})).ok()
         # The phone's remembered cart version is now stale.
@@ -79,10 +80,10 @@ async def test_a_cart_deleted_upstream_is_replaced_without_an_error(
     service: RunningService, browser: Browser
 ) -> None:
     first, second = priced_skus(service.emulator, 2)
-    old = (await browser.gql(ADD, {"sku": first, "q": 1})).ok()["addToCart"]
+    old = (await browser.gql(ADD, {"sku": first, "q": 1})).ok()["addToCart"]["cart"]
     assert service.emulator.delete_cart(old["id"])
     assert (await browser.gql(CART)).ok() == {"cart": None}
-    new = (await browser.gql(ADD, {"sku": second, "q": 1})).ok()["addToCart"]
+    new = (await browser.gql(ADD, {"sku": second, "q": 1})).ok()["addToCart"]["cart"]
     assert new["id"] != old["id"] and lines(new) == {second: 1}
 
 
@@ -90,9 +91,9 @@ async def test_a_cart_deleted_between_two_writes_is_replaced(
     service: RunningService, browser: Browser
 ) -> None:
     first, second = priced_skus(service.emulator, 2)
-    old = (await browser.gql(ADD, {"sku": first, "q": 1})).ok()["addToCart"]
+    old = (await browser.gql(ADD, {"sku": first, "q": 1})).ok()["addToCart"]["cart"]
     service.emulator.delete_cart(old["id"])
-    new = (await browser.gql(ADD, {"sku": second, "q": 3})).ok()["addToCart"]
+    new = (await browser.gql(ADD, {"sku": second, "q": 3})).ok()["addToCart"]["cart"]
     assert new["id"] != old["id"] and lines(new) == {second: 3}
 
 
@@ -100,7 +101,7 @@ async def test_a_cart_ordered_elsewhere_is_not_written_to(
     service: RunningService, browser: Browser
 ) -> None:
     first, second = priced_skus(service.emulator, 2)
-    old = (await browser.gql(ADD, {"sku": first, "q": 1})).ok()["addToCart"]
+    old = (await browser.gql(ADD, {"sku": first, "q": 1})).ok()["addToCart"]["cart"]
     stored = await service.read_session(browser)
     assert stored is not None
     token = stored.data["t"]["a"]
@@ -120,7 +121,7 @@ async def test_a_cart_ordered_elsewhere_is_not_written_to(
         )
     finally:
         await upstream.aclose()
-    new = (await browser.gql(ADD, {"sku": second, "q": 1})).ok()["addToCart"]
+    new = (await browser.gql(ADD, {"sku": second, "q": 1})).ok()["addToCart"]["cart"]
     assert new["id"] != old["id"] and lines(new) == {second: 1}
     (order,) = service.emulator.orders.values()
     assert [(li["variant"]["sku"], li["quantity"]) for li in order["lineItems"]] == [(first, 1)]

@@ -25,7 +25,8 @@ from tests.support.catalog import priced_skus
 pytestmark = pytest.mark.anyio
 
 ADD = """mutation Add($sku: String!, $quantity: Int!) {
-  addToCart(sku: $sku, quantity: $quantity) { id totalQuantity lineItems { sku quantity } }
+  addToCart(sku: $sku, quantity: $quantity) {
+    cart { id totalQuantity lineItems { sku quantity } } }
 }"""
 CART = "{ cart { id totalQuantity lineItems { sku quantity } } }"
 
@@ -40,7 +41,7 @@ async def test_100_concurrent_browsers_only_ever_see_their_own_session(
         added = await asyncio.gather(
             *(b.gql(ADD, {"sku": sku, "quantity": i + 1}) for i, b in enumerate(browsers))
         )
-        cart_ids = [result.ok()["addToCart"]["id"] for result in added]
+        cart_ids = [result.ok()["addToCart"]["cart"]["id"] for result in added]
         assert len(set(cart_ids)) == 100
 
         async def read_repeatedly(index: int, browser: Browser) -> None:

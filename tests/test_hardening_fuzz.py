@@ -59,11 +59,11 @@ def target() -> Iterator[Target]:
         added = victim.post(
             "/graphql",
             json={
-                "query": "mutation($s: String!) { addToCart(sku: $s) { id } }",
+                "query": "mutation($s: String!) { addToCart(sku: $s) { cart { id } } }",
                 "variables": {"s": sku},
             },
         )
-        cart_id = added.json()["data"]["addToCart"]["id"]
+        cart_id = added.json()["data"]["addToCart"]["cart"]["id"]
         cookie = victim.cookies["ctp_session"]
         # Fuzzed requests go through a client without a cookie jar of its own: each one sends
         # exactly the cookies the example chose.
@@ -115,12 +115,13 @@ documents = st.one_of(
     st.sampled_from(
         [
             "{ cart { id lineItems { id sku quantity } } }",
-            "query($v: Int) { products(limit: $v) { total results { id } } }",
-            "mutation($s: String!, $q: Int!) { addToCart(sku: $s, quantity: $q) { id } }",
-            "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }",
+            "query($v: Int) { products(limit: $v) { pageInfo { total } results { id } } }",
+            "mutation($s: String!, $q: Int!) { addToCart(sku: $s, quantity: $q) { cart { id } } }",
+            "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { "
+            "customer { id } userErrors { code } } }",
             "query($id: ID!) { order(id: $id) { id } }",
-            "query($v: String) { product(slug: $v) { id name } }",
-            "mutation { signOut }",
+            "query($v: String!) { product(by: {slug: $v}) { id name } }",
+            "mutation { signOut { userErrors { code } } }",
             "{ me { id email } lastOrder { id } wishlist { id } }",
         ]
     ),
@@ -236,7 +237,7 @@ def test_cart_writes_with_foreign_cookies_never_touch_the_victims_cart(
 ) -> None:
     cookie = data.draw(cookies(target.victim_cookie))
     headers = {"cookie": cookie} if cookie else {}
-    query = "mutation($s: String!, $q: Int!) { addToCart(sku: $s, quantity: $q) { id } }"
+    query = "mutation($s: String!, $q: Int!) { addToCart(sku: $s, quantity: $q) { cart { id } } }"
     valid_sku = data.draw(st.booleans())
     variables = {"s": target.sku if valid_sku else sku, "q": quantity}
     check(

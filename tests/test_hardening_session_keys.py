@@ -18,7 +18,7 @@ pytestmark = pytest.mark.anyio
 
 OLD_KEY = "old-session-key-0123456789-abcdefghijklmnopqrstuv"
 NEW_KEY = "new-session-key-9876543210-zyxwvutsrqponmlkjihgfe"
-ADD = "mutation($sku: String!) { addToCart(sku: $sku) { id totalQuantity } }"
+ADD = "mutation($sku: String!) { addToCart(sku: $sku) { cart { id totalQuantity } } }"
 CART = "{ cart { id totalQuantity } }"
 
 
@@ -49,7 +49,7 @@ async def test_a_new_key_in_front_keeps_sessions_and_encrypts_new_cookies(
     before = start_service(session_secret_keys=OLD_KEY)
     sku = priced_skus(before.emulator, 1)[0]
     async with Browser(before.url) as browser:
-        cart_id = (await on(before, browser, ADD, sku=sku)).ok()["addToCart"]["id"]
+        cart_id = (await on(before, browser, ADD, sku=sku)).ok()["addToCart"]["cart"]["id"]
         old_cookie = browser.cookie()
         session = await decrypt([OLD_KEY], old_cookie)
         assert session is not None
@@ -63,7 +63,7 @@ async def test_a_new_key_in_front_keeps_sessions_and_encrypts_new_cookies(
 
         # ...and the next cookie written for it is encrypted with the new key alone.
         changed = await on(rotated, browser, ADD, sku=sku)
-        assert changed.ok()["addToCart"] == {"id": cart_id, "totalQuantity": 2}
+        assert changed.ok()["addToCart"]["cart"] == {"id": cart_id, "totalQuantity": 2}
         new_cookie = browser.cookie()
         assert new_cookie != old_cookie
         reissued = await decrypt([NEW_KEY], new_cookie)
@@ -96,7 +96,7 @@ async def test_a_removed_key_ends_its_sessions_cleanly(
         (await on(before, stale, ADD, sku=sku)).ok()
         (await on(before, moved, ADD, sku=sku)).ok()
         rotated = start_service(session_secret_keys=f"{NEW_KEY},{OLD_KEY}")
-        moved_cart = (await on(rotated, moved, ADD, sku=sku)).ok()["addToCart"]
+        moved_cart = (await on(rotated, moved, ADD, sku=sku)).ok()["addToCart"]["cart"]
         after = start_service(session_secret_keys=NEW_KEY)
 
         # A cookie only the removed key could open: a fresh guest session, no error, and the
@@ -117,7 +117,7 @@ async def test_sessions_end_at_their_absolute_lifetime_however_active(
     service = start_service(session_idle_timeout_seconds=100, session_absolute_timeout_seconds=250)
     sku = priced_skus(service.emulator, 1)[0]
     async with service.browser() as browser:
-        cart_id = (await browser.gql(ADD, {"sku": sku})).ok()["addToCart"]["id"]
+        cart_id = (await browser.gql(ADD, {"sku": sku})).ok()["addToCart"]["cart"]["id"]
         created = await service.read_session(browser)
         assert created is not None
         for _ in range(4):  # t = 60, 120, 180, 240: never idle for long, cookie rewritten

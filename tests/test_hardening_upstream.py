@@ -24,9 +24,9 @@ from tests.conftest import make_settings
 from tests.support.catalog import priced_skus
 from tests.support.servers import ServerThread
 
-ADD = "mutation($sku: String!) { addToCart(sku: $sku) { id totalQuantity } }"
+ADD = "mutation($sku: String!) { addToCart(sku: $sku) { cart { id totalQuantity } } }"
 CART = "{ cart { id totalQuantity } }"
-PRODUCTS = "{ products(limit: 1) { total } }"
+PRODUCTS = "{ products(limit: 1) { pageInfo { total } } }"
 
 
 @dataclass
@@ -110,7 +110,7 @@ def test_reads_and_token_calls_are_retried_writes_are_not(
     setup = start(emulator, url, upstream_max_retries=2, upstream_breaker_failures=0)
     sku = priced_skus(emulator, 1)[0]
     with setup.client() as shopper, setup.client() as newcomer:
-        cart_id = gql(shopper, ADD, sku=sku)["data"]["addToCart"]["id"]
+        cart_id = gql(shopper, ADD, sku=sku)["data"]["addToCart"]["cart"]["id"]
         emulator.clear_request_log()
         emulator.faults.configure(error_rate=1.0)
 
@@ -144,7 +144,7 @@ def test_a_slow_upstream_is_unavailable_within_the_deadline_and_loses_nothing(
     )
     sku = priced_skus(emulator, 1)[0]
     with setup.client() as shopper:
-        cart = gql(shopper, ADD, sku=sku)["data"]["addToCart"]
+        cart = gql(shopper, ADD, sku=sku)["data"]["addToCart"]["cart"]
         cookie = shopper.cookies.get("ctp_session")
         emulator.clear_request_log()
         emulator.faults.configure(latency_ms=3000)
@@ -224,7 +224,7 @@ def test_the_circuit_breaker_fails_fast_and_recovers_by_itself(
     )
     sku = priced_skus(emulator, 1)[0]
     with setup.client() as shopper:
-        cart = gql(shopper, ADD, sku=sku)["data"]["addToCart"]
+        cart = gql(shopper, ADD, sku=sku)["data"]["addToCart"]["cart"]
         emulator.faults.configure(latency_ms=2000)
         try:
             for _ in range(2):  # each waits out its timeout; the second opens the circuit

@@ -20,12 +20,20 @@ import pytest
 from tests.conftest import RunningService
 from tests.support.browser import Browser, GraphQLResult
 from tests.support.catalog import priced_skus
-from tests.support.queries import ADD, BERLIN, CART, MY_ORDERS, PLACE_ORDER, SET_SHIPPING_ADDRESS
+from tests.support.queries import (
+    ADD,
+    BERLIN,
+    CART,
+    MY_ORDERS,
+    PLACE_ORDER,
+    SET_SHIPPING_ADDRESS,
+    SIGN_OUT,
+    SIGN_UP,
+)
 
 pytestmark = pytest.mark.anyio
 
 BROWSERS = 200
-SIGN_UP = "mutation($input: SignUpInput!) { signUp(input: $input) { id email } }"
 ME = "{ me { id email } }"
 # A storefront retries what the service says is worth retrying.
 RETRYABLE = {"UPSTREAM_UNAVAILABLE", "CONFLICT"}
@@ -68,7 +76,7 @@ async def journey(browser: Browser, index: int, skus: list[str], tally: Tally) -
         data = await call(browser, tally, ADD, {"sku": sku, "q": quantity})
         if data is None:
             return
-        cart = data["addToCart"]
+        cart = data["addToCart"]["cart"]
         if cart_id not in (None, cart["id"]):
             tally.foreign.append(f"browser {index} saw cart {cart['id']} after {cart_id}")
         cart_id = cart["id"]
@@ -76,8 +84,9 @@ async def journey(browser: Browser, index: int, skus: list[str], tally: Tally) -
     me = await call(browser, tally, SIGN_UP, signup)
     if me is None:
         return
-    if me["signUp"]["email"] != email:
-        tally.foreign.append(f"browser {index} signed up as {me['signUp']['email']}")
+    customer = me["signUp"]["customer"]
+    if customer["email"] != email:
+        tally.foreign.append(f"browser {index} signed up as {customer['email']}")
     cart = (await call(browser, tally, CART))["cart"]
     lines = {li["sku"]: li["quantity"] for li in cart["lineItems"]}
     if cart["id"] != cart_id:
@@ -85,7 +94,7 @@ async def journey(browser: Browser, index: int, skus: list[str], tally: Tally) -
     if lines != wanted:
         tally.lost.append(f"browser {index}: {lines} instead of {wanted}")
     await call(browser, tally, SET_SHIPPING_ADDRESS, {"a": BERLIN})
-    order = (await call(browser, tally, PLACE_ORDER))["placeOrder"]
+    order = (await call(browser, tally, PLACE_ORDER))["placeOrder"]["order"]
     ordered = {li["sku"]: li["quantity"] for li in order["lineItems"]}
     if ordered != wanted:
         tally.lost.append(f"browser {index}: ordered {ordered} instead of {wanted}")
@@ -95,7 +104,7 @@ async def journey(browser: Browser, index: int, skus: list[str], tally: Tally) -
     who = (await call(browser, tally, ME))["me"]
     if who["email"] != email:
         tally.foreign.append(f"browser {index} is {who['email']} instead of {email}")
-    await call(browser, tally, "mutation { signOut }")
+    await call(browser, tally, SIGN_OUT)
     tally.journeys += 1
 
 

@@ -21,11 +21,12 @@ TSHIRT = "TSHIRT-CLASSIC-BLUE-M"
 TSHIRT_ID = "949b4333-8d03-5c59-b2ae-0f4d22220872"
 UNAVAILABLE = "The shop is briefly unavailable; please try again."
 PRODUCT = """query($id: ID!) {
-  product(id: $id, currency: "EUR", country: "DE") {
+  product(by: {id: $id}, currency: EUR, country: DE) {
     id masterVariant { price { centAmount currencyCode } prices { value { centAmount } } }
   }
 }"""
-SEARCH = "{ products(limit: 50) { total results { id masterVariant { price { centAmount } } } } }"
+SEARCH = """{ products(limit: 50) {
+  pageInfo { total } results { id masterVariant { price { centAmount } } } } }"""
 
 
 def _without_cent_amount(cart: Json) -> None:
@@ -74,7 +75,7 @@ async def test_a_malformed_cart_is_an_error_not_a_zero(
     corrupt: Callable[[Json], None],
     logged: str,
 ) -> None:
-    cart_id = (await browser.gql(ADD, {"sku": TSHIRT})).ok()["addToCart"]["id"]
+    cart_id = (await browser.gql(ADD, {"sku": TSHIRT})).ok()["addToCart"]["cart"]["id"]
     with service.emulator.lock:
         corrupt(service.emulator.carts[cart_id])
 
@@ -110,7 +111,7 @@ async def test_a_malformed_product_price_is_an_error_not_a_zero(
 async def test_the_cart_is_back_once_commercetools_sends_it_whole_again(
     service: RunningService, browser: Browser
 ) -> None:
-    cart_id = (await browser.gql(ADD, {"sku": TSHIRT})).ok()["addToCart"]["id"]
+    cart_id = (await browser.gql(ADD, {"sku": TSHIRT})).ok()["addToCart"]["cart"]["id"]
     line = service.emulator.carts[cart_id]["lineItems"][0]
     with service.emulator.lock:
         name = line.pop("name")

@@ -22,11 +22,13 @@ pytestmark = pytest.mark.anyio
 
 TSHIRT = "TSHIRT-CLASSIC-BLUE-M"
 TOTE = "TOTE-CANVAS-BEIGE"
-ADD = "mutation($s: String!) { addToCart(sku: $s) { id lineItems { sku quantity } } }"
+ADD = """mutation($s: String!) { addToCart(sku: $s) {
+  cart { id lineItems { sku quantity } } userErrors { code } } }"""
 CART = "{ cart { id lineItems { sku quantity } } }"
 ME = "{ me { email } }"
 WEBHOOK_SECRET = "test-webhook-secret-0123456789-abcdefghij"
-SIGN_IN = 'mutation { signIn(email: "demo@example.com", password: "Demo-Passw0rd!") { id } }'
+SIGN_IN = """mutation { signIn(email: "demo@example.com", password: "Demo-Passw0rd!") {
+  customer { id } userErrors { code } } }"""
 
 
 def gql(
@@ -43,7 +45,7 @@ async def test_the_cookie_is_an_opaque_id_and_the_record_lives_in_redis(
 ) -> None:
     service = start_service(session_store="redis", redis_url=redis_url)
     async with service.browser() as browser:
-        cart = (await browser.gql(ADD, {"s": TSHIRT})).ok()["addToCart"]
+        cart = (await browser.gql(ADD, {"s": TSHIRT})).ok()["addToCart"]["cart"]
         cookie = browser.cookie()
         assert cookie is not None and len(cookie) == 32
         from redis.asyncio import Redis
@@ -55,7 +57,7 @@ async def test_the_cookie_is_an_opaque_id_and_the_record_lives_in_redis(
             ttl = await redis.ttl(f"ctp-bff:session:{cookie}")
             assert 0 < ttl <= service.settings.session.idle_timeout_seconds
             assert (await browser.gql(CART)).ok()["cart"]["id"] == cart["id"]
-            (await browser.gql("mutation { signOut }")).ok()
+            (await browser.gql("mutation { signOut { userErrors { code } } }")).ok()
             assert await redis.get(f"ctp-bff:session:{cookie}") is None
         finally:
             await redis.aclose()
@@ -125,7 +127,7 @@ def test_sign_out_on_one_instance_ends_the_session_on_all(
         assert stolen is not None
         thief.cookies.set("ctp_session", stolen, domain="127.0.0.1")
         assert gql(thief, second, ME) == {"me": {"email": "demo@example.com"}}
-        gql(browser, first, "mutation { signOut }")
+        gql(browser, first, "mutation { signOut { userErrors { code } } }")
         # Even a copy of the old cookie is worth nothing now, on any instance.
         assert gql(thief, second, ME) == {"me": None}
         assert gql(thief, first, ME) == {"me": None}

@@ -12,7 +12,7 @@ from tests.support.browser import Browser
 
 pytestmark = pytest.mark.anyio
 
-ADD = 'mutation { addToCart(sku: "TSHIRT-CLASSIC-BLUE-M") { id } }'
+ADD = 'mutation { addToCart(sku: "TSHIRT-CLASSIC-BLUE-M") { cart { id } } }'
 
 
 def nested_type_query(levels: int) -> str:
@@ -136,7 +136,7 @@ async def test_documents_with_too_many_tokens_are_refused(
     assert result.status_code == 400 and result.error_codes == ["GRAPHQL_PARSE_FAILED"]
 
 
-ORDER_PAGE = """{ total results {
+ORDER_PAGE = """{ pageInfo { total } results {
   id orderNumber createdAt orderState currencyCode totalQuantity email
   lineItems { id sku name quantity unitPrice { centAmount currencyCode }
               totalPrice { centAmount currencyCode } }

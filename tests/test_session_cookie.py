@@ -16,11 +16,13 @@ from tests.support.catalog import priced_skus
 
 pytestmark = pytest.mark.anyio
 
-ADD = "mutation($sku: String!) { addToCart(sku: $sku, quantity: 2) { id totalQuantity } }"
+ADD = """mutation($sku: String!) { addToCart(sku: $sku, quantity: 2) {
+  cart { id totalQuantity } userErrors { code } } }"""
 CART = "{ cart { id totalQuantity } }"
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "Demo-Passw0rd!"
-SIGN_IN = "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id email } }"
+SIGN_IN = """mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) {
+  customer { id email } userErrors { code } } }"""
 
 
 def readable_forms(cookie: str) -> list[bytes]:
@@ -49,14 +51,14 @@ async def test_the_cookie_reveals_nothing_without_the_key(
     service: RunningService, browser: Browser
 ) -> None:
     sku = priced_skus(service.emulator, 1)[0]
-    cart_id = (await browser.gql(ADD, {"sku": sku})).ok()["addToCart"]["id"]
+    cart_id = (await browser.gql(ADD, {"sku": sku})).ok()["addToCart"]["cart"]["id"]
     signed_in = (await browser.gql(SIGN_IN, {"e": DEMO_EMAIL, "p": DEMO_PASSWORD})).ok()
     stored = await service.read_session(browser)
     assert stored is not None
     secrets = [
         stored.data["t"]["a"],
         stored.data["t"]["r"],
-        signed_in["signIn"]["id"],
+        signed_in["signIn"]["customer"]["id"],
         DEMO_EMAIL,
         stored.data["ca"],
         cart_id,
@@ -90,8 +92,8 @@ async def test_a_new_session_id_on_sign_in_and_after_clear(
     assert guest is not None and customer is not None
     assert customer.session_id != guest.session_id
 
-    signed_out = await browser.gql("mutation { signOut }")
-    assert signed_out.ok() == {"signOut": True}
+    signed_out = await browser.gql("mutation { signOut { userErrors { code } } }")
+    assert signed_out.ok() == {"signOut": {"userErrors": []}}
     assert "Max-Age=0" in signed_out.response.headers["set-cookie"]
     assert browser.cookie() is None
     (await browser.gql(ADD, {"sku": sku})).ok()
@@ -164,7 +166,7 @@ async def test_a_full_session_fits_in_one_cookie(service: RunningService, browse
     (await browser.gql(ADD, {"sku": sku})).ok()
     (await browser.gql(SIGN_IN, {"e": DEMO_EMAIL, "p": DEMO_PASSWORD})).ok()
     (await browser.gql(ADD, {"sku": sku})).ok()
-    wish = "mutation($s: String!) { addToWishlist(sku: $s) { id } }"
+    wish = "mutation($s: String!) { addToWishlist(sku: $s) { wishlist { id } } }"
     (await browser.gql(wish, {"s": sku})).ok()
     stored = await service.read_session(browser)
     assert stored is not None and {"t", "c", "ca", "cv", "w"} <= set(stored.data)

@@ -249,7 +249,11 @@ class AccountService:
             if new_email is not None and new_email.lower() != str(customer["email"]).lower():
                 await self._verify_password(customer["email"], password)
                 email_actions = [{"action": "changeEmail", "email": new_email}]
-            return await self._update_me(token, customer, lambda _: actions + email_actions)
+            # A refusal of a new address (another account has it) is about the e-mail field.
+            field = ("input", "email") if email_actions else None
+            return await self._update_me(
+                token, customer, lambda _: actions + email_actions, field=field
+            )
 
         return mapping.customer(await self._as_customer(update))
 
@@ -451,7 +455,9 @@ class AccountService:
 
         return mapping.customer(await self._as_customer(change))
 
-    async def _update_me(self, token: str, customer: Json, actions_for: ActionsFor) -> Json:
+    async def _update_me(
+        self, token: str, customer: Json, actions_for: ActionsFor, field: Field | None = None
+    ) -> Json:
         actions = actions_for(customer)
         if not actions:
             return customer
@@ -461,7 +467,7 @@ class AccountService:
                 "/me", int(customer["version"]), actions, token=token
             )
         except (CtpBadRequest, CtpConcurrentModification) as exc:
-            raise shopper_error(exc, "account") from exc
+            raise shopper_error(exc, "account", field=field) from exc
         return updated
 
     async def _verify_password(self, email: str, password: Any) -> None:

@@ -43,6 +43,11 @@ class GraphQLResult:
     def user_error_fields(self) -> list[list[str] | None]:
         return [e["field"] for e in self.user_errors]
 
+    @property
+    def codes(self) -> list[str]:
+        """Every code in the answer: the errors' `extensions.code`, then the userErrors'."""
+        return self.error_codes + self.user_error_codes
+
     def ok(self) -> Any:
         """The data, after checking that nothing failed: no errors, no userErrors."""
         assert self.status_code == 200, self.body
