@@ -86,11 +86,11 @@ async def _shipping_method(browser: Browser, state: dict[str, Any]) -> None:
     chosen = next((m for m in methods if m["isDefault"]), methods[0] if methods else None)
     if chosen is None:
         raise GraphQLFailed("no shipping method for the cart")
-    await browser.gql(SET_SHIPPING_METHOD, {"id": chosen["id"]})
+    await browser.gql(SET_SHIPPING_METHOD, {"id": chosen["shippingMethodId"]})
 
 
 async def _place_order(browser: Browser, state: dict[str, Any]) -> None:
-    order = (await browser.gql(PLACE_ORDER))["placeOrder"]
+    order = (await browser.gql(PLACE_ORDER))["placeOrder"]["order"]
     if order["totalQuantity"] != 3:
         raise GraphQLFailed(f"order has {order['totalQuantity']} items, 3 expected")
 

@@ -14,42 +14,48 @@ CART_LINES = 5
 
 CART_FIELDS = """
   id version currencyCode totalQuantity
-  lineItems { id sku name quantity productSlug imageUrl
+  lineItems { id lineItemId sku name quantity productSlug imageUrl
               unitPrice { centAmount currencyCode }
               discountedUnitPrice { centAmount }
               totalPrice { centAmount currencyCode } }
   subtotal { centAmount currencyCode }
   discount { centAmount }
-  shippingMethod { id name price { centAmount } }
+  shippingInfo { shippingMethodId name price { centAmount } }
   shippingPrice { centAmount }
   totalPrice { centAmount currencyCode }
   taxedPrice { totalNet { centAmount } totalGross { centAmount } totalTax { centAmount } }
   shippingAddress { country city streetName postalCode firstName lastName }
   email
-  discountCodes { id code state }
+  discountCodes { id discountCodeId code state }
 """
+USER_ERRORS = "userErrors { field code message }"
 CART = f"query Cart {{ cart {{ {CART_FIELDS} }} }}"
-ADD_TO_CART = f"""mutation AddToCart($sku: String!, $q: Int! = 1) {{
-  addToCart(sku: $sku, quantity: $q) {{ {CART_FIELDS} }} }}"""
+ADD_TO_CART = f"""mutation AddToCart($sku: String!, $q: Int = 1) {{
+  addToCart(sku: $sku, quantity: $q) {{ cart {{ {CART_FIELDS} }} {USER_ERRORS} }} }}"""
 CATEGORIES = "query Categories { categories { id slug name children { id slug name } } }"
 SEARCH = """query Search($text: String, $category: ID) {
   products(text: $text, category: $category, limit: 20) {
-    total
-    results { id slug name masterVariant { sku price { centAmount currencyCode } images { url } } }
+    pageInfo { total hasNextPage }
+    results {
+      id slug name masterVariant { id sku price { centAmount currencyCode } images { url } } }
     facets { name terms { term label count selected } }
   } }"""
-PRODUCT = """query Product($slug: String) { product(slug: $slug) {
+PRODUCT = """query Product($slug: String!) { product(by: {slug: $slug}) {
   id slug name description categories { id name }
-  masterVariant { sku price { centAmount currencyCode } images { url } }
-  variants { sku price { centAmount } attributes { name value } availability { isOnStock } } } }"""
-SIGN_UP = "mutation SignUp($input: SignUpInput!) { signUp(input: $input) { id email } }"
+  masterVariant { id sku price { centAmount currencyCode } images { url } }
+  variants { id sku price { centAmount currencyCode } images { url } attributes { name value }
+             availability { isOnStock } } } }"""
+SIGN_UP = f"""mutation SignUp($input: SignUpInput!) {{
+  signUp(input: $input) {{ customer {{ id email }} {USER_ERRORS} }} }}"""
 SET_SHIPPING_ADDRESS = f"""mutation SetShippingAddress($a: AddressInput!) {{
-  setShippingAddress(address: $a) {{ {CART_FIELDS} }} }}"""
-SHIPPING_METHODS = "query ShippingMethods { shippingMethods { id key name isDefault } }"
+  setShippingAddress(address: $a) {{ cart {{ {CART_FIELDS} }} {USER_ERRORS} }} }}"""
+SHIPPING_METHODS = """query ShippingMethods {
+  shippingMethods { shippingMethodId key name isDefault price { centAmount currencyCode } } }"""
 SET_SHIPPING_METHOD = f"""mutation SetShippingMethod($id: ID!) {{
-  setShippingMethod(id: $id) {{ {CART_FIELDS} }} }}"""
-PLACE_ORDER = """mutation PlaceOrder { placeOrder {
-  id orderNumber orderState totalQuantity totalPrice { centAmount currencyCode } } }"""
+  setShippingMethod(shippingMethodId: $id) {{ cart {{ {CART_FIELDS} }} {USER_ERRORS} }} }}"""
+PLACE_ORDER = f"""mutation PlaceOrder {{ placeOrder {{
+  order {{ id orderNumber orderState totalQuantity totalPrice {{ centAmount currencyCode }} }}
+  {USER_ERRORS} }} }}"""
 
 BERLIN = {
     "firstName": "Erika",
@@ -80,6 +86,7 @@ class Browser:
         self.http = httpx.AsyncClient(base_url=base_url, timeout=timeout)
 
     async def gql(self, query: str, variables: dict[str, Any] | None = None) -> Any:
+        """The answer's data; GraphQLFailed on errors, and on a mutation's userErrors."""
         response = await self.http.post(
             "/graphql",
             content=graphql_body(query, variables),
@@ -88,7 +95,16 @@ class Browser:
         body = response.json()
         if response.status_code != 200 or body.get("errors"):
             raise GraphQLFailed(f"HTTP {response.status_code}: {body.get('errors')}")
-        return body["data"]
+        data = body["data"]
+        refused = [
+            error
+            for payload in data.values()
+            if isinstance(payload, dict)
+            for error in payload.get("userErrors") or ()
+        ]
+        if refused:
+            raise GraphQLFailed(f"userErrors: {refused}")
+        return data
 
     def cookie(self) -> str | None:
         value: str | None = self.http.cookies.get(SESSION_COOKIE)
@@ -119,7 +135,7 @@ async def guest_with_cart(base_url: str, skus: list[str]) -> str:
     async with Browser(base_url) as browser:
         cart: dict[str, Any] = {}
         for sku in skus:
-            cart = (await browser.gql(ADD_TO_CART, {"sku": sku}))["addToCart"]
+            cart = (await browser.gql(ADD_TO_CART, {"sku": sku}))["addToCart"]["cart"]
         if len(cart["lineItems"]) != len(skus):
             raise GraphQLFailed(f"expected {len(skus)} lines, got {len(cart['lineItems'])}")
         cookie = browser.cookie()

@@ -32,10 +32,10 @@ def test_serve_runs_the_demo_on_the_embedded_emulator(demo_server: ServiceProces
             "/graphql",
             json={
                 "query": 'mutation { signIn(email: "demo@example.com", '
-                'password: "Demo-Passw0rd!") { email } }'
+                'password: "Demo-Passw0rd!") { customer { email } } }'
             },
         )
-        assert signed_in.json() == {"data": {"signIn": {"email": "demo@example.com"}}}
+        assert signed_in.json() == {"data": {"signIn": {"customer": {"email": "demo@example.com"}}}}
         explorer = browser.get("/graphql", headers={"accept": "text/html"})
         assert explorer.status_code == 200 and "text/html" in explorer.headers["content-type"]
     demo_server.stop()
@@ -102,10 +102,10 @@ def test_a_real_project_configuration_talks_to_its_urls() -> None:
                 "/graphql",
                 json={
                     "query": 'mutation { signIn(email: "demo@example.com", '
-                    'password: "Demo-Passw0rd!") { email } }'
+                    'password: "Demo-Passw0rd!") { customer { email } } }'
                 },
             )
-            assert signed_in.json() == {"data": {"signIn": {"email": "demo@example.com"}}}
+            assert signed_in.json() == {"data": {"signIn": {"customer": {"email": "demo@example.com"}}}}
             cookie = signed_in.headers["set-cookie"]
             assert "; Secure" in cookie and "HttpOnly" in cookie
             # Production hides the explorer and introspection.
