@@ -105,7 +105,8 @@ def test_a_real_project_configuration_talks_to_its_urls() -> None:
                     'password: "Demo-Passw0rd!") { customer { email } } }'
                 },
             )
-            assert signed_in.json() == {"data": {"signIn": {"customer": {"email": "demo@example.com"}}}}
+            customer = {"customer": {"email": "demo@example.com"}}
+            assert signed_in.json() == {"data": {"signIn": customer}}
             cookie = signed_in.headers["set-cookie"]
             assert "; Secure" in cookie and "HttpOnly" in cookie
             # Production hides the explorer and introspection.
