@@ -96,6 +96,7 @@ def test_a_real_project_configuration_talks_to_its_urls() -> None:
             ctp_auth_url=upstream.url,
             session_secret_keys=SESSION_KEY,
             webhook_secret="test-webhook-secret-0123456789-abcdefghij",
+            public_url="http://127.0.0.1",
         )
         assert not settings.commercetools.uses_embedded_emulator
         with ServerThread(create_app(settings)) as service, httpx.Client(base_url=service.url) as c:
