@@ -111,3 +111,22 @@ def test_production_refuses_introspection() -> None:
         )
     assert response.status_code == 400 and "data" not in response.json()
     assert "introspection is disabled" in response.json()["errors"][0]["message"]
+
+
+async def test_fields_nested_as_deep_as_the_parser_allows_are_refused_not_crashed(
+    browser: Browser,
+) -> None:
+    # Three fragments at graphql-core's parser limit (200 levels each) chain to 600 levels.
+    def chain(levels: int, tail: str) -> str:
+        return "children { " * levels + tail + " }" * levels
+
+    query = (
+        "{ categories { ...A } }\n"
+        f"fragment A on Category {{ {chain(190, '...B')} }}\n"
+        f"fragment B on Category {{ {chain(190, '...C')} }}\n"
+        f"fragment C on Category {{ {chain(190, 'name')} }}"
+    )
+    result = await browser.gql(query)
+    # graphql-core's validation gives up on it ("Validation aborted."): a 400, not a 500.
+    assert result.status_code == 400 and "data" not in result.body
+    assert set(result.error_codes) <= {"QUERY_TOO_DEEP", "GRAPHQL_VALIDATION_FAILED"}
