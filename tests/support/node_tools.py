@@ -123,7 +123,10 @@ def install_node_tools() -> NodeTools:
     npm = _executable("npm")
     _check_node_version(node)
     root = cache_root()
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise NodeUnavailable(f"cannot create the cache {root} ({exc.strerror})") from None
     target = root / _key()
     with (root / f"{target.name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
