@@ -21,9 +21,11 @@ import schema
 import webhooks
 from app.clock import Clock
 from app.logging_setup import configure_logging
-from app.session.middleware import CookiePolicy, SessionMiddleware
+from app.session.cookie_policy import CookiePolicy
+from app.session.middleware import SessionMiddleware
 from app.settings import Settings
 from app.web.access_log import AccessLogMiddleware
+from app.web.allowed_hosts import AllowedHosts
 from app.web.body_limit import BodyLimit
 from app.web.cors import CorsMiddleware
 from app.web.csrf import CsrfGuard
@@ -31,6 +33,8 @@ from app.web.media_type import JsonBodiesOnly
 from app.web.request_id import RequestIdMiddleware
 from app.web.security_headers import SecurityHeadersMiddleware
 from app.web.shopper import ShopDefaults
+from app.web.slash_redirect import TrailingSlashRedirect
+from bootstrap.browser_checks import browser_warnings
 from bootstrap.request_scope import RequestScope
 from bootstrap.wiring import wire_strictly
 from containers import CoreContainer, GraphQLContainer, WebhookContainer
@@ -63,6 +67,8 @@ def create_app(
     time forward and inspect the emulator); `webhook_packages` is what WebhookContainer wires."""
     settings = settings or Settings()
     configure_logging(settings)
+    for warning in browser_warnings(settings):
+        log.warning("%s", warning)
 
     core = CoreContainer(settings=settings, session_secrets=_session_secrets(settings))
     if clock is not None:
@@ -93,10 +99,11 @@ def create_app(
         open_request=request_scope.open,
         close_request=request_scope.close,
         cookies=CookiePolicy(
-            name=settings.session.cookie_name,
+            name=settings.session_cookie_name,
             secure=settings.secure_cookies,
             idle_timeout_seconds=settings.session.idle_timeout_seconds,
             absolute_timeout_seconds=settings.session.absolute_timeout_seconds,
+            same_site=settings.session.cookie_samesite,
         ),
         clock=core.clock(),
     )
@@ -155,13 +162,14 @@ def create_app(
             *webhook_routes(),
         ],
         # Outermost first: the request id exists before anything logs; security headers go on
-        # every answer, the access log's last-resort 500 included; CORS answers preflights
-        # before any route (docs/security.md).
+        # every answer, the access log's last-resort 500 included; a foreign Host is refused
+        # before anything else looks at the request; CORS answers preflights before any route
+        # (docs/security.md).
         middleware=[
             Middleware(RequestIdMiddleware),
             Middleware(
                 SecurityHeadersMiddleware,
-                session_cookie=settings.session.cookie_name,
+                session_cookie=settings.session_cookie_name,
                 explorer_page=(
                     explorer.html(None) if isinstance(explorer, ExplorerGraphiQL) else None
                 ),
@@ -169,11 +177,21 @@ def create_app(
             ),
             Middleware(AccessLogMiddleware),
             Middleware(
-                CorsMiddleware, allowed_origins=settings.security.cors_origins, paths=("/graphql",)
+                AllowedHosts, hosts=settings.allowed_hosts, exempt_paths=("/healthz", "/readyz")
+            ),
+            Middleware(TrailingSlashRedirect, paths=("/graphql",)),
+            Middleware(
+                CorsMiddleware,
+                allowed_origins=settings.security.cors_origins,
+                paths=("/graphql",),
+                extra_headers=settings.security.cors_extra_headers,
             ),
         ],
         lifespan=lifespan,
     )
+    # Starlette's redirect would put the request's Host into Location; TrailingSlashRedirect
+    # answers /graphql/ instead, and other paths with a stray slash are not found.
+    app.router.redirect_slashes = False
     app.state.core = core
     app.state.graphql_container = graphql_container
     app.state.webhook_container = webhook_container

@@ -18,6 +18,7 @@ from schema.document_cache import DocumentCache
 from schema.enums import ENUMS
 from schema.errors import build_error_formatter
 from schema.http_handler import StorefrontHTTPHandler
+from schema.introspection import INTROSPECTION_RULES
 from schema.limits import alias_limit_rule, depth_limit_rule, request_rules
 from schema.resolvers import account, cart, catalog, orders, wishlist
 from schema.scalars import SCALARS
@@ -40,6 +41,7 @@ def build_graphql_app(settings: Settings) -> GraphQL:
     fixed_rules = (
         depth_limit_rule(settings.graphql.max_depth),
         alias_limit_rule(settings.graphql.max_aliases),
+        *INTROSPECTION_RULES,
     )
     return GraphQL(
         build_schema(),

@@ -24,6 +24,9 @@ from graphql import (
 )
 from graphql.validation import ASTValidationRule, ValidationContext, ValidationRule
 
+# The fields through which a document introspects the schema.
+INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
+
 # Fields returning pages: what they select is charged once per element they may return (their
 # `limit` argument, or its default). Every other field costs 1.
 PAGED_FIELDS = {"products": 20, "myOrders": 20}
@@ -37,35 +40,96 @@ class PerRequestRule(ValidationRule):
     verdict_key: tuple[Any, ...] | None = None
 
 
+class _Measure:
+    """Folds a selection set into one number, each fragment measured once per document: a
+    fragment spread twice by a fragment spread twice by ... would otherwise be walked 2^n
+    times (25 such fragments, about 1 KB, took 30 s of CPU before this memo)."""
+
+    def __init__(self, fragment_definitions: dict[str, FragmentDefinitionNode]) -> None:
+        self._fragments = fragment_definitions
+        self._measured: dict[str, int] = {}
+        self._entered: set[str] = set()
+
+    def opaque(self, node: FieldNode) -> bool:
+        """Whether what `node` selects is left out of the measure."""
+        return False
+
+    def field(self, node: FieldNode, inner: int) -> int:
+        """A field's value, given the value of what it selects."""
+        raise NotImplementedError
+
+    def combine(self, values: list[int]) -> int:
+        raise NotImplementedError
+
+    def selections(self, selection_set: SelectionSetNode | None) -> int:
+        if selection_set is None:
+            return 0
+        values = []
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                # One stack frame per level of fields: a document may nest 600 (three
+                # fragments at graphql-core's parser limit of 200).
+                inner = 0 if self.opaque(selection) else self.selections(selection.selection_set)
+                values.append(self.field(selection, inner))
+            elif isinstance(selection, InlineFragmentNode):
+                values.append(self.selections(selection.selection_set))
+            elif isinstance(selection, FragmentSpreadNode):
+                values.append(self.fragment(selection.name.value))
+        return self.combine(values)
+
+    def fragment(self, name: str) -> int:
+        measured = self._measured.get(name)
+        if measured is not None:
+            return measured
+        definition = self._fragments.get(name)
+        # A cycle is reported by the spec's NoFragmentCycles rule; here it just stops.
+        if definition is None or name in self._entered:
+            return 0
+        self._entered.add(name)
+        value = self.selections(definition.selection_set)
+        self._measured[name] = value
+        return value
+
+
+class _Depth(_Measure):
+    def __init__(
+        self, fragment_definitions: dict[str, FragmentDefinitionNode], leaves: frozenset[str]
+    ) -> None:
+        super().__init__(fragment_definitions)
+        self._leaves = leaves
+
+    def opaque(self, node: FieldNode) -> bool:
+        return node.name.value in self._leaves
+
+    def field(self, node: FieldNode, inner: int) -> int:
+        return 1 + inner
+
+    def combine(self, values: list[int]) -> int:
+        return max(values, default=0)
+
+
 def selection_depth(
     selection_set: SelectionSetNode | None,
-    fragments: dict[str, FragmentDefinitionNode],
-    visiting: frozenset[str] = frozenset(),
+    fragment_definitions: dict[str, FragmentDefinitionNode],
+    *,
+    leaves: frozenset[str] = frozenset(),
 ) -> int:
-    if selection_set is None:
-        return 0
-    deepest = 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            deepest = max(
-                deepest, 1 + selection_depth(selection.selection_set, fragments, visiting)
-            )
-        elif isinstance(selection, InlineFragmentNode):
-            deepest = max(deepest, selection_depth(selection.selection_set, fragments, visiting))
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            fragment = fragments.get(name)
-            # A cycle is reported by the spec's NoFragmentCycles rule; here it just stops.
-            if fragment is not None and name not in visiting:
-                depth = selection_depth(fragment.selection_set, fragments, visiting | {name})
-                deepest = max(deepest, depth)
-    return deepest
+    """How many fields deep the selection nests; fields named in `leaves` count as one level,
+    whatever they select."""
+    return _Depth(fragment_definitions, leaves).selections(selection_set)
 
 
 def depth_limit_rule(max_depth: int) -> type[ASTValidationRule]:
+    """The operation's depth, with each introspection field (`__schema`, `__type`) counted as
+    one level: their subtrees have bounds of their own (schema/introspection.py)."""
+
     class DepthLimit(ValidationRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            depth = selection_depth(node.selection_set, _fragments(self.context.document))
+            depth = selection_depth(
+                node.selection_set,
+                fragments(self.context.document),
+                leaves=INTROSPECTION_FIELDS,
+            )
             if depth > max_depth:
                 self.report_error(
                     GraphQLError(
@@ -114,31 +178,29 @@ def _limit(field: FieldNode, default: int, variables: dict[str, Any]) -> int:
     return default
 
 
+class _Cost(_Measure):
+    def __init__(
+        self, fragment_definitions: dict[str, FragmentDefinitionNode], variables: dict[str, Any]
+    ) -> None:
+        super().__init__(fragment_definitions)
+        self._variables = variables
+
+    def field(self, node: FieldNode, inner: int) -> int:
+        default = PAGED_FIELDS.get(node.name.value)
+        pages = max(_limit(node, default, self._variables), 0) if default else 1
+        return (1 + inner) * max(pages, 1)
+
+    def combine(self, values: list[int]) -> int:
+        return sum(values)
+
+
 def selection_cost(
     selection_set: SelectionSetNode | None,
-    fragments: dict[str, FragmentDefinitionNode],
+    fragment_definitions: dict[str, FragmentDefinitionNode],
     variables: dict[str, Any],
-    visiting: frozenset[str] = frozenset(),
 ) -> int:
-    if selection_set is None:
-        return 0
-    total = 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            inner = 1 + selection_cost(selection.selection_set, fragments, variables, visiting)
-            default = PAGED_FIELDS.get(selection.name.value)
-            pages = max(_limit(selection, default, variables), 0) if default else 1
-            total += inner * max(pages, 1)
-        elif isinstance(selection, InlineFragmentNode):
-            total += selection_cost(selection.selection_set, fragments, variables, visiting)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            fragment = fragments.get(name)
-            if fragment is not None and name not in visiting:
-                total += selection_cost(
-                    fragment.selection_set, fragments, variables, visiting | {name}
-                )
-    return total
+    """What the selection costs: one per field, what a page selects once per element."""
+    return _Cost(fragment_definitions, variables).selections(selection_set)
 
 
 def cost_limit_rule(max_cost: int, variables: dict[str, Any] | None) -> type[ASTValidationRule]:
@@ -153,8 +215,7 @@ def cost_limit_rule(max_cost: int, variables: dict[str, Any] | None) -> type[AST
         verdict_key = ("cost", max_cost, page_sizes)
 
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            fragments = _fragments(self.context.document)
-            cost = selection_cost(node.selection_set, fragments, known)
+            cost = selection_cost(node.selection_set, fragments(self.context.document), known)
             if cost > max_cost:
                 self.report_error(
                     GraphQLError(
@@ -168,7 +229,8 @@ def cost_limit_rule(max_cost: int, variables: dict[str, Any] | None) -> type[AST
     return CostLimit
 
 
-def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
+def fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
+    """The document's fragment definitions by name."""
     return {
         definition.name.value: definition
         for definition in document.definitions

@@ -15,11 +15,12 @@ pytestmark = pytest.mark.anyio
 ADD = 'mutation { addToCart(sku: "TSHIRT-CLASSIC-BLUE-M") { cart { id } } }'
 
 
-def nested_type_query(levels: int) -> str:
+def category_chain(depth: int) -> str:
+    """A query `depth` fields deep: categories, then children of children, then a name."""
     inner = "name"
-    for _ in range(levels):
-        inner = f"ofType {{ {inner} }}"
-    return f"{{ __schema {{ queryType {{ fields {{ type {{ {inner} }} }} }} }} }}"
+    for _ in range(depth - 2):
+        inner = f"children {{ {inner} }}"
+    return f"{{ categories {{ {inner} }} }}"
 
 
 @pytest.mark.parametrize(
@@ -60,7 +61,8 @@ async def test_get_runs_queries_only_and_only_with_a_preflight_header(browser: B
     )
     assert query.status_code == 200 and query.json() == {"data": {"__typename": "Query"}}
     mutation = await browser.http.get("/graphql", params={"query": ADD}, headers=protected)
-    assert mutation.status_code == 400
+    assert mutation.status_code == 405 and mutation.headers["allow"] == "POST"
+    assert mutation.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
     assert browser.cookie() is None
 
 
@@ -99,8 +101,8 @@ async def test_chunked_oversized_bodies_are_refused(
 
 async def test_deep_queries_are_refused(service: RunningService, browser: Browser) -> None:
     limit = service.settings.graphql.max_depth
-    assert (await browser.gql(nested_type_query(limit - 6))).status_code == 200
-    deep = await browser.gql(nested_type_query(limit + 1))
+    assert (await browser.gql(category_chain(limit))).status_code == 200
+    deep = await browser.gql(category_chain(limit + 1))
     assert deep.status_code == 400 and deep.error_codes == ["QUERY_TOO_DEEP"]
 
 
@@ -109,12 +111,9 @@ async def test_deep_queries_through_fragments_are_refused(
 ) -> None:
     levels = service.settings.graphql.max_depth
     fragments = "\n".join(
-        f"fragment F{i} on __Type {{ ofType {{ ...F{i + 1} }} }}" for i in range(levels)
+        f"fragment F{i} on Category {{ children {{ ...F{i + 1} }} }}" for i in range(levels)
     )
-    query = (
-        f"{{ __schema {{ queryType {{ ...F0 }} }} }}\n{fragments}\n"
-        f"fragment F{levels} on __Type {{ name }}"
-    )
+    query = f"{{ categories {{ ...F0 }} }}\n{fragments}\nfragment F{levels} on Category {{ name }}"
     result = await browser.gql(query)
     assert result.status_code == 400 and "QUERY_TOO_DEEP" in result.error_codes
 

@@ -12,6 +12,7 @@ from bootstrap.app import create_app
 from emulator.app import create_emulator_app
 from emulator.state import Emulator
 from tests.conftest import SESSION_KEY, make_settings
+from tests.support.browser import GRAPHQL_ACCEPT
 from tests.support.servers import ServerThread
 from tests.support.service_process import ServiceProcess, serve
 
@@ -95,6 +96,7 @@ def test_a_real_project_configuration_talks_to_its_urls() -> None:
             ctp_auth_url=upstream.url,
             session_secret_keys=SESSION_KEY,
             webhook_secret="test-webhook-secret-0123456789-abcdefghij",
+            public_url="http://127.0.0.1",
         )
         assert not settings.commercetools.uses_embedded_emulator
         with ServerThread(create_app(settings)) as service, httpx.Client(base_url=service.url) as c:
@@ -111,6 +113,10 @@ def test_a_real_project_configuration_talks_to_its_urls() -> None:
             assert "; Secure" in cookie and "HttpOnly" in cookie
             # Production hides the explorer and introspection.
             assert c.get("/graphql", headers={"accept": "text/html"}).status_code == 405
-            schema = c.post("/graphql", json={"query": "{ __schema { types { name } } }"})
-            assert schema.status_code == 400
+            schema = c.post(
+                "/graphql",
+                json={"query": "{ __schema { types { name } } }"},
+                headers={"accept": GRAPHQL_ACCEPT},
+            )
+            assert schema.status_code == 400 and "data" not in schema.json()
         assert ("POST", "/oauth/demo/customers/token") in emulator.request_log

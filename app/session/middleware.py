@@ -12,39 +12,14 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from app.asgi import ASGIApp, Message, Receive, Scope, Send
 from app.asgi.cookies import read_cookie
 from app.asgi.responses import send_error
 from app.clock import Clock
+from app.session.cookie_policy import CookiePolicy
 from app.session.ctp_session import CtpSession
 from app.session.store import SessionStore, SessionStoreUnavailable, StoredSession
-
-
-@dataclass(frozen=True)
-class CookiePolicy:
-    name: str
-    secure: bool
-    idle_timeout_seconds: int
-    absolute_timeout_seconds: int
-
-    def set_cookie(self, value: str) -> str:
-        parts = [
-            f"{self.name}={value}",
-            "Path=/",
-            f"Max-Age={self.absolute_timeout_seconds}",
-            "HttpOnly",
-            "SameSite=Lax",
-        ]
-        if self.secure:
-            parts.append("Secure")
-        return "; ".join(parts)
-
-    def delete_cookie(self) -> str:
-        secure = "; Secure" if self.secure else ""
-        return f"{self.name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}"
-
 
 log = logging.getLogger(__name__)
 

@@ -3,6 +3,8 @@ credential checks are throttled."""
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from functools import cached_property
 from urllib.parse import urlsplit
 
@@ -11,6 +13,37 @@ from pydantic import BaseModel, Field, field_validator
 from app.networks import IPNetwork, parse_networks
 from app.settings.base import GROUP_CONFIG
 
+# What tracing and monitoring add to a storefront's requests: W3C Trace Context and Baggage
+# (OpenTelemetry), Sentry's trace header, Apollo Client's client awareness.
+MONITORING_HEADERS = (
+    "traceparent",
+    "tracestate",
+    "baggage",
+    "sentry-trace",
+    "apollographql-client-name",
+    "apollographql-client-version",
+)
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
+_HOST_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def normalize_host(host: str) -> str:
+    """A host as Host headers and settings write it, compared: lower case, no brackets around
+    an IPv6 address, no trailing dot."""
+    return host.strip().lower().removeprefix("[").removesuffix("]").rstrip(".")
+
+
+def _is_host(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return bool(_HOST_NAME.match(host))
+    return True
+
 
 class SecuritySettings(BaseModel):
     model_config = GROUP_CONFIG
@@ -18,6 +51,14 @@ class SecuritySettings(BaseModel):
     # Storefront origins that may call /graphql from a browser with cookies (comma-separated,
     # e.g. https://shop.example.com); none by default.
     cors_allowed_origins: str = Field(default="", validation_alias="cors_allowed_origins")
+    # Request headers that allowed origins may send besides the service's own (comma-separated;
+    # replaces the default list, empty for none).
+    cors_allowed_headers: str = Field(
+        default=",".join(MONITORING_HEADERS), validation_alias="cors_allowed_headers"
+    )
+    # Host names the service answers for, besides PUBLIC_URL's and HOST (Settings.allowed_hosts);
+    # "*" for any.
+    allowed_hosts: str = Field(default="", validation_alias="allowed_hosts")
     # Proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed; none by default.
     trusted_proxies: str = Field(default="", validation_alias="trusted_proxies")
     # Failed credential checks: this many within THROTTLE_WINDOW_SECONDS lock the e-mail
@@ -56,6 +97,26 @@ class SecuritySettings(BaseModel):
                 )
         return value
 
+    @field_validator("cors_allowed_headers")
+    @classmethod
+    def _headers_are_names(cls, value: str) -> str:
+        if not all(_HEADER_NAME.match(name) for name in _split(value)):
+            raise ValueError(
+                "CORS_ALLOWED_HEADERS lists header names, comma-separated, e.g. traceparent,baggage"
+            )
+        return value
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _hosts_are_names(cls, value: str) -> str:
+        for host in _split(value):
+            if host != "*" and not _is_host(normalize_host(host)):
+                raise ValueError(
+                    "ALLOWED_HOSTS lists host names or addresses such as api.example.com or "
+                    "10.0.0.5 (no scheme, port or path), or * for any"
+                )
+        return value
+
     @field_validator("trusted_proxies")
     @classmethod
     def _proxies_are_networks(cls, value: str) -> str:
@@ -69,7 +130,16 @@ class SecuritySettings(BaseModel):
 
     @property
     def cors_origins(self) -> list[str]:
-        return [part.strip() for part in self.cors_allowed_origins.split(",") if part.strip()]
+        return _split(self.cors_allowed_origins)
+
+    @property
+    def cors_extra_headers(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(name.lower() for name in _split(self.cors_allowed_headers)))
+
+    @property
+    def allowed_host_names(self) -> list[str]:
+        """ALLOWED_HOSTS normalized; `*` stays `*`."""
+        return [normalize_host(host) for host in _split(self.allowed_hosts)]
 
     @cached_property
     def trusted_proxy_networks(self) -> list[IPNetwork]:

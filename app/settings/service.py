@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from app.settings.base import ConfigurationError
@@ -12,13 +13,18 @@ from app.settings.commercetools import CommercetoolsSettings
 from app.settings.environment import FlatEnvironment, group_flat_names
 from app.settings.graphql import GraphQLSettings
 from app.settings.mail import MailSettings
-from app.settings.security import SecuritySettings
+from app.settings.security import SecuritySettings, normalize_host
 from app.settings.session import SessionSettings
 from app.settings.shop import ShopSettings
 from app.settings.upstream import UpstreamSettings
 from app.settings.webhooks import WebhookSettings
+from app.sites import host_of, is_loopback_host
 
 MIN_SECRET_LENGTH = 32
+# HOST values that listen on every interface, and so name no host.
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::", "[::]"})  # noqa: S104 - compared, not bound
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+HOST_PREFIX = "__Host-"
 
 
 class Settings(BaseSettings):
@@ -34,6 +40,9 @@ class Settings(BaseSettings):
     debug: bool = False
     host: str = "127.0.0.1"
     port: int = 8000
+    # The API's address as browsers reach it (scheme, host, optional port and path), e.g.
+    # https://api.shop.example; required in production (docs/deployment.md).
+    public_url: str | None = None
 
     commercetools: CommercetoolsSettings
     session: SessionSettings
@@ -61,6 +70,16 @@ class Settings(BaseSettings):
         # file and no secrets directory, and the default environment source would look for a
         # variable per group (MAIL, which login shells set).
         return init_settings, FlatEnvironment(settings_cls)
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_is_http(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+            raise ValueError("PUBLIC_URL must be an http(s) URL, e.g. https://api.shop.example")
+        return value.rstrip("/")
 
     @model_validator(mode="before")
     @classmethod
@@ -101,13 +120,81 @@ class Settings(BaseSettings):
             )
         return self
 
+    @model_validator(mode="after")
+    def _production_needs_public_url(self) -> Settings:
+        if self.is_production and self.public_url is None:
+            raise ConfigurationError(
+                "APP_ENV=production needs PUBLIC_URL: the API's address as browsers reach it, "
+                "e.g. https://api.shop.example (its host is the one the service answers for, "
+                "see ALLOWED_HOSTS)."
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _secure_cookies_need_a_secure_url(self) -> Settings:
+        if not self.secure_cookies:
+            return self
+        why = (
+            "APP_ENV=production"
+            if self.is_production
+            else f"SESSION_COOKIE_SAMESITE={self.session.cookie_samesite}"
+        )
+        url = self.api_url
+        if url is None:
+            raise ConfigurationError(
+                f"{why} makes the session cookie Secure, and browsers keep Secure cookies only "
+                "from https:// or loopback URLs: set PUBLIC_URL to the API's address."
+            )
+        if urlsplit(url).scheme != "https" and not is_loopback_host(host_of(url)):
+            raise ConfigurationError(
+                f"{why} makes the session cookie Secure, which browsers never keep from {url}: "
+                "serve the API over https (PUBLIC_URL=https://...) or, in development, reach it "
+                "as http://localhost (docs/deployment.md)."
+            )
+        return self
+
     @property
     def is_production(self) -> bool:
         return self.app_env == "production"
 
     @property
     def secure_cookies(self) -> bool:
-        return self.is_production
+        """Browsers drop a SameSite=None cookie that is not Secure."""
+        return self.is_production or self.session.cookie_samesite == "none"
+
+    @property
+    def session_cookie_name(self) -> str:
+        """In production `__Host-` + SESSION_COOKIE_NAME: browsers then accept the cookie only
+        with Secure, Path=/ and no Domain, so no subdomain or plain-http page can plant one."""
+        name = self.session.cookie_name
+        return f"{HOST_PREFIX}{name}" if self.is_production else name
+
+    @property
+    def api_url(self) -> str | None:
+        """PUBLIC_URL, else http://HOST:PORT when HOST names one interface; None when it is a
+        wildcard (the address browsers use is then unknown)."""
+        if self.public_url is not None:
+            return self.public_url
+        if self.host in WILDCARD_HOSTS:
+            return None
+        host = f"[{self.host}]" if ":" in self.host and not self.host.startswith("[") else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def allowed_hosts(self) -> frozenset[str] | None:
+        """The Host header values answered (ports aside), None for any: ALLOWED_HOSTS, PUBLIC_URL's
+        host, HOST unless a wildcard, and outside production the loopback names."""
+        listed = self.security.allowed_host_names
+        if "*" in listed:
+            return None
+        hosts = set(listed)
+        if self.public_url is not None:
+            hosts.add(host_of(self.public_url))
+        if self.host not in WILDCARD_HOSTS:
+            hosts.add(normalize_host(self.host))
+        if not self.is_production:
+            hosts |= LOOPBACK_NAMES
+        return frozenset(hosts)
 
     @property
     def registers_demo_webhooks(self) -> bool:

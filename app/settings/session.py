@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 
 from app.settings.base import GROUP_CONFIG, ConfigurationError
 
@@ -15,7 +15,17 @@ class SessionSettings(BaseModel):
 
     # Comma-separated, newest first: the first encrypts, all decrypt (key rotation).
     secret_keys: SecretStr | None = Field(default=None, validation_alias="session_secret_keys")
-    cookie_name: str = Field(default="ctp_session", validation_alias="session_cookie_name")
+    # Without a prefix: production adds `__Host-` (Settings.session_cookie_name).
+    cookie_name: str = Field(
+        default="ctp_session", pattern=r"^[A-Za-z0-9_.-]+$", validation_alias="session_cookie_name"
+    )
+    # Which requests browsers send the cookie with (docs/deployment.md): "lax" (same-site
+    # requests and top-level navigations), "strict" (same-site requests only), "none" (also
+    # cross-site requests, where the browser allows third-party cookies; the cookie is then
+    # Secure, and the service must be reached over https or on loopback).
+    cookie_samesite: Literal["lax", "strict", "none"] = Field(
+        default="lax", validation_alias="session_cookie_samesite"
+    )
     # "cookie": the session travels encrypted in the cookie (one instance or many, no server
     # state). "redis": the cookie holds an opaque id and REDIS_URL keeps the record, so sign-out
     # and password changes can end sessions on every instance.
@@ -27,6 +37,15 @@ class SessionSettings(BaseModel):
     absolute_timeout_seconds: int = Field(
         default=90 * 86_400, gt=0, validation_alias="session_absolute_timeout_seconds"
     )
+
+    @field_validator("cookie_name")
+    @classmethod
+    def _cookie_name_has_no_prefix(cls, value: str) -> str:
+        if value.lower().startswith(("__host-", "__secure-")):
+            raise ValueError(
+                "SESSION_COOKIE_NAME is the name without a prefix: production adds __Host- itself"
+            )
+        return value
 
     @model_validator(mode="after")
     def _redis_store_needs_url(self) -> SessionSettings:

@@ -17,7 +17,8 @@ from app.asgi.responses import header
 from app.web.csrf import PREFLIGHT_HEADERS
 
 ALLOWED_METHODS = ("GET", "POST")
-# Content-Type (JSON needs a preflight), the CSRF headers, and the request id header.
+# Content-Type (JSON needs a preflight), the CSRF headers, and the request id header; the
+# settings add more (CORS_ALLOWED_HEADERS: tracing and monitoring headers by default).
 ALLOWED_HEADERS = (
     "content-type",
     *(name.decode() for name in PREFLIGHT_HEADERS),
@@ -32,11 +33,20 @@ _PREFLIGHT_VARY = b"Origin, Access-Control-Request-Method, Access-Control-Reques
 
 class CorsMiddleware:
     def __init__(
-        self, app: ASGIApp, *, allowed_origins: Collection[str], paths: Collection[str]
+        self,
+        app: ASGIApp,
+        *,
+        allowed_origins: Collection[str],
+        paths: Collection[str],
+        extra_headers: Collection[str] = (),
     ) -> None:
         self._app = app
         self._origins = frozenset(allowed_origins)
         self._paths = frozenset(paths)
+        self._headers = tuple(
+            dict.fromkeys((*ALLOWED_HEADERS, *(h.lower() for h in extra_headers)))
+        )
+        self._allow_headers = ", ".join(self._headers).encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("path") not in self._paths:
@@ -72,7 +82,7 @@ class CorsMiddleware:
             origin is not None
             and origin in self._origins
             and method in ALLOWED_METHODS
-            and wanted <= set(ALLOWED_HEADERS)
+            and wanted <= set(self._headers)
             # Private Network Access asks to reach a private address from a public page: no.
             and header(scope, b"access-control-request-private-network") is None
         )
@@ -81,7 +91,7 @@ class CorsMiddleware:
             headers.extend(_grant(origin))
             headers += [
                 (b"access-control-allow-methods", ", ".join(ALLOWED_METHODS).encode()),
-                (b"access-control-allow-headers", ", ".join(ALLOWED_HEADERS).encode()),
+                (b"access-control-allow-headers", self._allow_headers),
                 (b"access-control-max-age", str(MAX_AGE_SECONDS).encode()),
             ]
         # 204 with the grant, or 403 with nothing: the browser then blocks the real request.

@@ -63,9 +63,16 @@ class GraphQLResult:
         return self.user_error_codes
 
 
+# What GraphQL-over-HTTP clients send (Apollo Client 4, graphql-http's client, GraphiQL):
+# request errors then come back as 4xx (docs/graphql-over-http.md).
+GRAPHQL_ACCEPT = "application/graphql-response+json, application/json;q=0.9"
+
+
 class Browser:
     def __init__(self, base_url: str, *, headers: dict[str, str] | None = None) -> None:
-        self.http = httpx.AsyncClient(base_url=base_url, timeout=30.0, headers=headers)
+        self.http = httpx.AsyncClient(
+            base_url=base_url, timeout=30.0, headers={"accept": GRAPHQL_ACCEPT, **(headers or {})}
+        )
 
     async def gql(self, query: str, variables: dict[str, Any] | None = None) -> GraphQLResult:
         payload: dict[str, Any] = {"query": query}

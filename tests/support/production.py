@@ -28,6 +28,11 @@ class ProductionService:
 def production_service(**overrides: Any) -> Iterator[ProductionService]:
     emulator = Emulator()
     with ServerThread(create_emulator_app(emulator)) as upstream:
+        values: dict[str, Any] = {
+            # Loopback http: browsers keep Secure cookies from it, as from https.
+            "public_url": "http://127.0.0.1",
+            **overrides,
+        }
         settings = make_settings(
             app_env="production",
             ctp_project_key="demo",
@@ -38,7 +43,7 @@ def production_service(**overrides: Any) -> Iterator[ProductionService]:
             ctp_auth_url=upstream.url,
             session_secret_keys=SESSION_KEY,
             webhook_secret=WEBHOOK_SECRET,
-            **overrides,
+            **values,
         )
         app = create_app(settings)
         with ServerThread(app) as service:
