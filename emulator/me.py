@@ -19,10 +19,11 @@ from emulator import carts, customers, orders, signin
 from emulator.auth import emulator_of, require_scope, require_token
 from emulator.errors import CtpApiError, not_found
 from emulator.expansion import expand_cart
-from emulator.jsonio import read_object, req_int, req_str, update_body
+from emulator.jsonio import read_object, req_int, req_str, update_body, version_param
 from emulator.query import paged_query
 from emulator.resources import respond
 from emulator.state import Emulator, TokenInfo
+from emulator.stores import owner_key
 
 Json = dict[str, Any]
 
@@ -31,6 +32,11 @@ Json = dict[str, Any]
 class Owner:
     customer_id: str | None
     anonymous_id: str | None
+
+    @property
+    def key(self) -> tuple[str, str] | None:
+        """Its key in the stores' `owner` indexes (stores.py), which follow `owns`."""
+        return owner_key(self.customer_id, self.anonymous_id)
 
     def owns(self, resource: Json) -> bool:
         if self.customer_id is not None:
@@ -171,7 +177,7 @@ async def query_my_carts(request: Request) -> Response:
     owner = session_owner(token)
     emulator = emulator_of(request)
     with emulator.lock:
-        mine = [c for c in emulator.carts.values() if owner.owns(c)]
+        mine = emulator.carts.lookup("owner", owner.key)
         return respond(paged_query(mine, request.query_params))
 
 
@@ -223,7 +229,7 @@ async def delete_my_cart(request: Request) -> Response:
     token = require_token(request)
     require_scope(token, "manage_my_orders")
     owner = session_owner(token)
-    version = carts.version_param(request)
+    version = version_param(request)
     emulator = emulator_of(request)
     with emulator.lock:
         cart = _my_cart(emulator, owner, request.path_params["id"])
@@ -239,7 +245,7 @@ async def query_my_orders(request: Request) -> Response:
     owner = session_owner(token)
     emulator = emulator_of(request)
     with emulator.lock:
-        mine = [o for o in emulator.orders.values() if owner.owns(o)]
+        mine = emulator.orders.lookup("owner", owner.key)
         return respond(paged_query(mine, request.query_params))
 
 
