@@ -26,6 +26,7 @@ V = TypeVar("V")
 
 # (lane, due in epoch seconds), or None for something kept for ever and never evicted.
 Schedule = Callable[[str, V], tuple[Hashable, float] | None]
+_UNFILED = object()  # lanes may be named None
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,8 @@ class Retention(Generic[V]):
             self.forget(key)
             return
         lane_key, due = found
-        previous = self._lane_of.get(key)
-        if previous is not None and previous != lane_key:
+        previous = self._lane_of.get(key, _UNFILED)
+        if previous is not _UNFILED and previous != lane_key:
             self.forget(key)
         lane = self._lanes.get(lane_key)
         if lane is None:
@@ -66,8 +67,8 @@ class Retention(Generic[V]):
         self._lane_of[key] = lane_key
 
     def forget(self, key: str) -> None:
-        lane_key = self._lane_of.pop(key, None)
-        if lane_key is None:
+        lane_key = self._lane_of.pop(key, _UNFILED)
+        if lane_key is _UNFILED:
             return
         lane = self._lanes[lane_key]
         del lane[key]
