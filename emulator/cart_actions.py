@@ -21,7 +21,6 @@ from emulator.resources import (
     money,
     reference,
     resource_identifier,
-    working_copy,
 )
 from emulator.state import Emulator
 
@@ -205,10 +204,7 @@ def _recalculate(emulator: Emulator, cart: Json, action: Json) -> None:
         for line in cart["lineItems"]:
             found = emulator.catalog.find_variant(line["productId"], line["variant"]["id"])
             if found is not None:
-                product, variant = found
-                line["name"] = dict(product["name"])
-                line["productSlug"] = dict(product.get("slug", {}))
-                line["variant"] = working_copy(variant)
+                line.update(pricing.product_data(emulator, *found))
 
 
 def _set_country(emulator: Emulator, cart: Json, action: Json) -> None:

@@ -30,17 +30,19 @@ class EmulatorConfig:
     # is deleted and answers "not found" like an unknown one.
     expired_customer_token_seconds: int = 86_400
 
-    # Caps (None: none). Beyond one, the oldest goes first: carts and shopping lists closest to
-    # their deletion date, refresh tokens least recently used (both as commercetools does at its
-    # project limits), access tokens closest to expiry, orders and customers oldest created.
-    max_carts: int | None = 50_000
-    max_shopping_lists: int | None = 20_000
-    max_orders: int | None = 50_000
-    max_customers: int | None = 50_000
-    max_access_tokens: int | None = 100_000
-    max_refresh_tokens: int | None = 100_000
+    # Caps (None: none), sized so that the stored state of a demo left running under load stays
+    # near 200 MiB (docs/emulator.md, "Long runs"). Beyond one, the oldest goes first: carts and
+    # shopping lists closest to their deletion date, refresh tokens least recently used (both as
+    # commercetools does at its project limits), access tokens closest to expiry, orders and
+    # customers oldest created (the demo customer never).
+    max_carts: int | None = 5_000
+    max_shopping_lists: int | None = 5_000
+    max_orders: int | None = 5_000
+    max_customers: int | None = 10_000
+    max_access_tokens: int | None = 20_000
+    max_refresh_tokens: int | None = 20_000
     # (method, path) of the latest requests, for tests and the bench.
-    request_log_limit: int = 100_000
+    request_log_limit: int = 10_000
 
     def unbounded(self) -> EmulatorConfig:
         """The same settings without caps (commercetools' own limits are in the millions)."""

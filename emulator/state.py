@@ -11,13 +11,14 @@ import secrets
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import UTC, datetime
 from typing import Any
 
 from emulator.catalog import Catalog
 from emulator.config import EmulatorConfig
 from emulator.faults import Faults
+from emulator.frozen import freeze
 from emulator.hooks import ResourceHooks
 from emulator.indexed import IndexedStore
 from emulator.pubsub import PubSub
@@ -61,6 +62,7 @@ class Emulator:
         # Stands in for Google Pub/Sub: pushes what Subscriptions publish to HTTP endpoints.
         self.pubsub = PubSub()
         self._store = Stores(self.config)
+        self._shared: dict[Hashable, Any] = {}
         self._last_millis = 0
         self._seed()
 
@@ -71,6 +73,15 @@ class Emulator:
             if self._catalog is None:
                 self._catalog = Catalog.demo() if self.config.seed_demo_data else Catalog.empty()
             return self._catalog
+
+    def shared_json(self, key: Hashable, value: Any) -> Any:
+        """One frozen copy (frozen.py) of catalog JSON that many carts and orders hold, by key,
+        e.g. ("variant", product id, variant id). The catalog never changes, nor does it."""
+        with self.lock:
+            found = self._shared.get(key)
+            if found is None:
+                found = self._shared[key] = freeze(value)
+            return found
 
     # -- raw stores (callers hold `lock` while using them) ---------------------------------------
     @property

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass
+@dataclass(slots=True)
 class TokenInfo:
     """An issued access token. `scopes` are the granted scope strings, e.g.
     ["manage_my_orders:demo", "anonymous_id:…"]; customer_id/anonymous_id are parsed out."""
@@ -38,7 +38,7 @@ class TokenInfo:
         return False
 
 
-@dataclass
+@dataclass(slots=True)
 class RefreshTokenInfo:
     """A refresh token; commercetools keeps it valid across refreshes (sliding expiry)."""
 
@@ -51,7 +51,7 @@ class RefreshTokenInfo:
     anonymous_id: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class CustomerToken:
     """A password-reset or e-mail-verification token (commercetools' CustomerToken). Redeeming
     one deletes it and every other token of the same kind for that customer."""

@@ -14,6 +14,7 @@ import pytest
 
 from emulator import carts
 from emulator.app import create_emulator_app
+from emulator.config import EmulatorConfig
 from emulator.customers import DEMO_CUSTOMER_ID
 from emulator.passwords import hash_password
 from emulator.state import Emulator
@@ -61,7 +62,8 @@ async def world(clock: FakeClock) -> AsyncIterator[Callable[[int, int], Awaitabl
     clients: list[httpx.AsyncClient] = []
 
     async def make(cart_count: int, customer_count: int) -> Ctp:
-        emulator = Emulator(clock=clock)
+        # Without caps: this is about lookups among many resources, not about keeping them.
+        emulator = Emulator(EmulatorConfig().unbounded(), clock=clock)
         seed(emulator, cart_count, customer_count)
         transport = httpx.ASGITransport(app=create_emulator_app(emulator))
         client = httpx.AsyncClient(transport=transport, base_url="http://emulator")
