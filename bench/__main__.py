@@ -9,7 +9,6 @@ the machine and the analysis, to docs/performance.md.
 from __future__ import annotations
 
 import asyncio
-import json
 import secrets
 import shutil
 import sys
@@ -25,36 +24,21 @@ import httpx
 from bench import journey, profile, report, storefront
 from bench.analysis import Profiles, Runs, reproduce_section, upstream_section, what_limits
 from bench.load import http_request, merge
-from bench.options import ROOT, Options, parse_options
-from bench.processes import LOOPBACK, Child, Processes, free_port, memory_kib, wait_ready
+from bench.options import Options, parse_options
+from bench.processes import (
+    LOOPBACK,
+    Child,
+    Processes,
+    free_port,
+    memory_kib,
+    run_json_child,
+    wait_ready,
+)
 from bench.targets import TARGET_MEMORY_MIB, TARGET_P99_MS, TARGET_RATIO
 
 
 def say(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-async def run_json_child(module: str, spec: dict[str, Any], limit: float) -> dict[str, Any]:
-    """Runs `python -m module` with `spec` on stdin; its JSON answer on stdout."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        module,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        cwd=ROOT,
-    )
-    try:
-        out, err = await asyncio.wait_for(process.communicate(json.dumps(spec).encode()), limit)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    if process.returncode != 0:
-        raise RuntimeError(f"{module} failed:\n{err.decode(errors='replace')[-2000:]}")
-    result: dict[str, Any] = json.loads(out)
-    return result
 
 
 class Bench:

@@ -5,18 +5,15 @@ time; the timings are in docs/emulator.md."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from emulator import carts
 from emulator.app import create_emulator_app
+from emulator.bulk import bulk_email, fill
 from emulator.config import EmulatorConfig
-from emulator.customers import DEMO_CUSTOMER_ID
-from emulator.passwords import hash_password
 from emulator.state import Emulator
 from tests.emulator.ctp import TEST_PASSWORD, TSHIRT_M, Ctp
 from tests.support.clock import FakeClock
@@ -27,36 +24,6 @@ Json = dict[str, Any]
 SHOPPER = "measured.shopper@example.com"
 
 
-def seed(emulator: Emulator, cart_count: int, customer_count: int) -> None:
-    """Fill the stores directly (the state API), fast: copies of one real cart and of the demo
-    customer, owned by customers and anonymous sessions other than the measured ones."""
-    password_hash = hash_password("Seeded-Pw-1")
-    with emulator.lock:
-        template_cart = carts.build_cart(
-            emulator, {"currency": "EUR", "country": "DE", "lineItems": [{"sku": TSHIRT_M}]}
-        )
-        template_customer = emulator.customers[DEMO_CUSTOMER_ID]
-        customer_ids = []
-        for number in range(customer_count):
-            customer_id = str(uuid.uuid4())
-            # Stored values are never changed in place, so copies may share nested parts.
-            emulator.customers[customer_id] = {
-                **template_customer,
-                "id": customer_id,
-                "email": f"Seeded-{number}@Example.com",
-            }
-            emulator.password_hashes[customer_id] = password_hash
-            customer_ids.append(customer_id)
-        for number in range(cart_count):
-            cart_id = str(uuid.uuid4())
-            owner = (
-                {"customerId": customer_ids[number % customer_count]}
-                if number % 2
-                else {"anonymousId": str(uuid.uuid4())}
-            )
-            emulator.carts[cart_id] = {**template_cart, "id": cart_id, **owner}
-
-
 @pytest.fixture
 async def world(clock: FakeClock) -> AsyncIterator[Callable[[int, int], Awaitable[Ctp]]]:
     clients: list[httpx.AsyncClient] = []
@@ -64,7 +31,7 @@ async def world(clock: FakeClock) -> AsyncIterator[Callable[[int, int], Awaitabl
     async def make(cart_count: int, customer_count: int) -> Ctp:
         # Without caps: this is about lookups among many resources, not about keeping them.
         emulator = Emulator(EmulatorConfig().unbounded(), clock=clock)
-        seed(emulator, cart_count, customer_count)
+        fill(emulator, cart_count, customer_count)
         transport = httpx.ASGITransport(app=create_emulator_app(emulator))
         client = httpx.AsyncClient(transport=transport, base_url="http://emulator")
         clients.append(client)
@@ -132,10 +99,11 @@ async def test_lookup_by_email_is_case_insensitive_and_exact_in_queries(
 ) -> None:
     ctp = await world(0, 50)
     backend = await ctp.client_token()
-    # The index finds "Seeded-7@Example.com" for any case; the predicate then compares exactly.
-    exact = await ctp.get("/customers", backend, where='email = "Seeded-7@Example.com"')
-    other_case = await ctp.get("/customers", backend, where='email = "seeded-7@example.com"')
-    assert [c["email"] for c in exact["results"]] == ["Seeded-7@Example.com"]
-    assert other_case["results"] == []
-    token = await ctp.post("/customers/password-token", backend, {"email": "SEEDED-7@example.COM"})
+    email = bulk_email(7)
+    # The index finds it for any case; the predicate then compares exactly.
+    exact = await ctp.get("/customers", backend, where=f'email = "{email}"')
+    other_case = await ctp.get("/customers", backend, where=f'email = "{email.lower()}"')
+    assert [c["email"] for c in exact["results"]] == [email]
+    assert email != email.lower() and other_case["results"] == []
+    token = await ctp.post("/customers/password-token", backend, {"email": email.upper()})
     assert token["customerId"] == exact["results"][0]["id"]
