@@ -7,7 +7,7 @@ else on the same event loop. This starts `python -m app serve` as `make run` doe
 emulator, demo webhooks), runs whole GraphQL journeys (bench/journey.py, a child process) at
 rising numbers of shoppers, and meanwhile times the same POST the emulator makes, four times a
 second, from outside. Reported per level: journeys per second, journey failures, the
-probe's p50/p99/max and how many took over 2 s, and the service's CPU.
+probe's p50/p99/max and how many took over 2 s, the service's CPU and its memory after.
 
     .venv/bin/python -m bench.extension_selfcall --shoppers 4,16,48 --seconds 30
 """
@@ -30,7 +30,14 @@ import httpx
 
 from bench import journey
 from bench.load import install_uvloop, percentile
-from bench.processes import LOOPBACK, Processes, free_port, run_json_child, wait_ready
+from bench.processes import (
+    LOOPBACK,
+    Processes,
+    free_port,
+    memory_kib,
+    run_json_child,
+    wait_ready,
+)
 from emulator import carts
 from emulator.state import Emulator
 
@@ -127,6 +134,8 @@ async def measure(levels: list[int], seconds: float, log_dir: Path) -> list[dict
                     "probe_max_ms": max(latencies, default=0.0),
                     "probes_over_limit": sum(1 for v in latencies if v > LIMIT_SECONDS * 1000)
                     + failed,
+                    "journeys_done": found["ok"],
+                    "service_rss_mib": memory_kib(service.pid, "VmRSS") / 1024,
                 }
             )
             say(json.dumps(results[-1]))
@@ -136,8 +145,8 @@ async def measure(levels: list[int], seconds: float, log_dir: Path) -> list[dict
 def render(results: list[dict[str, Any]]) -> str:
     lines = [
         "| shoppers | journeys/s | journey p50 | journey errors | extension call p50 / p99 / "
-        "max | over 2 s | service CPU | other processes |",
-        "|---|---|---|---|---|---|---|---|",
+        "max | over 2 s | service CPU | other processes | service RSS after |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         errors = sum(r["journey_errors"].values())
@@ -145,7 +154,8 @@ def render(results: list[dict[str, Any]]) -> str:
             f"| {r['shoppers']} | {r['journeys_per_second']:.1f} | {r['journey_p50_ms']:.0f} ms "
             f"| {errors} | {r['probe_p50_ms']:.0f} / {r['probe_p99_ms']:.0f} / "
             f"{r['probe_max_ms']:.0f} ms | {r['probes_over_limit']} of {r['probes']} | "
-            f"{r['service_cpu_percent']:.0f} % | {r['other_cpu_percent']:.0f} % |"
+            f"{r['service_cpu_percent']:.0f} % | {r['other_cpu_percent']:.0f} % | "
+            f"{r['service_rss_mib']:.0f} MiB |"
         )
     return "\n".join(lines)
 
