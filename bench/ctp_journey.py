@@ -51,6 +51,11 @@ class JourneyFailed(RuntimeError):
     pass
 
 
+class TokenRejected(JourneyFailed):
+    """401: the token is gone (expired, revoked, or dropped at the emulator's token cap); a
+    client gets a new one, as the service's gateway does."""
+
+
 def basic_auth() -> str:
     return "Basic " + base64.b64encode(f"{CLIENT[0]}:{CLIENT[1]}".encode()).decode()
 
@@ -68,6 +73,8 @@ async def _call(
         headers["Content-Type"] = "application/json"
         raw = json.dumps(body, separators=(",", ":")).encode()
     status, answer = await send(method, path, headers, raw)
+    if status == 401:
+        raise TokenRejected(f"{method} {path.split('?')[0]}: HTTP 401")
     if status != expect:
         raise JourneyFailed(f"{method} {path.split('?')[0]}: HTTP {status} {str(answer)[:200]}")
     return answer

@@ -120,6 +120,7 @@ class Tally:
     requests: Counter[int] = field(default_factory=Counter)
     journeys: Counter[int] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
+    token_renewals: int = 0
 
     def second(self) -> int:
         return int(time.perf_counter() - self.started)
@@ -159,6 +160,10 @@ async def shopper(port: int, tally: Tally, stop_at: float) -> None:
                     backend = await ctp_journey.app_token(connection.send)
                 await ctp_journey.run_journey(connection.send, backend)
                 tally.journey_done()
+            except ctp_journey.TokenRejected:
+                # The app token went at the token cap: a new one, as the service would do.
+                tally.token_renewals += 1
+                backend = None
             except (ctp_journey.JourneyFailed, OSError, TimeoutError, ProtocolError) as exc:
                 tally.errors[f"{type(exc).__name__}: {str(exc)[:100]}"] += 1
                 connection.close()
@@ -259,6 +264,7 @@ def summarize(
         "requests_per_journey": ctp_journey.STEPS,
         "emulator_cpu_ms_per_journey": 1000 * cpu / journeys if journeys else 0.0,
         "errors": dict(tally.errors),
+        "app_token_renewals": tally.token_renewals,
         "rss_mib_start": measured[0].rss_mib if measured else 0.0,
         "rss_mib_end": measured[-1].rss_mib if measured else 0.0,
         "rss_mib_peak": peak_mib,
@@ -309,7 +315,9 @@ def render(result: dict[str, Any]) -> str:
             f"- journeys: {result['journeys_measured']:,} measured "
             f"({result['journeys_per_second']:.1f}/s, {result['requests_per_journey']} requests "
             f"each); emulator CPU {result['emulator_cpu_ms_per_journey']:.1f} ms per journey; "
-            f"errors: {errors}" + (f" {result['errors']}" if errors else ""),
+            f"errors: {errors}"
+            + (f" {result['errors']}" if errors else "")
+            + f"; app tokens renewed after a 401: {result['app_token_renewals']}",
             f"- RSS: {result['rss_mib_start']:.0f} MiB after warm-up, "
             f"{result['rss_mib_end']:.0f} MiB at the end (peak {result['rss_mib_peak']:.0f}); "
             f"{result['mib_per_1000_journeys']:.1f} MiB per 1,000 journeys (first half "
