@@ -254,6 +254,10 @@ def summarize(
         "options": {**asdict(options), "json_path": str(options.json_path or "")},
         "other_cpu_percent_first": other_cpu(measured, measure_from, measure_from + window),
         "other_cpu_percent_last": other_cpu(measured, end - window, end),
+        "cpu_ms_per_journey_first": cpu_ms_per_journey(
+            measured, measure_from, measure_from + window
+        ),
+        "cpu_ms_per_journey_last": cpu_ms_per_journey(measured, end - window, end),
         "window_seconds": window,
         "requests_per_second_first": first,
         "requests_per_second_last": last,
@@ -280,13 +284,29 @@ def summarize(
     }
 
 
+def _window(samples: list[Sample], start: float, end: float) -> tuple[Sample, Sample] | None:
+    inside = [s for s in samples if start - 1e-6 <= s.at_seconds <= end + 1e-6]
+    return (inside[0], inside[-1]) if len(inside) >= 2 else None
+
+
+def cpu_ms_per_journey(samples: list[Sample], start: float, end: float) -> float:
+    """The emulator's CPU per journey between two instants: on a shared machine the steadier
+    sign of whether a request costs more as the stores fill (throughput also moves with what
+    other processes take)."""
+    found = _window(samples, start, end)
+    if found is None or found[1].journeys == found[0].journeys:
+        return 0.0
+    a, b = found
+    return 1000 * (b.cpu_seconds - a.cpu_seconds) / (b.journeys - a.journeys)
+
+
 def other_cpu(samples: list[Sample], start: float, end: float) -> float:
     """CPU used by processes other than the emulator and this driver between two instants, in
     % of one core (from the samples nearest to them)."""
-    inside = [s for s in samples if start - 1e-6 <= s.at_seconds <= end + 1e-6]
-    if len(inside) < 2:
+    found = _window(samples, start, end)
+    if found is None:
         return 0.0
-    a, b = inside[0], inside[-1]
+    a, b = found
     own = (b.cpu_seconds - a.cpu_seconds) + (b.driver_cpu_seconds - a.driver_cpu_seconds)
     other = (b.machine_cpu_seconds - a.machine_cpu_seconds) - own
     return max(0.0, 100 * other / (b.at_seconds - a.at_seconds))
@@ -311,7 +331,9 @@ def render(result: dict[str, Any]) -> str:
             f"{result['requests_per_second_last']:.1f} "
             f"(last/first {result['last_to_first']:.2f}, target >= 0.90); other processes "
             f"used {result['other_cpu_percent_first']:.0f} % / "
-            f"{result['other_cpu_percent_last']:.0f} % of a core in those windows",
+            f"{result['other_cpu_percent_last']:.0f} % of a core in those windows; emulator CPU "
+            f"per journey {result['cpu_ms_per_journey_first']:.2f} / "
+            f"{result['cpu_ms_per_journey_last']:.2f} ms",
             f"- journeys: {result['journeys_measured']:,} measured "
             f"({result['journeys_per_second']:.1f}/s, {result['requests_per_journey']} requests "
             f"each); emulator CPU {result['emulator_cpu_ms_per_journey']:.1f} ms per journey; "
