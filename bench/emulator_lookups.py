@@ -38,19 +38,18 @@ async def requests_for(client: httpx.AsyncClient) -> dict[str, Request]:
     """The measured requests, for a guest with a cart and a bulk customer (bulk.py)."""
     email = bulk_email(3)
     backend = await _token(client, "/oauth/token", {"grant_type": "client_credentials"})
-    guest = await _token(
-        client,
-        "/oauth/demo/anonymous/token",
-        {"grant_type": "client_credentials", "scope": STOREFRONT_SCOPES},
-    )
+    session = {"grant_type": "client_credentials", "scope": STOREFRONT_SCOPES}
+    guest = await _token(client, "/oauth/demo/anonymous/token", session)
     draft = {"currency": "EUR", "lineItems": [{"sku": BULK_SKU}]}
     (await client.post("/demo/me/carts", json=draft, headers=bearer(guest))).raise_for_status()
+    # Another guest signs in, again and again: a sign-in would move the first guest's cart.
+    signing_in = await _token(client, "/oauth/demo/anonymous/token", session)
     return {
         "GET /me/active-cart": lambda: client.get("/demo/me/active-cart", headers=bearer(guest)),
         "POST /me/login": lambda: client.post(
             "/demo/me/login",
             json={"email": email, "password": BULK_PASSWORD},
-            headers=bearer(guest),
+            headers=bearer(signing_in),
         ),
         "POST /customers/password-token (by e-mail)": lambda: client.post(
             "/demo/customers/password-token", json={"email": email}, headers=bearer(backend)

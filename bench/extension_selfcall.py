@@ -157,6 +157,9 @@ def render(results: list[dict[str, Any]]) -> str:
             f"{r['service_cpu_percent']:.0f} % | {r['other_cpu_percent']:.0f} % | "
             f"{r['service_rss_mib']:.0f} MiB |"
         )
+    for r in results:
+        for kind, count in sorted(r["journey_errors"].items(), key=lambda e: -e[1])[:3]:
+            lines.append(f"- {r['shoppers']} shoppers, {count} journeys failed: {kind}")
     return "\n".join(lines)
 
 
@@ -168,11 +171,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--shoppers", default="4,16,48", help="levels, comma-separated")
     parser.add_argument("--seconds", type=float, default=30.0, help="measured per level")
+    parser.add_argument("--log-dir", type=Path, default=None, help="keep the service's log here")
     args = parser.parse_args(argv)
     levels = [int(level) for level in args.shoppers.split(",") if level.strip()]
     install_uvloop()
-    with tempfile.TemporaryDirectory(prefix="ctp-selfcall-") as log_dir:
-        results = asyncio.run(measure(levels, args.seconds, Path(log_dir)))
+    if args.log_dir is not None:
+        args.log_dir.mkdir(parents=True, exist_ok=True)
+        results = asyncio.run(measure(levels, args.seconds, args.log_dir))
+    else:
+        with tempfile.TemporaryDirectory(prefix="ctp-selfcall-") as log_dir:
+            results = asyncio.run(measure(levels, args.seconds, Path(log_dir)))
     print(render(results))
     return 0
 

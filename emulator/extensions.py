@@ -200,6 +200,8 @@ class Call:
     url: str
     headers: dict[str, str]
     timeout_seconds: float
+    # Set when the URL is routed in-process (Emulator.extension_transports).
+    transport: httpx.AsyncBaseTransport | None = None
 
     def marker(self) -> Json:
         found: Json = {"extensionId": self.extension_id}
@@ -249,6 +251,7 @@ def triggered(emulator: Emulator, type_id: str, action: HookAction, resource: Js
                     url=extension["destination"]["url"],
                     headers=dict(emulator.extension_secrets.get(extension["id"], {})),
                     timeout_seconds=extension["timeoutInMs"] / 1000,
+                    transport=emulator.extension_transport(extension["destination"]["url"]),
                 )
             )
     return calls
@@ -276,7 +279,7 @@ async def _call_one(target: Call, body: bytes) -> Answer:
         async with asyncio.timeout(target.timeout_seconds):
             # No proxy or netrc from the environment: commercetools calls the URL as given.
             async with httpx.AsyncClient(
-                follow_redirects=False, verify=_tls(), trust_env=False
+                follow_redirects=False, verify=_tls(), trust_env=False, transport=target.transport
             ) as client:
                 response = await client.post(target.url, content=body, headers=headers)
     except (TimeoutError, httpx.HTTPError) as exc:

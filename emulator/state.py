@@ -15,6 +15,8 @@ from collections.abc import Callable, Hashable
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
+
 from emulator.catalog import Catalog
 from emulator.config import EmulatorConfig
 from emulator.faults import Faults
@@ -63,6 +65,10 @@ class Emulator:
         self.pubsub = PubSub()
         self._store = Stores(self.config)
         self._shared: dict[Hashable, Any] = {}
+        # URL prefix -> transport: API Extension calls to such a URL skip the network. The
+        # embedded demo can route the call to its own extension straight into its ASGI app,
+        # so that it does not queue behind every socket of a busy event loop (docs/emulator.md).
+        self.extension_transports: dict[str, httpx.AsyncBaseTransport] = {}
         self._last_millis = 0
         self._seed()
 
@@ -82,6 +88,12 @@ class Emulator:
             if found is None:
                 found = self._shared[key] = freeze(value)
             return found
+
+    def extension_transport(self, url: str) -> httpx.AsyncBaseTransport | None:
+        for prefix, transport in self.extension_transports.items():
+            if url.startswith(prefix):
+                return transport
+        return None
 
     # -- raw stores (callers hold `lock` while using them) ---------------------------------------
     @property
