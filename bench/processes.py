@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -23,6 +24,7 @@ from typing import Any
 import httpx
 
 LOOPBACK = "127.0.0.1"
+_ROOT = Path(__file__).resolve().parent.parent
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -166,3 +168,26 @@ async def wait_ready(child: Child, url: str, within: float = 30.0) -> None:
                 pass
             await asyncio.sleep(0.1)
     raise ChildFailed(f"{child.name} not ready after {within:.0f} s:\n{child.log_tail()}")
+
+
+async def run_json_child(module: str, spec: dict[str, Any], limit: float) -> dict[str, Any]:
+    """Runs `python -m module` with `spec` on stdin; its JSON answer on stdout."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        module,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        cwd=_ROOT,
+    )
+    try:
+        out, err = await asyncio.wait_for(process.communicate(json.dumps(spec).encode()), limit)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    if process.returncode != 0:
+        raise RuntimeError(f"{module} failed:\n{err.decode(errors='replace')[-2000:]}")
+    result: dict[str, Any] = json.loads(out)
+    return result

@@ -123,7 +123,7 @@ def create_app(
         return JSONResponse(verdict.as_json(), status_code=200 if verdict.ready else 503)
 
     @asynccontextmanager
-    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(this_app: Starlette) -> AsyncIterator[None]:
         if settings.commercetools.uses_embedded_emulator:
             log.info(
                 "No CTP_* settings: serving the demo on the embedded commercetools emulator "
@@ -139,6 +139,9 @@ def create_app(
         # Built now so that a bad PUBSUB_* setting stops start-up rather than the first event.
         webhook_container.event_authenticator()
         if settings.registers_demo_webhooks and emulator is not None:
+            from bootstrap.embedded_emulator import route_extension_calls_in_process
+
+            route_extension_calls_in_process(emulator, own_base_url(settings), this_app)
             await register_demo_webhooks(
                 core.gateway(),
                 emulator,

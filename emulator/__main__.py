@@ -1,4 +1,5 @@
-"""`python -m emulator --port 8989 [--host 127.0.0.1] [--access-token-ttl N]`
+"""`python -m emulator --port 8989 [--host 127.0.0.1] [--access-token-ttl N] [--no-seed]
+[--max-carts N] [--max-orders N] [--max-customers N] [--max-tokens N] [--unbounded]`
 
 Serves the emulator with uvicorn and prints its API and auth base URLs (the same server
 answers both) and the demo credentials, so a storefront can be pointed at it directly.
@@ -7,6 +8,7 @@ answers both) and the demo credentials, so a storefront can be pointed at it dir
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Sequence
 
@@ -18,7 +20,7 @@ from emulator.customers import DEMO_EMAIL, DEMO_PASSWORD
 from emulator.state import Emulator
 
 
-def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m emulator", description="A local commercetools emulator (in memory)."
     )
@@ -34,16 +36,37 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--no-seed", action="store_true", help="start without the demo catalog and customer"
     )
+    defaults = EmulatorConfig()
+    caps = parser.add_argument_group("caps (the oldest go first; docs/emulator.md, Long runs)")
+    for flag, default in (
+        ("--max-carts", defaults.max_carts),
+        ("--max-orders", defaults.max_orders),
+        ("--max-customers", defaults.max_customers),
+        ("--max-tokens", defaults.max_access_tokens),
+    ):
+        caps.add_argument(flag, type=int, default=default, metavar="N", help=f"default {default}")
+    caps.add_argument("--unbounded", action="store_true", help="no caps at all")
     return parser.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    args = _parse(argv)
+def config_from(args: argparse.Namespace) -> EmulatorConfig:
     defaults = EmulatorConfig()
-    config = EmulatorConfig(
+    config = dataclasses.replace(
+        defaults,
         access_token_ttl_seconds=args.access_token_ttl or defaults.access_token_ttl_seconds,
         seed_demo_data=not args.no_seed,
+        max_carts=args.max_carts,
+        max_orders=args.max_orders,
+        max_customers=args.max_customers,
+        max_access_tokens=args.max_tokens,
+        max_refresh_tokens=args.max_tokens,
     )
+    return config.unbounded() if args.unbounded else config
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
+    config = config_from(args)
     app = create_emulator_app(Emulator(config))
     base = f"http://{args.host}:{args.port}"
     print(

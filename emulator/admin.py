@@ -5,6 +5,8 @@
 - `POST /_emulator/reset`    back to a fresh, seeded instance
 - `GET  /_emulator/requests` the request log: {"requests": [{"method", "path"}]}
 - `DELETE /_emulator/requests` clear the request log
+- `GET  /_emulator/stats`    per store: size, resources examined by requests so far, expired,
+  evicted by a cap, index keys (the soak and the tests read it)
 """
 
 from __future__ import annotations
@@ -70,6 +72,10 @@ async def clear_requests(request: Request) -> Response:
     return Response(status_code=204)
 
 
+async def get_stats(request: Request) -> Response:
+    return JSONResponse(emulator_of(request).stats())
+
+
 def routes() -> list[BaseRoute]:
     return [
         Route("/_emulator/faults", get_faults, methods=["GET"]),
@@ -77,4 +83,5 @@ def routes() -> list[BaseRoute]:
         Route("/_emulator/reset", reset, methods=["POST"]),
         Route("/_emulator/requests", get_requests, methods=["GET"]),
         Route("/_emulator/requests", clear_requests, methods=["DELETE"]),
+        Route("/_emulator/stats", get_stats, methods=["GET"]),
     ]

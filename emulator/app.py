@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from emulator import (
     admin,
     auth,
-    carts,
+    cart_routes,
     customers,
     extensions,
     me,
@@ -88,7 +88,8 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 class _FaultsAndRequestLog:
-    """Pure ASGI middleware: logs every API/auth request, then applies injected faults."""
+    """Pure ASGI middleware: logs every API/auth request, purges a little of what has expired,
+    then applies injected faults."""
 
     def __init__(self, app: ASGIApp, emulator: Emulator) -> None:
         self.app = app
@@ -99,6 +100,8 @@ class _FaultsAndRequestLog:
             await self.app(scope, receive, send)
             return
         self.emulator.log_request(str(scope["method"]), str(scope["path"]))
+        # Expiry is paid a little on every request, never as a sweep (stores.py, retention.py).
+        self.emulator.housekeeping()
         latency_ms = self.emulator.faults.latency_ms
         if latency_ms > 0:
             await anyio.sleep(latency_ms / 1000)
@@ -116,7 +119,7 @@ def api_routes() -> list[BaseRoute]:
     return [
         *customers.routes(),
         *me.routes(),
-        *carts.routes(),
+        *cart_routes.routes(),
         *orders.routes(),
         *shopping_lists.routes(),
         *extensions.routes(),

@@ -230,8 +230,10 @@ def _refresh(emulator: Emulator, client_id: str, refresh_token: str) -> JSONResp
             raise CtpApiError(
                 400, "invalid_grant", "The refresh token was not found. It may have expired."
             )
-        # Refresh tokens expire after inactivity: each use extends this one's life.
+        # Refresh tokens expire after inactivity: each use extends this one's life, and storing
+        # it again files it as the most recently used (the last to go at the cap).
         stored.expires_at = emulator.now() + emulator.config.refresh_token_ttl_seconds
+        emulator.refresh_tokens[stored.refresh_token] = stored
         info = emulator.issue_token(
             client_id,
             stored.scopes,
@@ -280,10 +282,8 @@ def _anonymous_id_in_use(emulator: Emulator, anonymous_id: str) -> bool:
     """In use while a live refresh token holds it: once those are gone (expired or revoked),
     a new session may take the id over again, e.g. to reach its carts."""
     now = emulator.now()
-    return any(
-        r.anonymous_id == anonymous_id and r.expires_at > now
-        for r in emulator.refresh_tokens.values()
-    )
+    holders = emulator.refresh_tokens.lookup("anonymous", anonymous_id)
+    return any(r.expires_at > now for r in holders)
 
 
 async def password_token_endpoint(request: Request) -> JSONResponse:

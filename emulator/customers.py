@@ -26,6 +26,7 @@ from emulator.errors import (
     not_found,
 )
 from emulator.hooks import MessageSpec
+from emulator.indexed import IndexedStore
 from emulator.jsonio import (
     Json,
     opt_bool,
@@ -41,7 +42,7 @@ from emulator.jsonio import (
     update_body,
 )
 from emulator.passwords import hash_password, verify_password
-from emulator.query import paged_query
+from emulator.query import paged_query, query_source
 from emulator.resources import (
     address_from_draft,
     changed,
@@ -51,7 +52,8 @@ from emulator.resources import (
     short_id,
     working_copy,
 )
-from emulator.state import Emulator, PasswordResetToken, format_iso
+from emulator.state import CustomerToken, Emulator, format_iso
+from emulator.stores import CUSTOMER_QUERY_HINTS
 
 Action = Callable[[Emulator, Json, Json], None]
 
@@ -383,31 +385,39 @@ def change_password(
     return store(emulator, changed(emulator, work), [("CustomerPasswordUpdated", {"reset": False})])
 
 
-def create_password_token(emulator: Emulator, body: Json) -> Json:
-    email = req_str(body, "email")
-    ttl_minutes = opt_int(body, "ttlMinutes") or 1440
+def _ttl_minutes(body: Json, default: int | None) -> int:
+    ttl_minutes = opt_int(body, "ttlMinutes") or default
+    if ttl_minutes is None:
+        raise invalid_json("ttlMinutes: Missing required value.")
     if not 1 <= ttl_minutes <= 4320:
         raise invalid_input("ttlMinutes must be between 1 and 4320.")
-    invalidate = bool(opt_bool(body, "invalidateOlderTokens"))
-    customer = emulator.customer_by_email(email)
-    if customer is None:
-        raise CtpApiError(
-            404, "ResourceNotFound", f"The Customer with email '{email}' was not found."
-        )
+    return ttl_minutes
+
+
+def _issue_token(
+    emulator: Emulator,
+    store: IndexedStore[CustomerToken],
+    customer: Json,
+    ttl_minutes: int,
+    invalidate: bool,
+) -> Json:
+    """A new CustomerToken in `store`; with `invalidate`, the customer's older ones are gone."""
     if invalidate:
-        for token in emulator.password_reset_tokens.values():
-            if token.customer_id == customer["id"]:
-                token.used = True
+        for older in store.lookup("customer", customer["id"]):
+            del store[older.value]
     created = emulator.now_iso()
-    token = PasswordResetToken(
+    token = CustomerToken(
         value=emulator.new_secret(),
         customer_id=customer["id"],
         expires_at=emulator.now() + ttl_minutes * 60,
         created_at=created,
+        ttl_seconds=ttl_minutes * 60,
+        id=emulator.new_id(),
+        invalidate_older_tokens=invalidate,
     )
-    emulator.password_reset_tokens[token.value] = token
+    store[token.value] = token
     return {
-        "id": emulator.new_id(),
+        "id": token.id,
         "customerId": customer["id"],
         "value": token.value,
         "expiresAt": format_iso(token.expires_at),
@@ -417,36 +427,92 @@ def create_password_token(emulator: Emulator, body: Json) -> Json:
     }
 
 
+def _redeem(
+    emulator: Emulator,
+    store: IndexedStore[CustomerToken],
+    value: str,
+    expired_code: str,
+    customer_id: str | None,
+) -> CustomerToken:
+    """The live token `value` of `store`; 404 when unknown (or used, or someone else's), 400
+    `expired_code` when expired. Redeeming deletes it and the customer's other tokens."""
+    token = store.get(value)
+    if token is None or (customer_id is not None and token.customer_id != customer_id):
+        raise CtpApiError(404, "ResourceNotFound", "The token was not found.")
+    if token.expires_at <= emulator.now():
+        raise CtpApiError(400, expired_code, "The token has expired.")
+    return token
+
+
+def _spend(store: IndexedStore[CustomerToken], customer_id: str) -> None:
+    for token in store.lookup("customer", customer_id):
+        del store[token.value]
+
+
+def create_password_token(emulator: Emulator, body: Json) -> Json:
+    email = req_str(body, "email")
+    ttl_minutes = _ttl_minutes(body, 1440)
+    invalidate = bool(opt_bool(body, "invalidateOlderTokens"))
+    customer = emulator.customer_by_email(email)
+    if customer is None:
+        raise CtpApiError(
+            404, "ResourceNotFound", f"The Customer with email '{email}' was not found."
+        )
+    return _issue_token(emulator, emulator.password_reset_tokens, customer, ttl_minutes, invalidate)
+
+
 def reset_password(emulator: Emulator, body: Json, *, customer_id: str | None = None) -> Json:
     """Reset with a token; invalidates every other reset token and the customer's sessions."""
     value = req_str(body, "tokenValue")
     new_password = req_str(body, "newPassword")
     version = opt_int(body, "version")
-    token = emulator.password_reset_tokens.get(value)
-    if (
-        token is None
-        or token.used
-        or (customer_id is not None and token.customer_id != customer_id)
-    ):
-        raise CtpApiError(404, "ResourceNotFound", "The password token was not found.")
-    if token.expires_at <= emulator.now():
-        raise CtpApiError(400, "ExpiredCustomerPasswordToken", "The password token has expired.")
+    token = _redeem(
+        emulator,
+        emulator.password_reset_tokens,
+        value,
+        "ExpiredCustomerPasswordToken",
+        customer_id,
+    )
     customer = get_customer(emulator, token.customer_id)
     if version is not None:
         check_version(emulator, customer, version)
     work = working_copy(customer)
     _set_password(emulator, work, new_password)
-    for other in emulator.password_reset_tokens.values():
-        if other.customer_id == token.customer_id:
-            other.used = True
+    _spend(emulator.password_reset_tokens, token.customer_id)
     # commercetools then invalidates the customer's password-flow and refresh tokens.
-    for access in list(emulator.tokens.values()):
-        if access.customer_id == token.customer_id:
-            del emulator.tokens[access.access_token]
-    for refresh in list(emulator.refresh_tokens.values()):
-        if refresh.customer_id == token.customer_id:
-            del emulator.refresh_tokens[refresh.refresh_token]
+    for access in emulator.tokens.lookup("customer", token.customer_id):
+        del emulator.tokens[access.access_token]
+    for refresh in emulator.refresh_tokens.lookup("customer", token.customer_id):
+        del emulator.refresh_tokens[refresh.refresh_token]
     return store(emulator, changed(emulator, work), [("CustomerPasswordUpdated", {"reset": True})])
+
+
+def create_email_token(emulator: Emulator, body: Json) -> Json:
+    """CustomerCreateEmailToken: `id`, `version`?, `ttlMinutes` (1 to 4320),
+    `invalidateOlderTokens`?"""
+    customer = get_customer(emulator, req_str(body, "id"))
+    version = opt_int(body, "version")
+    if version is not None:
+        check_version(emulator, customer, version)
+    ttl_minutes = _ttl_minutes(body, None)
+    invalidate = bool(opt_bool(body, "invalidateOlderTokens"))
+    return _issue_token(emulator, emulator.email_tokens, customer, ttl_minutes, invalidate)
+
+
+def confirm_email(emulator: Emulator, body: Json, *, customer_id: str | None = None) -> Json:
+    """CustomerEmailVerify: `tokenValue`, `version`?; the customer's e-mail is verified."""
+    value = req_str(body, "tokenValue")
+    version = opt_int(body, "version")
+    token = _redeem(
+        emulator, emulator.email_tokens, value, "ExpiredCustomerEmailToken", customer_id
+    )
+    customer = get_customer(emulator, token.customer_id)
+    if version is not None:
+        check_version(emulator, customer, version)
+    _spend(emulator.email_tokens, token.customer_id)
+    work = working_copy(customer)
+    work["isEmailVerified"] = True
+    return store(emulator, changed(emulator, work), ["CustomerEmailVerified"])
 
 
 def sign_in_mode(body: Json, field: str) -> str:
@@ -466,7 +532,8 @@ async def query_customers(request: Request) -> Response:
     require_scope(token, "view_customers")
     emulator = emulator_of(request)
     with emulator.lock:
-        return respond(paged_query(list(emulator.customers.values()), request.query_params))
+        found = query_source(emulator.customers, request.query_params, CUSTOMER_QUERY_HINTS)
+        return respond(paged_query(found, request.query_params))
 
 
 async def create(request: Request) -> Response:
@@ -555,6 +622,24 @@ async def password_reset(request: Request) -> Response:
         return respond(reset_password(emulator, body))
 
 
+async def email_token(request: Request) -> Response:
+    token = require_token(request)
+    require_scope(token, "manage_customers")
+    body = await read_object(request)
+    emulator = emulator_of(request)
+    with emulator.lock:
+        return respond(create_email_token(emulator, body))
+
+
+async def email_confirm(request: Request) -> Response:
+    token = require_token(request)
+    require_scope(token, "manage_customers")
+    body = await read_object(request)
+    emulator = emulator_of(request)
+    with emulator.lock:
+        return respond(confirm_email(emulator, body))
+
+
 async def password_change(request: Request) -> Response:
     token = require_token(request)
     require_scope(token, "manage_customers")
@@ -577,6 +662,8 @@ def routes() -> list[BaseRoute]:
         Route("/customers/password-token", password_token, methods=["POST"]),
         Route("/customers/password/reset", password_reset, methods=["POST"]),
         Route("/customers/password", password_change, methods=["POST"]),
+        Route("/customers/email-token", email_token, methods=["POST"]),
+        Route("/customers/email/confirm", email_confirm, methods=["POST"]),
         Route("/customers/{id}", get_by_id, methods=["GET"]),
         Route("/customers/{id}", update, methods=["POST"]),
     ]

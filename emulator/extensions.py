@@ -19,8 +19,10 @@ Calling (`triggered` under the lock, `call` without it): the extension gets
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -197,6 +199,8 @@ class Call:
     url: str
     headers: dict[str, str]
     timeout_seconds: float
+    # Set when the URL is routed in-process (Emulator.extension_transports).
+    transport: httpx.AsyncBaseTransport | None = None
 
     def marker(self) -> Json:
         found: Json = {"extensionId": self.extension_id}
@@ -246,6 +250,7 @@ def triggered(emulator: Emulator, type_id: str, action: HookAction, resource: Js
                     url=extension["destination"]["url"],
                     headers=dict(emulator.extension_secrets.get(extension["id"], {})),
                     timeout_seconds=extension["timeoutInMs"] / 1000,
+                    transport=emulator.extension_transport(extension["destination"]["url"]),
                 )
             )
     return calls
@@ -259,11 +264,22 @@ async def call(calls: list[Call], action: HookAction, type_id: str, resource: Js
     return [await _call_one(c, body) for c in calls]
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """Built once: loading the CA bundle costs about 18 ms of CPU, which a client built per call
+    paid on every cart write, and which made the embedded demo's call to its own extension the
+    first thing to miss the 2 s limit under load (docs/emulator.md)."""
+    return httpx.create_ssl_context()
+
+
 async def _call_one(target: Call, body: bytes) -> Answer:
     headers = {"Content-Type": "application/json", **target.headers}
     try:
         async with asyncio.timeout(target.timeout_seconds):
-            async with httpx.AsyncClient(follow_redirects=False) as client:
+            # No proxy or netrc from the environment: commercetools calls the URL as given.
+            async with httpx.AsyncClient(
+                follow_redirects=False, verify=_tls(), trust_env=False, transport=target.transport
+            ) as client:
                 response = await client.post(target.url, content=body, headers=headers)
     except (TimeoutError, httpx.HTTPError) as exc:
         log.info("extension %s did not answer: %r", target.extension_id, exc)

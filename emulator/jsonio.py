@@ -11,7 +11,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from emulator.errors import CtpApiError, invalid_json
+from emulator.errors import CtpApiError, invalid_input, invalid_json
 
 Json = dict[str, Any]
 
@@ -129,3 +129,14 @@ def update_body(body: Json) -> tuple[int, list[Json]]:
 
 def unknown_action(action: Json) -> CtpApiError:
     return invalid_json(f"actions -> action: Unknown action '{action.get('action')}'")
+
+
+def version_param(request: Request) -> int:
+    """The `version` query parameter of a DELETE."""
+    raw = request.query_params.get("version")
+    if raw is None:
+        raise invalid_input("Missing required query parameter 'version'.")
+    try:
+        return int(raw)
+    except ValueError:
+        raise invalid_input(f"Malformed parameter: version: '{raw}' is not a number.") from None

@@ -18,10 +18,12 @@ from starlette.routing import BaseRoute, Route
 
 from emulator.auth import emulator_of, require_scope, require_token
 from emulator.errors import CtpApiError, invalid_input, not_found
-from emulator.jsonio import Json, read_object, unknown_action, update_body
-from emulator.query import paged_query
+from emulator.indexed import IndexedStore
+from emulator.jsonio import Json, read_object, unknown_action, update_body, version_param
+from emulator.query import paged_query, query_source
 from emulator.resources import changed, check_version, respond, working_copy
 from emulator.state import Emulator
+from emulator.stores import KEY_QUERY_HINTS
 
 Action = Callable[[Emulator, Json, Json], None]
 
@@ -36,13 +38,6 @@ def check_key(value: Any) -> str:
     return value
 
 
-def version_param(request: Request) -> int:
-    raw = request.query_params.get("version", "")
-    if not raw.lstrip("-").isdigit():
-        raise invalid_input("Missing or malformed query parameter 'version'.")
-    return int(raw)
-
-
 @dataclass(frozen=True)
 class KeyedResources:
     """`store` gives the emulator's dict of them; `build` turns a draft into a resource (the
@@ -51,16 +46,17 @@ class KeyedResources:
 
     type_name: str
     scope: str
-    store: Callable[[Emulator], dict[str, Json]]
+    # Indexed by "key" (stores.py).
+    store: Callable[[Emulator], IndexedStore[Json]]
     build: Callable[[Emulator, Json], Json]
     actions: dict[str, Action]
     on_delete: Callable[[Emulator, Json], None] = lambda emulator, resource: None
 
     # -- operations (caller holds the lock) ------------------------------------------------------
     def by_key(self, emulator: Emulator, key: str) -> Json:
-        for resource in self.store(emulator).values():
-            if resource.get("key") == key:
-                return resource
+        resource = self.store(emulator).first("key", key)
+        if resource is not None:
+            return resource
         raise CtpApiError(
             404, "ResourceNotFound", f"The {self.type_name} with key '{key}' was not found."
         )
@@ -75,10 +71,8 @@ class KeyedResources:
         key = resource.get("key")
         if key is None:
             return
-        if any(
-            other.get("key") == key and other["id"] != resource["id"]
-            for other in self.store(emulator).values()
-        ):
+        holder = self.store(emulator).first("key", key)
+        if holder is not None and holder["id"] != resource["id"]:
             raise CtpApiError(
                 400,
                 "DuplicateField",
@@ -126,9 +120,8 @@ class KeyedResources:
             require_scope(require_token(request), self.scope)
             emulator = emulator_of(request)
             with emulator.lock:
-                return respond(
-                    paged_query(list(self.store(emulator).values()), request.query_params)
-                )
+                found = query_source(self.store(emulator), request.query_params, KEY_QUERY_HINTS)
+                return respond(paged_query(found, request.query_params))
 
         async def create(request: Request) -> Response:
             require_scope(require_token(request), self.scope)

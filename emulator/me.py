@@ -18,16 +18,22 @@ from emulator import carts, customers, orders, signin
 from emulator.auth import emulator_of, require_scope, require_token
 from emulator.errors import CtpApiError, not_found
 from emulator.expansion import expand_cart
-from emulator.jsonio import Json, read_object, req_int, req_str, update_body
+from emulator.jsonio import Json, read_object, req_int, req_str, update_body, version_param
 from emulator.query import paged_query
 from emulator.resources import respond
 from emulator.state import Emulator, TokenInfo
+from emulator.stores import owner_key
 
 
 @dataclass(frozen=True)
 class Owner:
     customer_id: str | None
     anonymous_id: str | None
+
+    @property
+    def key(self) -> tuple[str, str] | None:
+        """Its key in the stores' `owner` indexes (stores.py), which follow `owns`."""
+        return owner_key(self.customer_id, self.anonymous_id)
 
     def owns(self, resource: Json) -> bool:
         if self.customer_id is not None:
@@ -168,7 +174,7 @@ async def query_my_carts(request: Request) -> Response:
     owner = session_owner(token)
     emulator = emulator_of(request)
     with emulator.lock:
-        mine = [c for c in emulator.carts.values() if owner.owns(c)]
+        mine = emulator.carts.lookup("owner", owner.key)
         return respond(paged_query(mine, request.query_params))
 
 
@@ -220,7 +226,7 @@ async def delete_my_cart(request: Request) -> Response:
     token = require_token(request)
     require_scope(token, "manage_my_orders")
     owner = session_owner(token)
-    version = carts.version_param(request)
+    version = version_param(request)
     emulator = emulator_of(request)
     with emulator.lock:
         cart = _my_cart(emulator, owner, request.path_params["id"])
@@ -236,7 +242,7 @@ async def query_my_orders(request: Request) -> Response:
     owner = session_owner(token)
     emulator = emulator_of(request)
     with emulator.lock:
-        mine = [o for o in emulator.orders.values() if owner.owns(o)]
+        mine = emulator.orders.lookup("owner", owner.key)
         return respond(paged_query(mine, request.query_params))
 
 

@@ -15,7 +15,7 @@ from emulator import carts
 from emulator.auth import emulator_of, require_scope, require_token
 from emulator.errors import CtpApiError, invalid_json, invalid_operation, not_found
 from emulator.jsonio import Json, opt_obj, opt_str, read_object, req_int, req_str
-from emulator.query import paged_query
+from emulator.query import paged_query, query_source
 from emulator.resources import (
     changed,
     check_version,
@@ -25,6 +25,7 @@ from emulator.resources import (
     working_copy,
 )
 from emulator.state import Emulator
+from emulator.stores import ORDER_QUERY_HINTS
 
 # Copied from the cart as they are (commercetools snapshots them on the Order).
 _COPIED = (
@@ -113,9 +114,7 @@ def create_order(emulator: Emulator, cart: Json, version: int, draft: Json) -> J
     check_version(emulator, cart, version)
     _check_orderable(emulator, cart)
     order_number = opt_str(draft, "orderNumber")
-    if order_number is not None and any(
-        o.get("orderNumber") == order_number for o in emulator.orders.values()
-    ):
+    if order_number is not None and emulator.orders.first("orderNumber", order_number):
         raise CtpApiError(
             400,
             "DuplicateField",
@@ -173,7 +172,8 @@ async def query_orders(request: Request) -> Response:
     require_scope(token, "view_orders")
     emulator = emulator_of(request)
     with emulator.lock:
-        return respond(paged_query(list(emulator.orders.values()), request.query_params))
+        found = query_source(emulator.orders, request.query_params, ORDER_QUERY_HINTS)
+        return respond(paged_query(found, request.query_params))
 
 
 async def create(request: Request) -> Response:
@@ -210,10 +210,10 @@ async def get_by_order_number(request: Request) -> Response:
     emulator = emulator_of(request)
     number = request.path_params["orderNumber"]
     with emulator.lock:
-        for order in emulator.orders.values():
-            if order.get("orderNumber") == number:
-                return respond(order)
-    raise not_found(number)
+        order = emulator.orders.first("orderNumber", number)
+        if order is None:
+            raise not_found(number)
+        return respond(order)
 
 
 def routes() -> list[BaseRoute]:

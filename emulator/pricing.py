@@ -92,10 +92,7 @@ def new_line_item(
         line["productKey"] = product["key"]
     line.update(
         {
-            "name": dict(product["name"]),
-            "productType": dict(product["productType"]),
-            "productSlug": dict(product.get("slug", {})),
-            "variant": _plain_copy(variant),
+            **product_data(emulator, product, variant),
             "price": select_price(emulator, cart, product["id"], variant),
             "quantity": quantity,
             "discountedPricePerQuantity": [],
@@ -111,12 +108,16 @@ def new_line_item(
     return line
 
 
-def _plain_copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain_copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain_copy(v) for v in value]
-    return value
+def product_data(emulator: Emulator, product: Json, variant: Json) -> Json:
+    """A line item's copy of the product: name, type, slug and variant, shared by every line
+    item of that variant (frozen.py): they are most of a cart's and an order's size."""
+    product_id = product["id"]
+    return {
+        "name": emulator.shared_json(("name", product_id), product["name"]),
+        "productType": emulator.shared_json(("productType", product_id), product["productType"]),
+        "productSlug": emulator.shared_json(("slug", product_id), product.get("slug", {})),
+        "variant": emulator.shared_json(("variant", product_id, variant["id"]), variant),
+    }
 
 
 def set_quantity(line: Json, quantity: int) -> None:

@@ -102,8 +102,9 @@ class PubSub:
         self._message_ids = itertools.count(1)
         self._worker: threading.Thread | None = None
         self._in_flight = 0
+        # Both bounded: a demo whose endpoint keeps failing must not grow without limit.
         self.deliveries: deque[DeliveryRecord] = deque(maxlen=10_000)
-        self.dead_letters: list[bytes] = []
+        self.dead_letters: deque[bytes] = deque(maxlen=10_000)
 
     # -- configuration ---------------------------------------------------------------------------
     def add_push_subscription(

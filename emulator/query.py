@@ -11,13 +11,14 @@ element matches, as in commercetools. Anything else is a 400 InvalidInput, never
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from starlette.datastructures import QueryParams
 
 from emulator.errors import CtpApiError
+from emulator.indexed import IndexedStore
 from emulator.jsonio import Json
 
 Predicate = Callable[[Any], bool]
@@ -34,6 +35,11 @@ _TOKEN = re.compile(
 )
 _KEYWORDS = {"and", "or", "not", "in", "is", "defined", "empty", "true", "false"}
 _MISSING = object()
+
+
+# field name -> (index, index key) serving `field = "value"` (stores.py gives them per store).
+IndexHints = Mapping[str, Callable[[str], tuple[str, Hashable]]]
+_EQUALITY = re.compile(r'^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*$')
 
 
 def malformed(parameter: str, detail: str) -> CtpApiError:
@@ -312,3 +318,16 @@ def paged_query(
         body["total"] = len(selected)
     body["results"] = page
     return body
+
+
+def query_source(store: IndexedStore[Json], params: QueryParams, hints: IndexHints) -> list[Json]:
+    """What a query endpoint filters: when its only `where` is `field = "value"` on an indexed
+    field, the resources filed under that value (a superset of the matches; `paged_query`
+    still applies the predicate), otherwise every resource of the store."""
+    wheres = params.getlist("where")
+    found = _EQUALITY.match(wheres[0]) if len(wheres) == 1 else None
+    hint = None if found is None else hints.get(found.group(1))
+    if found is None or hint is None:
+        return list(store.values())
+    index, index_key = hint(re.sub(r"\\(.)", r"\1", found.group(2)))
+    return store.lookup(index, index_key)

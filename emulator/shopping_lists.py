@@ -16,7 +16,6 @@ from starlette.routing import BaseRoute, Route
 
 from emulator import pricing
 from emulator.auth import emulator_of, require_scope, require_token
-from emulator.carts import version_param
 from emulator.errors import invalid_input, invalid_json, not_found
 from emulator.hooks import Action as HookAction
 from emulator.jsonio import (
@@ -30,6 +29,7 @@ from emulator.jsonio import (
     req_obj,
     unknown_action,
     update_body,
+    version_param,
 )
 from emulator.me import Owner, session_owner
 from emulator.query import paged_query
@@ -164,8 +164,10 @@ def create_shopping_list(emulator: Emulator, draft: Json, owner: Owner) -> Json:
         shopping_list["anonymousId"] = owner.anonymous_id
     shopping_list["lineItems"] = []
     shopping_list["textLineItems"] = []
+    # Without a value, the project's ShoppingListsConfiguration decides.
     shopping_list["deleteDaysAfterLastModification"] = (
-        opt_int(draft, "deleteDaysAfterLastModification") or 360
+        opt_int(draft, "deleteDaysAfterLastModification")
+        or emulator.config.shopping_list_delete_days
     )
     for line_draft in opt_objects(draft, "lineItems"):
         _add_line_item(emulator, shopping_list, line_draft)
@@ -217,8 +219,7 @@ async def query_mine(request: Request) -> Response:
     with emulator.lock:
         mine = [
             _expanded(emulator, s, request)
-            for s in emulator.shopping_lists.values()
-            if _owns(owner, s)
+            for s in emulator.shopping_lists.lookup("owner", owner.key)
         ]
         return respond(paged_query(mine, request.query_params))
 

@@ -21,6 +21,7 @@ from emulator import carts, pricing
 from emulator.jsonio import Json
 from emulator.resources import changed, working_copy
 from emulator.state import Emulator
+from emulator.stores import owner_key
 
 MODES = ("MergeWithExistingCustomerCart", "UseAsNewActiveCustomerCart")
 
@@ -81,12 +82,11 @@ def sign_in(
 
     # Every cart and order of the anonymous session now belongs to the customer.
     if anonymous_id is not None:
-        for cart in emulator.carts.values():
-            if cart.get("anonymousId") == anonymous_id and not cart.get("customerId"):
-                staged_carts[cart["id"]] = working_copy(cart)
-        for order in emulator.orders.values():
-            if order.get("anonymousId") == anonymous_id and not order.get("customerId"):
-                staged_orders[order["id"]] = working_copy(order)
+        session = owner_key(None, anonymous_id)
+        for cart in emulator.carts.lookup("owner", session):
+            staged_carts[cart["id"]] = working_copy(cart)
+        for order in emulator.orders.lookup("owner", session):
+            staged_orders[order["id"]] = working_copy(order)
     if anonymous_cart is not None and anonymous_cart["id"] not in staged_carts:
         staged_carts[anonymous_cart["id"]] = working_copy(anonymous_cart)
     for resource in (*staged_carts.values(), *staged_orders.values()):

@@ -11,19 +11,28 @@ import secrets
 import threading
 import time
 import uuid
-from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable
 from datetime import UTC, datetime
+from typing import Any
+
+import httpx
 
 from emulator.catalog import Catalog
 from emulator.config import EmulatorConfig
 from emulator.faults import Faults
+from emulator.frozen import freeze
 from emulator.hooks import ResourceHooks
+from emulator.indexed import IndexedStore
 from emulator.jsonio import Json
 from emulator.pubsub import PubSub
+from emulator.stores import Stores, email_key
+from emulator.tokens import CustomerToken, RefreshTokenInfo, TokenInfo
 
-REQUEST_LOG_LIMIT = 100_000
+__all__ = ["CustomerToken", "Emulator", "RefreshTokenInfo", "TokenInfo", "format_iso"]
+
+# Expired things deleted per store and request: purging keeps pace with creation (a request
+# creates a few) without ever making one request pay for a large backlog.
+PURGE_BUDGET = 16
 
 
 def format_iso(epoch_seconds: float) -> str:
@@ -31,85 +40,6 @@ def format_iso(epoch_seconds: float) -> str:
     millis = round(epoch_seconds * 1000)
     moment = datetime.fromtimestamp(millis // 1000, tz=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{millis % 1000:03d}Z"
-
-
-@dataclass
-class TokenInfo:
-    """An issued access token. `scopes` are the granted scope strings, e.g.
-    ["manage_my_orders:demo", "anonymous_id:…"]; customer_id/anonymous_id are parsed out."""
-
-    access_token: str
-    client_id: str
-    project_key: str
-    scopes: tuple[str, ...]
-    expires_at: float
-    customer_id: str | None = None
-    anonymous_id: str | None = None
-    refresh_token: str | None = None
-
-    @property
-    def scope(self) -> str:
-        return " ".join(self.scopes)
-
-    def grants(self, *names: str) -> bool:
-        """True when the token holds any of the named project scopes (e.g. "manage_orders").
-        manage_project grants everything, and manage_X implies view_X, as in commercetools."""
-        held = {s.split(":", 1)[0] for s in self.scopes if s.endswith(":" + self.project_key)}
-        if "manage_project" in held:
-            return True
-        for name in names:
-            if name in held:
-                return True
-            if name.startswith("view_") and "manage_" + name[len("view_") :] in held:
-                return True
-        return False
-
-
-@dataclass
-class RefreshTokenInfo:
-    """A refresh token; commercetools keeps it valid across refreshes (sliding expiry)."""
-
-    refresh_token: str
-    client_id: str
-    project_key: str
-    scopes: tuple[str, ...]
-    expires_at: float
-    customer_id: str | None = None
-    anonymous_id: str | None = None
-
-
-@dataclass
-class PasswordResetToken:
-    value: str
-    customer_id: str
-    expires_at: float
-    created_at: str
-    used: bool = False
-
-
-@dataclass
-class _Store:
-    """Everything `reset()` throws away."""
-
-    tokens: dict[str, TokenInfo] = field(default_factory=dict)
-    refresh_tokens: dict[str, RefreshTokenInfo] = field(default_factory=dict)
-    customers: dict[str, Json] = field(default_factory=dict)
-    # Password hashes live apart from the Customer JSON so no response can leak them.
-    password_hashes: dict[str, str] = field(default_factory=dict)
-    carts: dict[str, Json] = field(default_factory=dict)
-    orders: dict[str, Json] = field(default_factory=dict)
-    shopping_lists: dict[str, Json] = field(default_factory=dict)
-    password_reset_tokens: dict[str, PasswordResetToken] = field(default_factory=dict)
-    extensions: dict[str, Json] = field(default_factory=dict)
-    # Authentication secrets of extension destinations; the resources show them masked.
-    extension_secrets: dict[str, Json] = field(default_factory=dict)
-    subscriptions: dict[str, Json] = field(default_factory=dict)
-    # The last Message sequenceNumber per resource id.
-    message_sequence: dict[str, int] = field(default_factory=dict)
-    # Bounded, so a long benchmark run cannot grow it without limit.
-    request_log: deque[tuple[str, str]] = field(
-        default_factory=lambda: deque(maxlen=REQUEST_LOG_LIMIT)
-    )
 
 
 class Emulator:
@@ -133,7 +63,12 @@ class Emulator:
         self.hooks = ResourceHooks(self)
         # Stands in for Google Pub/Sub: pushes what Subscriptions publish to HTTP endpoints.
         self.pubsub = PubSub()
-        self._store = _Store()
+        self._store = Stores(self.config)
+        self._shared: dict[Hashable, Any] = {}
+        # URL prefix -> transport: API Extension calls to such a URL skip the network. The
+        # embedded demo can route the call to its own extension straight into its ASGI app,
+        # so that it does not queue behind every socket of a busy event loop (docs/emulator.md).
+        self.extension_transports: dict[str, httpx.AsyncBaseTransport] = {}
         self._last_millis = 0
         self._seed()
 
@@ -145,17 +80,32 @@ class Emulator:
                 self._catalog = Catalog.demo() if self.config.seed_demo_data else Catalog.empty()
             return self._catalog
 
+    def shared_json(self, key: Hashable, value: Any) -> Any:
+        """One frozen copy (frozen.py) of catalog JSON that many carts and orders hold, by key,
+        e.g. ("variant", product id, variant id). The catalog never changes, nor does it."""
+        with self.lock:
+            found = self._shared.get(key)
+            if found is None:
+                found = self._shared[key] = freeze(value)
+            return found
+
+    def extension_transport(self, url: str) -> httpx.AsyncBaseTransport | None:
+        for prefix, transport in self.extension_transports.items():
+            if url.startswith(prefix):
+                return transport
+        return None
+
     # -- raw stores (callers hold `lock` while using them) ---------------------------------------
     @property
-    def tokens(self) -> dict[str, TokenInfo]:
+    def tokens(self) -> IndexedStore[TokenInfo]:
         return self._store.tokens
 
     @property
-    def refresh_tokens(self) -> dict[str, RefreshTokenInfo]:
+    def refresh_tokens(self) -> IndexedStore[RefreshTokenInfo]:
         return self._store.refresh_tokens
 
     @property
-    def customers(self) -> dict[str, Json]:
+    def customers(self) -> IndexedStore[Json]:
         return self._store.customers
 
     @property
@@ -163,23 +113,27 @@ class Emulator:
         return self._store.password_hashes
 
     @property
-    def carts(self) -> dict[str, Json]:
+    def carts(self) -> IndexedStore[Json]:
         return self._store.carts
 
     @property
-    def orders(self) -> dict[str, Json]:
+    def orders(self) -> IndexedStore[Json]:
         return self._store.orders
 
     @property
-    def shopping_lists(self) -> dict[str, Json]:
+    def shopping_lists(self) -> IndexedStore[Json]:
         return self._store.shopping_lists
 
     @property
-    def password_reset_tokens(self) -> dict[str, PasswordResetToken]:
+    def password_reset_tokens(self) -> IndexedStore[CustomerToken]:
         return self._store.password_reset_tokens
 
     @property
-    def extensions(self) -> dict[str, Json]:
+    def email_tokens(self) -> IndexedStore[CustomerToken]:
+        return self._store.email_tokens
+
+    @property
+    def extensions(self) -> IndexedStore[Json]:
         return self._store.extensions
 
     @property
@@ -187,7 +141,7 @@ class Emulator:
         return self._store.extension_secrets
 
     @property
-    def subscriptions(self) -> dict[str, Json]:
+    def subscriptions(self) -> IndexedStore[Json]:
         return self._store.subscriptions
 
     def next_message_sequence(self, resource_id: str) -> int:
@@ -265,10 +219,13 @@ class Emulator:
             return info
 
     def lookup_token(self, access_token: str) -> TokenInfo | None:
-        """The live token, or None when it is unknown or expired."""
+        """The live token, or None when it is unknown or expired (an expired one is deleted)."""
         with self.lock:
             info = self._store.tokens.get(access_token)
-            if info is None or info.expires_at <= self.now():
+            if info is None:
+                return None
+            if info.expires_at <= self.now():
+                del self._store.tokens[access_token]
                 return None
             return info
 
@@ -276,29 +233,46 @@ class Emulator:
         """Force every access token issued so far to be expired (refresh tokens stay valid)."""
         with self.lock:
             expired_at = self.now() - 1
-            for info in self._store.tokens.values():
+            for info in list(self._store.tokens.values()):
                 info.expires_at = expired_at
+                # Stored again so that it is filed for purging at its new expiry.
+                self._store.tokens[info.access_token] = info
 
     # -- resources -------------------------------------------------------------------------------
     def delete_cart(self, cart_id: str) -> bool:
-        """Drop a cart as commercetools does after deleteDaysAfterLastModification."""
+        """Drop a cart now, as commercetools does after deleteDaysAfterLastModification."""
         with self.lock:
             return self._store.carts.pop(cart_id, None) is not None
 
-    def customer_by_email(self, email: str) -> Json | None:
-        """Customer emails are unique case-insensitively in commercetools."""
-        wanted = email.lower()
+    def customer_by_email(self, email: str, store_key: str | None = None) -> Json | None:
+        """Customer e-mails are unique case-insensitively in commercetools: project-wide for
+        customers of no store (`store_key` None), per store otherwise."""
         with self.lock:
-            for customer in self._store.customers.values():
-                if str(customer.get("email", "")).lower() == wanted:
-                    return customer
-            return None
+            return self._store.customers.first("email", email_key(email, store_key))
+
+    # -- housekeeping ----------------------------------------------------------------------------
+    def housekeeping(self) -> None:
+        """Delete what has expired, a bounded amount per store (called on every request)."""
+        with self.lock:
+            now = self.now()
+            for store in self._store.indexed().values():
+                store.purge(now, PURGE_BUDGET)
+
+    def stats(self) -> dict[str, Any]:
+        """Per store: size, resources examined by requests so far, expired, evicted."""
+        with self.lock:
+            found: dict[str, Any] = {
+                name: store.stats() for name, store in self._store.indexed().items()
+            }
+            found["requestLog"] = {"size": len(self._store.request_log)}
+            found["messageSequences"] = {"size": len(self._store.message_sequence)}
+            return found
 
     # -- request log -----------------------------------------------------------------------------
     @property
     def request_log(self) -> list[tuple[str, str]]:
         """(method, path) of every API and auth request served, oldest first (a copy; the
-        latest REQUEST_LOG_LIMIT requests)."""
+        latest `config.request_log_limit` requests)."""
         with self.lock:
             return list(self._store.request_log)
 
@@ -315,7 +289,7 @@ class Emulator:
         """Back to a fresh instance: no tokens, carts, orders, extensions, subscriptions or
         push subscriptions; seed data again; no faults."""
         with self.lock:
-            self._store = _Store()
+            self._store = Stores(self.config)
             self.faults.reset()
             self.pubsub.clear()
             self._seed()
@@ -324,6 +298,8 @@ class Emulator:
         if not self.config.seed_demo_data:
             return
         # Imported here: customers.py builds on this module.
-        from emulator.customers import seed_demo_customer
+        from emulator.customers import DEMO_CUSTOMER_ID, seed_demo_customer
 
         seed_demo_customer(self)
+        # The documented demo account outlives any cap.
+        self._store.customers.pin(DEMO_CUSTOMER_ID)

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import httpx
 
+from emulator.__main__ import config_from, parse_args
+from emulator.config import EmulatorConfig
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -65,3 +68,12 @@ def test_python_m_emulator_serves_api_and_auth() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_caps_come_from_the_command_line() -> None:
+    capped = config_from(parse_args(["--max-carts", "100", "--max-tokens", "500"]))
+    assert capped.max_carts == 100
+    assert capped.max_access_tokens == capped.max_refresh_tokens == 500
+    assert capped.max_orders == EmulatorConfig().max_orders
+    unbounded = config_from(parse_args(["--unbounded"]))
+    assert unbounded.max_carts is None and unbounded.max_customers is None

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -401,3 +402,23 @@ async def test_a_cart_changed_while_the_extension_worked_answers_409(
     assert conflict["errors"][0]["currentVersion"] == 2
     with emulator.lock:
         assert emulator.carts[cart["id"]]["locale"] == "fr"
+
+
+async def test_an_extension_url_can_be_routed_in_process(ctp: Ctp, emulator: Emulator) -> None:
+    """The embedded demo's own extension can skip the network (Emulator.extension_transports):
+    same request, same outcome, no socket."""
+    extension = ExtensionStub()
+    extension.answer = lambda body: JSONResponse(
+        {"actions": [{"action": "setLocale", "locale": "de"}]}
+    )
+    app = Starlette(routes=[Route("/ext", extension.endpoint, methods=["POST"])])
+    emulator.extension_transports["http://shop.invalid"] = httpx.ASGITransport(app=app)
+    await register(ctp, "http://shop.invalid/ext")
+    guest = await ctp.anonymous_token()
+
+    cart = await ctp.my_cart(guest, [(TSHIRT_M, 1)])
+
+    assert cart["locale"] == "de"
+    ((headers, body),) = extension.calls
+    assert headers["authorization"] == "Bearer s3cret-value"
+    assert body["action"] == "Create" and body["resource"]["id"] == cart["id"]
