@@ -9,7 +9,7 @@ Functions touching stored customers expect the caller to hold `emulator.lock`.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from starlette.requests import Request
@@ -604,40 +604,28 @@ async def update(request: Request) -> Response:
         return respond(update_customer(emulator, customer, version, actions))
 
 
-async def password_token(request: Request) -> Response:
-    token = require_token(request)
-    require_scope(token, "manage_customers")
-    body = await read_object(request)
-    emulator = emulator_of(request)
-    with emulator.lock:
-        return respond(create_password_token(emulator, body))
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-async def password_reset(request: Request) -> Response:
-    token = require_token(request)
-    require_scope(token, "manage_customers")
-    body = await read_object(request)
-    emulator = emulator_of(request)
-    with emulator.lock:
-        return respond(reset_password(emulator, body))
+def _customer_body_route(apply: Callable[[Emulator, Json], Json]) -> Endpoint:
+    """A POST that takes a JSON body, needs `manage_customers` and answers `apply`'s result:
+    the token and e-mail confirmation endpoints all have this shape."""
+
+    async def endpoint(request: Request) -> Response:
+        token = require_token(request)
+        require_scope(token, "manage_customers")
+        body = await read_object(request)
+        emulator = emulator_of(request)
+        with emulator.lock:
+            return respond(apply(emulator, body))
+
+    return endpoint
 
 
-async def email_token(request: Request) -> Response:
-    token = require_token(request)
-    require_scope(token, "manage_customers")
-    body = await read_object(request)
-    emulator = emulator_of(request)
-    with emulator.lock:
-        return respond(create_email_token(emulator, body))
-
-
-async def email_confirm(request: Request) -> Response:
-    token = require_token(request)
-    require_scope(token, "manage_customers")
-    body = await read_object(request)
-    emulator = emulator_of(request)
-    with emulator.lock:
-        return respond(confirm_email(emulator, body))
+password_token = _customer_body_route(create_password_token)
+password_reset = _customer_body_route(reset_password)
+email_token = _customer_body_route(create_email_token)
+email_confirm = _customer_body_route(confirm_email)
 
 
 async def password_change(request: Request) -> Response:
