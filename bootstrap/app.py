@@ -24,9 +24,11 @@ from app.logging_setup import configure_logging
 from app.session.middleware import CookiePolicy, SessionMiddleware
 from app.settings import Settings
 from app.web.access_log import AccessLogMiddleware
+from app.web.body_deadline import BodyDeadline
 from app.web.body_limit import BodyLimit
 from app.web.cors import CorsMiddleware
 from app.web.csrf import CsrfGuard
+from app.web.json_depth import JsonNestingLimit
 from app.web.media_type import JsonBodiesOnly
 from app.web.request_id import RequestIdMiddleware
 from app.web.security_headers import SecurityHeadersMiddleware
@@ -102,9 +104,10 @@ def create_app(
     )
 
     # Outermost first: refuse oversized bodies, then forgeable requests, then bodies that are
-    # not JSON, before any session work.
+    # not JSON or nest too deeply to parse, before any session work.
     graphql_endpoint = BodyLimit(
-        CsrfGuard(JsonBodiesOnly(session_layer)), settings.graphql.max_body_bytes
+        CsrfGuard(JsonBodiesOnly(JsonNestingLimit(session_layer))),
+        settings.graphql.max_body_bytes,
     )
 
     async def healthz(_request: Request) -> JSONResponse:
@@ -156,7 +159,7 @@ def create_app(
         ],
         # Outermost first: the request id exists before anything logs; security headers go on
         # every answer, the access log's last-resort 500 included; CORS answers preflights
-        # before any route (docs/security.md).
+        # before any route; every route's body must arrive in time (docs/security.md).
         middleware=[
             Middleware(RequestIdMiddleware),
             Middleware(
@@ -171,6 +174,7 @@ def create_app(
             Middleware(
                 CorsMiddleware, allowed_origins=settings.security.cors_origins, paths=("/graphql",)
             ),
+            Middleware(BodyDeadline, seconds=settings.security.request_body_timeout_seconds),
         ],
         lifespan=lifespan,
     )

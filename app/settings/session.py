@@ -27,6 +27,12 @@ class SessionSettings(BaseModel):
     absolute_timeout_seconds: int = Field(
         default=90 * 86_400, gt=0, validation_alias="session_absolute_timeout_seconds"
     )
+    # How stale this instance's knowledge of ended sessions (sign-out, password change) may
+    # be: it asks the shared store (Redis) about a signed-in session at most this often. What
+    # this instance ended itself counts at once.
+    revocation_check_seconds: float = Field(
+        default=5.0, ge=0, le=300, validation_alias="session_revocation_check_seconds"
+    )
 
     @model_validator(mode="after")
     def _redis_store_needs_url(self) -> SessionSettings:
