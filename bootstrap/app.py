@@ -100,6 +100,7 @@ def create_app(
             idle_timeout_seconds=settings.session.idle_timeout_seconds,
             absolute_timeout_seconds=settings.session.absolute_timeout_seconds,
         ),
+        revocations=core.session_revocations(),
         clock=core.clock(),
     )
 
