@@ -16,10 +16,11 @@ class SessionSettings(BaseModel):
     # Comma-separated, newest first: the first encrypts, all decrypt (key rotation).
     secret_keys: SecretStr | None = Field(default=None, validation_alias="session_secret_keys")
     cookie_name: str = Field(default="ctp_session", validation_alias="session_cookie_name")
-    # "cookie": the session travels encrypted in the cookie (one instance or many, no server
-    # state). "redis": the cookie holds an opaque id and REDIS_URL keeps the record, so sign-out
-    # and password changes can end sessions on every instance.
+    # "cookie": the session travels encrypted in the cookie. "redis": the cookie holds an
+    # opaque id and REDIS_URL keeps the record.
     store: Literal["cookie", "redis"] = Field(default="cookie", validation_alias="session_store")
+    # Set: what instances share (throttle, budgets, ended sessions, the webhook ledger) lives in
+    # this Redis, and with store="redis" the sessions too. Unset: all of it per process.
     redis_url: SecretStr | None = Field(default=None, validation_alias="redis_url")
     idle_timeout_seconds: int = Field(
         default=14 * 86_400, gt=0, validation_alias="session_idle_timeout_seconds"
