@@ -30,17 +30,25 @@ from app.request_context import RequestContext
 from app.services.account import AccountService, PasswordResetMail
 from app.services.cart import CartService
 from app.services.catalog import CatalogService, CategoryCache
-from app.services.credential_guard import CredentialGuard
+from app.services.credential_guard import CredentialGuard, CredentialRules
+from app.services.guest_budget import GuestSessionBudget
 from app.services.orders import OrderService
+from app.services.reset_budget import PasswordResetBudget
 from app.services.session_tokens import SessionTokens
 from app.services.shipping import ShippingService
 from app.services.token_refresher import TokenRefresher
 from app.services.uniform_timing import UniformFailureTiming
 from app.services.wishlist import WishlistService
 from app.session.storefront_session import StorefrontSession
-from app.session.stores import build_redis, build_session_revoker, build_session_store
+from app.session.stores import (
+    build_redis,
+    build_session_revocations,
+    build_session_revoker,
+    build_session_store,
+)
 from app.settings import Settings
-from app.throttle import InMemoryThrottle, ThrottleRule
+from app.shared_state import build_throttle, redis_health
+from app.throttle import ThrottleRule
 from webhooks import factories as webhook_factories
 from webhooks.auth import SharedSecret
 from webhooks.events import EventProcessor
@@ -50,11 +58,11 @@ from webhooks.handlers import (
     PasswordChangeEndsSessions,
     WelcomeMail,
 )
-from webhooks.ledger import InMemoryMessageLedger
 
 
 def _throttle_rule(settings: providers.Provider[Settings], max_attempts: Any) -> Any:
-    """Both throttles share the window and lockout; only how many failures they allow differs."""
+    """Credential checks and reset requests share the window and lockout; only how many
+    attempts each allows differs."""
     return providers.Factory(
         ThrottleRule,
         max_attempts=max_attempts,
@@ -111,11 +119,14 @@ class CoreContainer(containers.DeclarativeContainer):
         api_url=settings.provided.commercetools.api_url,
         project_key=settings.provided.commercetools.project_key,
     )
+    # With REDIS_URL: what instances share (sessions with SESSION_STORE=redis, ended sessions,
+    # the throttle, the webhook ledger); else None and all of it per process.
     redis = providers.Singleton(build_redis, settings)
     session_store = providers.Singleton(
         build_session_store, settings, session_secrets, redis, clock
     )
-    session_revoker = providers.Singleton(build_session_revoker, session_store)
+    session_revocations = providers.Singleton(build_session_revocations, settings, redis, clock)
+    session_revoker = providers.Singleton(build_session_revoker, session_store, session_revocations)
     sdk_client = providers.Singleton(build_sdk_client, settings)
     # Categories rarely change and every page names them: one copy per process.
     category_cache = providers.Singleton(CategoryCache, gateway, clock=clock)
@@ -129,26 +140,43 @@ class CoreContainer(containers.DeclarativeContainer):
         project_key=settings.provided.commercetools.project_key,
         cache_seconds=settings.provided.upstream.readiness_cache_seconds,
         timeout_seconds=settings.provided.upstream.readiness_timeout_seconds,
-        session_store=session_store,
+        session_store=providers.Singleton(redis_health, redis),
     )
-    # Failed credential checks, counted per process (one instance; several need a shared
-    # store behind the same AttemptThrottle interface).
-    throttle_by_email = providers.Singleton(
-        InMemoryThrottle,
-        _throttle_rule(settings, settings.provided.security.throttle_max_failures_per_email),
-        clock=clock,
-    )
-    throttle_by_address = providers.Singleton(
-        InMemoryThrottle,
-        _throttle_rule(settings, settings.provided.security.throttle_max_failures_per_address),
-        clock=clock,
-    )
+    # Attempts reserved before the work they stand for (docs/security.md): in Redis with
+    # REDIS_URL, so that every instance counts against the same numbers.
+    throttle = providers.Singleton(build_throttle, redis, clock)
     credential_guard = providers.Singleton(
         CredentialGuard,
-        throttle_by_email,
-        throttle_by_address,
+        throttle,
+        providers.Factory(
+            CredentialRules,
+            per_account=_throttle_rule(
+                settings, settings.provided.security.throttle_max_failures_per_email
+            ),
+            per_address=_throttle_rule(
+                settings, settings.provided.security.throttle_max_failures_per_address
+            ),
+        ),
         providers.Singleton(
             UniformFailureTiming, settings.provided.security.credential_failure_min_seconds
+        ),
+    )
+    password_reset_budget = providers.Singleton(
+        PasswordResetBudget,
+        throttle,
+        per_address=_throttle_rule(
+            settings, settings.provided.security.password_reset_max_requests_per_address
+        ),
+        mail_interval_seconds=settings.provided.security.password_reset_mail_interval_seconds,
+    )
+    guest_session_budget = providers.Singleton(
+        GuestSessionBudget,
+        throttle,
+        providers.Factory(
+            ThrottleRule,
+            max_attempts=settings.provided.security.anonymous_sessions_per_address,
+            window_seconds=settings.provided.security.anonymous_sessions_window_seconds,
+            lockout_seconds=settings.provided.security.anonymous_sessions_window_seconds,
         ),
     )
 
@@ -165,7 +193,12 @@ class GraphQLContainer(containers.DeclarativeContainer):
     # Stateless over the request context, so plain factories: whatever a request learns lives
     # in the context, and every instance of a request sees it.
     session_tokens = providers.Factory(
-        SessionTokens, request_context, core.token_flows, core.token_refresher, core.clock
+        SessionTokens,
+        request_context,
+        core.token_flows,
+        core.token_refresher,
+        core.guest_session_budget,
+        core.clock,
     )
     cart_service = providers.Factory(CartService, request_context, session_tokens, core.gateway)
     catalog_service = providers.Factory(
@@ -197,6 +230,9 @@ class GraphQLContainer(containers.DeclarativeContainer):
             ttl_minutes=core.settings.provided.mail.password_reset_ttl_minutes,
         ),
         core.credential_guard,
+        core.password_reset_budget,
+        core.session_revoker,
+        core.clock,
     )
 
 
@@ -215,9 +251,9 @@ class WebhookContainer(containers.DeclarativeContainer):
         webhook_factories.event_authenticator, settings, webhook_secret
     )
     cart_rules = providers.Singleton(webhook_factories.cart_rules, settings, gateway)
-    # Per process; a Redis ledger (same interface) once several instances share the events.
-    message_ledger = providers.Singleton(InMemoryMessageLedger)
-    # The session store's: Redis ends a customer's sessions, cookie sessions cannot (returns 0).
+    # In Redis with REDIS_URL: a message delivered to two instances is handled once.
+    message_ledger = providers.Singleton(webhook_factories.message_ledger, core.redis)
+    # Ends the customer's sessions in every store (cookie sessions: refused from then on).
     session_revoker = core.session_revoker
     message_handlers = providers.Singleton(
         MessageHandlers,

@@ -39,12 +39,21 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         from bootstrap.app import create_app
 
+        if os.environ.get("FORWARDED_ALLOW_IPS"):
+            print(
+                "ctp-bff: FORWARDED_ALLOW_IPS is ignored; TRUSTED_PROXIES alone says whose "
+                "X-Forwarded-For is believed (docs/security.md)",
+                file=sys.stderr,
+            )
         uvicorn.run(
             create_app(settings),
             host=settings.host,
             port=settings.port,
             log_config=None,
-            proxy_headers=True,
+            # uvicorn would rewrite the client address from X-Forwarded-For of any peer in
+            # FORWARDED_ALLOW_IPS (127.0.0.1 by default) before the app sees it; the app reads
+            # the header itself, from TRUSTED_PROXIES only (app/web/client_address.py).
+            proxy_headers=False,
             server_header=False,
         )
     return 0

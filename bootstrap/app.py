@@ -26,9 +26,11 @@ from app.session.middleware import SessionMiddleware
 from app.settings import Settings
 from app.web.access_log import AccessLogMiddleware
 from app.web.allowed_hosts import AllowedHosts
+from app.web.body_deadline import BodyDeadline
 from app.web.body_limit import BodyLimit
 from app.web.cors import CorsMiddleware
 from app.web.csrf import CsrfGuard
+from app.web.json_depth import JsonNestingLimit
 from app.web.media_type import JsonBodiesOnly
 from app.web.request_id import RequestIdMiddleware
 from app.web.security_headers import SecurityHeadersMiddleware
@@ -105,13 +107,15 @@ def create_app(
             absolute_timeout_seconds=settings.session.absolute_timeout_seconds,
             same_site=settings.session.cookie_samesite,
         ),
+        revocations=core.session_revocations(),
         clock=core.clock(),
     )
 
     # Outermost first: refuse oversized bodies, then forgeable requests, then bodies that are
-    # not JSON, before any session work.
+    # not JSON or nest too deeply to parse, before any session work.
     graphql_endpoint = BodyLimit(
-        CsrfGuard(JsonBodiesOnly(session_layer)), settings.graphql.max_body_bytes
+        CsrfGuard(JsonBodiesOnly(JsonNestingLimit(session_layer))),
+        settings.graphql.max_body_bytes,
     )
 
     async def healthz(_request: Request) -> JSONResponse:
@@ -166,8 +170,8 @@ def create_app(
         ],
         # Outermost first: the request id exists before anything logs; security headers go on
         # every answer, the access log's last-resort 500 included; a foreign Host is refused
-        # before anything else looks at the request; CORS answers preflights before any route
-        # (docs/security.md).
+        # before anything else looks at the request; CORS answers preflights before any route;
+        # every route's body must arrive in time (docs/security.md).
         middleware=[
             Middleware(RequestIdMiddleware),
             Middleware(
@@ -189,6 +193,7 @@ def create_app(
                 paths=("/graphql",),
                 extra_headers=settings.security.cors_extra_headers,
             ),
+            Middleware(BodyDeadline, seconds=settings.security.request_body_timeout_seconds),
         ],
         lifespan=lifespan,
     )

@@ -1,14 +1,20 @@
-"""Guards in front of GraphQL: CSRF, body size, depth, aliases, tokens and cost limits.
-Every refusal happens before any upstream call and leaves the session alone."""
+"""Guards in front of GraphQL: CSRF, body size, JSON nesting, slow bodies, depth, aliases,
+tokens and cost limits. Every refusal happens before any upstream call and leaves the session
+alone."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import base64
+import json
+import socket
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 
 from tests.conftest import RunningService
 from tests.support.browser import Browser
+from tests.support.webhooks import SECRET, bearer
 
 pytestmark = pytest.mark.anyio
 
@@ -66,6 +72,18 @@ async def test_get_runs_queries_only_and_only_with_a_preflight_header(browser: B
     assert browser.cookie() is None
 
 
+@pytest.mark.parametrize(
+    "query_string", ["%71uery=%7B__typename%7D", "q%75ery={__typename}", "a=1&%71%75%65%72%79={a}"]
+)
+async def test_get_cannot_hide_the_query_parameter_by_encoding_its_name(
+    service: RunningService, browser: Browser, query_string: str
+) -> None:
+    """The guard reads the parameter names as the GraphQL layer will: percent-decoded."""
+    response = await browser.http.get(f"/graphql?{query_string}")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "CSRF_PREVENTED"
+
+
 async def test_the_explorer_page_still_opens(browser: Browser) -> None:
     page = await browser.http.get("/graphql", headers={"accept": "text/html"})
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
@@ -97,6 +115,64 @@ async def test_chunked_oversized_bodies_are_refused(
         "/graphql", content=chunks(), headers={"content-type": "application/json"}
     )
     assert response.status_code == 413
+
+
+DEEP_JSON = "[" * 1000 + "]" * 1000
+
+
+def deep_bodies() -> list[tuple[str, str]]:
+    query = {"query": "query($v: String) { __typename }", "variables": {"v": None}}
+    graphql = json.dumps(query).replace("null", DEEP_JSON)
+    pubsub = {"message": {"messageId": "1", "data": base64.b64encode(DEEP_JSON.encode()).decode()}}
+    return [
+        ("/graphql", graphql),
+        ("/webhooks/extensions", DEEP_JSON),
+        ("/webhooks/events", DEEP_JSON),
+        ("/webhooks/events", json.dumps(pubsub)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"), deep_bodies(), ids=["graphql", "extension", "event", "pubsub-data"]
+)
+async def test_deeply_nested_json_is_a_clear_refusal(
+    start_service: Callable[..., RunningService], path: str, body: str
+) -> None:
+    """2 KB of brackets used to exhaust the JSON parser's recursion: a 500 and a traceback."""
+    service = start_service(webhook_secret=SECRET)
+    async with service.browser(headers=bearer(SECRET)) as client:
+        response = await client.http.post(
+            path, content=body.encode(), headers={"content-type": "application/json"}
+        )
+    if "messageId" in body:
+        # A well-formed Pub/Sub envelope with unusable data is acknowledged, never redelivered.
+        assert response.status_code == 200 and response.json()["status"] == "ignored"
+    else:
+        assert response.status_code == 400
+    assert "nest" in response.text
+
+
+@pytest.mark.parametrize("path", ["/graphql", "/webhooks/events"])
+async def test_a_body_that_never_arrives_is_cut_off(
+    start_service: Callable[..., RunningService], path: str
+) -> None:
+    """Headers promise 100 bytes, 10 arrive, then nothing: the server answers 408 and lets go
+    instead of holding the connection for as long as the client likes."""
+    service = start_service(request_body_timeout_seconds=0.5, webhook_secret=SECRET)
+    port = int(service.url.rsplit(":", 1)[1])
+
+    def send_and_stall() -> bytes:
+        with socket.create_connection(("127.0.0.1", port), timeout=20) as conn:
+            conn.sendall(
+                f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                f"Authorization: Bearer {SECRET}\r\nContent-Type: application/json\r\n"
+                "x-csrf-protection: 1\r\nContent-Length: 100\r\n\r\n".encode()
+                + b'{"query":'
+            )
+            return conn.recv(4096)  # the server's answer, or a timeout after 20 s
+
+    answer = await asyncio.to_thread(send_and_stall)
+    assert answer.startswith(b"HTTP/1.1 408")
 
 
 async def test_deep_queries_are_refused(service: RunningService, browser: Browser) -> None:

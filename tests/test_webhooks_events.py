@@ -8,6 +8,7 @@ import copy
 import threading
 import uuid
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,6 @@ from dependency_injector import providers
 
 from app.ctp.json import Json
 from app.mailer import MailDeliveryError, Mailer
-from app.session.revocation import CookieSessionRevoker
 from emulator import carts, customers, orders
 from emulator.state import Emulator
 from tests.conftest import RunningService
@@ -420,17 +420,32 @@ async def test_password_updated_is_offered_to_the_session_layer(
     assert revoker.calls == [("cust-1", 1_767_261_600.0)]
 
 
-async def test_with_cookie_sessions_a_password_change_ends_no_session_server_side(
+async def test_with_cookie_sessions_a_password_change_event_ends_the_older_sessions(
     events_service: Callable[..., RunningService],
     http: Callable[[RunningService], httpx.AsyncClient],
 ) -> None:
-    service = events_service()
-    revoker = service.app.state.webhook_container.session_revoker()
-    assert isinstance(revoker, CookieSessionRevoker)
-    assert await revoker.end_sessions_of("cust-2") == 0
-    payload = message("CustomerPasswordUpdated", "customer", "cust-2", reset=False)
-    response = await http(service).post(EVENTS, json=payload, headers=bearer(SECRET))
-    assert response.json()["status"] == "handled"
+    """A password changed elsewhere (the Merchant Center, another storefront): cookies of
+    sessions begun before the change are refused from then on, though no store holds them."""
+    service = events_service(credential_failure_min_seconds=0)
+    customer = a_customer(service.emulator)
+    signed_in = 'mutation { signIn(email: "demo@example.com", password: "Demo-Passw0rd!") { id } }'
+    async with service.browser() as before, service.browser() as after:
+        (await before.gql(signed_in)).ok()
+        service.clock.advance(5)
+        changed_at = datetime.fromtimestamp(service.clock(), UTC)
+        service.clock.advance(5)
+        (await after.gql(signed_in)).ok()
+        payload = message(
+            "CustomerPasswordUpdated",
+            "customer",
+            customer["id"],
+            reset=False,
+            created_at=changed_at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        )
+        response = await http(service).post(EVENTS, json=payload, headers=bearer(SECRET))
+        assert response.json()["status"] == "handled"
+        assert (await before.gql("{ me { id } }")).ok() == {"me": None}
+        assert (await after.gql("{ me { id } }")).ok() == {"me": {"id": customer["id"]}}
 
 
 # -- at least once, at most once in effect ------------------------------------------------------

@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass
 
 from app.ctp.json import Json
+from app.json_nesting import TooDeeplyNested, check_nesting
 
 
 class NotADelivery(ValueError):
@@ -38,7 +39,10 @@ class Delivery:
 
 def decode_delivery(body: bytes) -> Delivery:
     try:
+        check_nesting(body)
         document = json.loads(body)
+    except TooDeeplyNested as exc:
+        raise NotADelivery(f"the body is {exc}") from exc
     except (UnicodeDecodeError, ValueError) as exc:
         raise NotADelivery("the body is not JSON") from exc
     if not isinstance(document, dict):
@@ -58,7 +62,10 @@ def _from_pubsub(message: Json) -> Delivery:
         raise UnusableDelivery("the Pub/Sub message has no data", transport_id)
     try:
         decoded = base64.b64decode(data, validate=True)
+        check_nesting(decoded)
         payload = json.loads(decoded)
+    except TooDeeplyNested as exc:
+        raise UnusableDelivery(f"the Pub/Sub data is {exc}", transport_id) from exc
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise UnusableDelivery("the Pub/Sub data is not base64-encoded JSON", transport_id) from exc
     if not isinstance(payload, dict) or not _looks_like_payload(payload):

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 
 from app.ctp.json import Json
+from app.json_nesting import TooDeeplyNested, check_nesting
 
 ACTIONS = ("Create", "Update")
 
@@ -25,7 +26,10 @@ class ExtensionInput:
 
 def read_extension_input(body: bytes) -> ExtensionInput:
     try:
+        check_nesting(body)
         document = json.loads(body)
+    except TooDeeplyNested as exc:
+        raise BadExtensionInput(f"The body is {exc}.") from exc
     except (UnicodeDecodeError, ValueError) as exc:
         raise BadExtensionInput("The body is not JSON.") from exc
     if not isinstance(document, dict):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import secrets
+from typing import Any
 
 from app.ctp.gateway import CtpGateway
 from app.settings import Settings
 from webhooks.auth import EventAuthenticator, PubSubTokenVerifier, SharedSecret
 from webhooks.cart_rules import CartRuleConfig, CartRules
 from webhooks.jwks import FileKeySource, KeySource, RemoteKeySource
+from webhooks.ledger import InMemoryMessageLedger, MessageLedger
 from webhooks.shipping_defaults import DefaultShippingMethods
 
 log = logging.getLogger(__name__)
@@ -50,3 +52,12 @@ def cart_rules(settings: Settings, gateway: CtpGateway) -> CartRules:
         default_locale=settings.shop.default_locale,
     )
     return CartRules(config, DefaultShippingMethods(gateway))
+
+
+def message_ledger(redis: Any) -> MessageLedger:
+    """Per process without Redis; shared by every instance with it."""
+    if redis is None:
+        return InMemoryMessageLedger()
+    from webhooks.ledger_redis import RedisMessageLedger
+
+    return RedisMessageLedger(redis)

@@ -128,7 +128,8 @@ class PasswordChangeEndsSessions:
         ended = await self._revoker.end_sessions_of(
             customer_id, signed_in_before=changed_at.timestamp()
         )
-        log.info("%d other session(s) of customer %s ended", ended, customer_id)
+        # Cookie sessions are refused from now on rather than deleted: none is counted.
+        log.info("sessions of customer %s ended (%d deleted from the store)", customer_id, ended)
 
 
 class MessageHandlers:

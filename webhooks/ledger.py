@@ -3,9 +3,9 @@ least-once delivery repeats them) and, per resource, the newest `sequenceNumber`
 effects that a newer message replaces (delivery is unordered).
 
 `MessageLedger` is the interface; `InMemoryMessageLedger` keeps both per process, bounded (LRU)
-and expiring (TTL), which is right for one instance. Several instances need a shared store: a
-Redis one implements the same five methods with SET NX EX (claim), SET EX (complete), DEL
-(release) and a compare-and-set script for watermarks.
+and expiring (TTL), which is right for one instance. Several instances share
+`RedisMessageLedger` (webhooks/ledger_redis.py, used when REDIS_URL is set), so a message
+delivered to two of them is handled once.
 """
 
 from __future__ import annotations
@@ -21,6 +21,10 @@ class Claim(enum.Enum):
     NEW = "new"  # nobody has it: the caller handles it now
     DONE = "done"  # handled before: acknowledge, do nothing
     BUSY = "busy"  # another delivery of it is being handled right now
+
+
+class LedgerUnavailable(Exception):
+    """The shared ledger did not answer: the delivery is refused, and Pub/Sub retries it."""
 
 
 class MessageLedger(Protocol):

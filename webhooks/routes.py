@@ -22,6 +22,7 @@ from webhooks.envelope import NotADelivery, UnusableDelivery, decode_delivery
 from webhooks.events import EventProcessor, Outcome
 from webhooks.extension_input import BadExtensionInput, read_extension_input
 from webhooks.http_io import BodyTooLarge, read_body
+from webhooks.ledger import LedgerUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,13 @@ async def subscription_events(
     except UnusableDelivery as exc:
         log.warning("Pub/Sub message %s acknowledged unused: %s", exc.transport_id, exc)
         return JSONResponse({"status": Outcome.IGNORED.value, "detail": str(exc)})
-    result = await processor.process(delivery.payload)
+    try:
+        result = await processor.process(delivery.payload)
+    except LedgerUnavailable as exc:
+        # Without the shared ledger nobody can tell whether another instance has the message:
+        # refuse it, and Pub/Sub delivers it again.
+        log.error("event ledger unavailable: %s", exc)
+        return JSONResponse({"error": "temporarily unavailable"}, status_code=503)
     log.info(
         "event %s (Pub/Sub %s): %s, %s",
         delivery.payload.get("id"),

@@ -18,6 +18,7 @@ import datetime as dt
 import logging
 import re
 import secrets
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -25,6 +26,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from app import models
+from app.clock import Clock
 from app.ctp import resources
 from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpError, CtpNotFound
 from app.ctp.gateway import CtpGateway
@@ -43,8 +45,11 @@ from app.request_context import RequestContext
 from app.services import mapping
 from app.services.addresses import is_email, single_line, validate_address
 from app.services.credential_guard import CredentialGuard, customer_key, email_key
+from app.services.reset_budget import PasswordResetBudget
 from app.services.session_tokens import SessionTokens, to_session_token
 from app.services.upstream_errors import SHOPPER_MESSAGES, shopper_error
+from app.session.revocation import CustomerSessionRevoker
+from app.session.store import SessionStoreUnavailable
 
 log = logging.getLogger(__name__)
 # Builds the update actions from the customer as last read; an empty list changes nothing.
@@ -119,6 +124,9 @@ class AccountService:
         mailer: Mailer,
         reset_mail: PasswordResetMail,
         guard: CredentialGuard,
+        reset_budget: PasswordResetBudget,
+        revoker: CustomerSessionRevoker,
+        clock: Clock = time.time,
     ) -> None:
         self._context = context
         self._session = context.session
@@ -127,8 +135,12 @@ class AccountService:
         self._gateway = gateway
         self._mailer = mailer
         self._reset_mail = reset_mail
-        # Throttles failed credential checks and evens out their timing (docs/security.md).
+        # Throttles credential checks and evens out their timing (docs/security.md).
         self._guard = guard
+        self._reset_budget = reset_budget
+        # Ends the customer's other sessions after a password change or reset.
+        self._revoker = revoker
+        self._clock = clock
 
     async def me(self) -> models.Customer | None:
         if not self._session.is_signed_in:
@@ -142,15 +154,19 @@ class AccountService:
         client_ip = self._context.client_address
         email = normalize_email(email, ("email",))
         account = email_key(email)
-        await self._guard.check(account=account, client_ip=client_ip)
+        await self._guard.reserve(account=account, client_ip=client_ip)
         started = self._guard.start()
         try:
             customer = await self._sign_in(email, password)
         except BadUserInput:
-            # Unknown address or wrong password: counted and timed alike.
-            await self._guard.failed(account=account, client_ip=client_ip, started=started)
+            # Unknown address or wrong password: the reservation stays a counted failure, and
+            # both are timed alike.
+            await self._guard.pad(started)
             raise
-        await self._guard.succeeded(account=account)
+        except Exception:
+            await self._guard.give_back(account=account, client_ip=client_ip)
+            raise
+        await self._guard.succeeded(account=account, client_ip=client_ip)
         return customer
 
     async def _sign_in(self, email: str, password: str) -> models.Customer:
@@ -180,30 +196,31 @@ class AccountService:
         client_ip = self._context.client_address
         email = normalize_email(form.email, ("input", "email"))
         check_new_password(form.password, ("input", "password"))
-        # "This address already has an account" tells whether an address is registered: count
-        # those answers per client address so sign-up cannot enumerate accounts in bulk.
-        await self._guard.check(account=None, client_ip=client_ip)
         draft: Json = {"email": email, "password": form.password}
+        # Names reach e-mails sent to this address: one line each, as on updateProfile.
         for key, value in (("firstName", form.first_name), ("lastName", form.last_name)):
-            if value is not None:
-                if len(value) > MAX_FIELD_LENGTH:
-                    raise BadUserInput(
-                        f"At most {MAX_FIELD_LENGTH} characters, please.",
-                        field=("input", key),
-                        code=UserErrorCode.TOO_LONG,
-                    )
-                draft[key] = value.strip()
-        guest_token = await self._guest_token()
+            text = _optional_text(value, ("input", key))
+            if text:
+                draft[key] = text
+        # "This address already has an account" tells whether an address is registered: each
+        # sign-up reserves an attempt per client address and only those answers keep it, so
+        # sign-up cannot enumerate accounts in bulk, not even in parallel.
+        await self._guard.reserve(account=None, client_ip=client_ip)
         try:
+            guest_token = await self._guest_token()
             if guest_token is not None:
                 # Signing up through the anonymous session hands its carts and orders over.
                 result = await self._gateway.post("/me/signup", draft, token=guest_token)
             else:
                 result = await self._gateway.post("/customers", draft)
         except CtpBadRequest as exc:
-            if "DuplicateField" in exc.codes:
-                await self._guard.count(account=None, client_ip=client_ip)
+            if "DuplicateField" not in exc.codes:
+                await self._guard.give_back(account=None, client_ip=client_ip)
             raise shopper_error(exc, "account", field=("input", "email")) from exc
+        except Exception:
+            await self._guard.give_back(account=None, client_ip=client_ip)
+            raise
+        await self._guard.give_back(account=None, client_ip=client_ip)
         issued = await self._flows.password(email, form.password)
         cart_id = (result.get("cart") or {}).get("id")
         self._start_customer_session(issued, result["customer"]["id"], cart_id)
@@ -342,11 +359,14 @@ class AccountService:
                 field=("newPassword",),
                 code=UserErrorCode.PASSWORD_UNCHANGED,
             )
-        # A borrowed session must not become a way to guess the password.
-        account = customer_key(str(self._session.customer_id))
-        await self._guard.check(account=account, client_ip=None)
+        # A borrowed session must not become a way to guess the password, not even in parallel.
+        customer_id = str(self._session.customer_id)
+        account = customer_key(customer_id)
+        await self._guard.reserve(account=account, client_ip=None)
+        wrong_password = False
 
         async def change(token: str) -> Json:
+            nonlocal wrong_password
             customer = await self._gateway.get("/me", token=token)
 
             def password_change(version: int) -> Json:
@@ -361,28 +381,35 @@ class AccountService:
                     versioned_resource="/me",
                 )
             except (CtpBadRequest, CtpConcurrentModification) as exc:
-                if "InvalidCurrentPassword" in exc.codes:
-                    await self._guard.count(account=account, client_ip=None)
+                wrong_password = "InvalidCurrentPassword" in exc.codes
                 raise shopper_error(exc, "account", field=("currentPassword",)) from exc
             return changed
 
-        customer = await self._as_customer(change)
+        try:
+            customer = await self._as_customer(change)
+        except Exception:
+            if not wrong_password:
+                await self._guard.give_back(account=account, client_ip=None)
+            raise
+        await self._guard.succeeded(account=account, client_ip=None)
+        # commercetools keeps the customer's other tokens valid: whoever else holds a session
+        # of this customer (a stolen cookie, a forgotten computer) is signed out here.
+        await self._end_other_sessions(customer_id)
         await self._renew_customer_token(customer, new)
         return mapping.customer(customer)
 
     async def request_password_reset(self, email: str) -> bool:
         """Mail a reset link if an account has this address. The answer is the same either
         way, and so is its timing: the mail leaves in the background and the answer is padded
-        like a failed sign-in. Every request counts against the address and the client (it
-        sends mail: no one may flood an inbox through it)."""
-        client_ip = self._context.client_address
+        like a failed sign-in. Requests have their own budget per client address, which never
+        locks sign-in, and an address gets at most one mail per interval however often it is
+        asked for (app/services/reset_budget.py)."""
         email = normalize_email(email, ("email",))
-        account = email_key(email)
-        await self._guard.check(account=account, client_ip=client_ip)
-        await self._guard.count(account=account, client_ip=client_ip)
+        await self._reset_budget.reserve_request(self._context.client_address)
         started = self._guard.start()
-        await self._send_reset_mail(email)
-        await self._guard.equalize(started)
+        if await self._reset_budget.mail_due(email):
+            await self._send_reset_mail(email)
+        await self._guard.pad(started)
         return True
 
     async def _send_reset_mail(self, email: str) -> None:
@@ -410,17 +437,15 @@ class AccountService:
         tokens count against the client address: guessing them is pointless, trying is not
         free."""
         client_ip = self._context.client_address
-        await self._guard.check(account=None, client_ip=client_ip)
         token = token.strip()
         if not token or len(token) > MAX_RESET_TOKEN_LENGTH:
-            await self._guard.count(account=None, client_ip=client_ip)
             raise _bad_reset_link()
         check_new_password(new_password, ("newPassword",))
+        await self._guard.reserve(account=None, client_ip=client_ip)
         body = {"tokenValue": token, "newPassword": new_password}
         try:
             customer = await self._gateway.post("/customers/password/reset", body)
         except CtpNotFound as exc:
-            await self._guard.count(account=None, client_ip=client_ip)
             raise _bad_reset_link() from exc
         except CtpBadRequest as exc:
             if "ExpiredCustomerPasswordToken" in exc.codes:
@@ -429,8 +454,16 @@ class AccountService:
                     field=("token",),
                     code=UserErrorCode.TOKEN_EXPIRED,
                 ) from exc
+            await self._guard.give_back(account=None, client_ip=client_ip)
             raise shopper_error(exc, "account", field=("newPassword",)) from exc
-        if self._session.customer_id == customer.get("id"):
+        except Exception:
+            await self._guard.give_back(account=None, client_ip=client_ip)
+            raise
+        await self._guard.give_back(account=None, client_ip=client_ip)
+        customer_id = str(customer.get("id"))
+        # Every session of the customer ends, this browser's included if it is one of them.
+        await self._end_other_sessions(customer_id)
+        if self._session.customer_id == customer_id:
             self._session.clear()
         return True
 
@@ -478,28 +511,46 @@ class AccountService:
                 code=UserErrorCode.BLANK,
             )
         account = customer_key(str(self._session.customer_id))
-        await self._guard.check(account=account, client_ip=None)
+        await self._guard.reserve(account=account, client_ip=None)
         try:
             # The server-side sign-in checks the pair without issuing a token.
             await self._gateway.post("/login", {"email": email, "password": password})
         except CtpBadRequest as exc:
             if "InvalidCredentials" in exc.codes:
-                await self._guard.count(account=account, client_ip=None)
                 raise BadUserInput(
                     _WRONG_CURRENT_PASSWORD,
                     field=("input", "currentPassword"),
                     code=UserErrorCode.WRONG_CURRENT_PASSWORD,
                 ) from exc
+            await self._guard.give_back(account=account, client_ip=None)
             raise
+        except Exception:
+            await self._guard.give_back(account=account, client_ip=None)
+            raise
+        await self._guard.succeeded(account=account, client_ip=None)
 
     async def _renew_customer_token(self, customer: resources.Customer, password: str) -> None:
+        """Sign this browser in afresh: a new session, begun after the other ones ended."""
+        token = self._session.token
         try:
             issued = await self._flows.password(str(customer["email"]), password)
         except (CtpError, InvalidCustomerCredentials, UpstreamUnavailable) as exc:
-            # The change went through and the old token still works: keep the session.
+            # The change went through and the old token still works: keep it, in a new session.
             log.warning("no fresh token after a password change: %s", type(exc).__name__)
+            if token is not None:
+                self._session.signin(token, str(customer["id"]))
             return
         self._session.signin(to_session_token(issued), str(customer["id"]))
+
+    async def _end_other_sessions(self, customer_id: str) -> None:
+        """End every session of the customer begun until now; this browser's new one, begun
+        when its answer leaves, stays."""
+        try:
+            await self._revoker.end_sessions_of(customer_id, signed_in_before=self._clock())
+        except SessionStoreUnavailable as exc:
+            # The password has changed already; the CustomerPasswordUpdated event ends the
+            # sessions again when it arrives (webhooks/handlers.py).
+            log.error("other sessions of customer %s not ended now: %s", customer_id, exc)
 
     def _password_reset_message(self, email: str, token: str) -> EmailMessage:
         minutes = self._reset_mail.ttl_minutes

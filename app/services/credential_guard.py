@@ -1,21 +1,26 @@
 """The brake on credential attacks: password guessing against one account, credential stuffing
 from one address, and account enumeration (docs/security.md).
 
-Failed checks are counted per account (the normalized e-mail address, or the signed-in
-customer for checks of the current password) and per client address; either one over its
-limit answers TOO_MANY_REQUESTS for a few minutes. Unknown and known e-mail addresses are
-counted alike and their failures padded to the same duration, so neither the answer, the
-lockout nor the timing tells whether an address has an account. The client address is a plain
-string here: the web layer works it out (app/web/client_address.py).
+Every credential check reserves an attempt before it goes upstream, per account (the normalized
+e-mail address, or the signed-in customer for checks of the current password) and per client
+address, atomically (app/throttle.py): guesses sent in parallel count before their answers are
+known, so no more than the limit is ever tried. A failed check keeps its reservation; a
+success clears the account's count and gives the address's attempt back; a check whose outcome
+stayed unknown (commercetools unavailable) gives both back. Either key over its limit answers
+TOO_MANY_REQUESTS for a few minutes. Unknown and known e-mail addresses are counted alike and
+their failures padded to the same duration, so neither the answer, the lockout nor the timing
+tells whether an address has an account. The client address is a plain string here: the web
+layer works it out (app/web/client_address.py).
 """
 
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 
 from app.errors import TooManyRequests
 from app.services.uniform_timing import UniformFailureTiming
-from app.throttle import AttemptThrottle, whole_minutes
+from app.throttle import Attempt, AttemptThrottle, ThrottleRule, wait_message
 
 # IPv6 clients usually hold a whole /64: counting single addresses would let one client rotate
 # through billions of them.
@@ -44,58 +49,54 @@ def address_key(client_ip: str | None) -> str | None:
     return f"addr:{address}"
 
 
+@dataclass(frozen=True, slots=True)
+class CredentialRules:
+    per_account: ThrottleRule
+    per_address: ThrottleRule
+
+
 class CredentialGuard:
     def __init__(
-        self,
-        by_account: AttemptThrottle,
-        by_address: AttemptThrottle,
-        timing: UniformFailureTiming,
+        self, throttle: AttemptThrottle, rules: CredentialRules, timing: UniformFailureTiming
     ) -> None:
-        self._by_account = by_account
-        self._by_address = by_address
+        self._throttle = throttle
+        self._rules = rules
         self._timing = timing
 
     def start(self) -> float:
-        """Mark when a check began, for `failed`/`equalize` to pad from."""
+        """Mark when a check began, for `pad` to pad from."""
         return self._timing.start()
 
-    async def check(self, *, account: str | None, client_ip: str | None) -> None:
-        """TOO_MANY_REQUESTS when the account or the address is locked out; else nothing."""
-        waits = []
-        if account is not None:
-            waits.append(await self._by_account.retry_after([account]))
-        address = address_key(client_ip)
-        if address is not None:
-            waits.append(await self._by_address.retry_after([address]))
-        longest = max((wait for wait in waits if wait is not None), default=None)
-        if longest is not None:
+    async def reserve(self, *, account: str | None, client_ip: str | None) -> None:
+        """Count one attempt against the account and the address before checking anything;
+        TOO_MANY_REQUESTS, with nothing counted, when either is locked."""
+        wait = await self._throttle.reserve(self._attempts(account, client_ip))
+        if wait is not None:
             raise TooManyRequests(
-                f"Too many attempts. Please try again in {_minutes(longest)}.",
-                retry_after_seconds=longest,
+                f"Too many attempts. Please try again {wait_message(wait)}.",
+                retry_after_seconds=wait,
             )
 
-    async def failed(self, *, account: str | None, client_ip: str | None, started: float) -> None:
-        """Count a failed check and pad its answer to the common duration."""
-        await self.count(account=account, client_ip=client_ip)
+    async def succeeded(self, *, account: str, client_ip: str | None) -> None:
+        # The rightful owner got in: earlier typos no longer count against them. The address
+        # gets only this attempt back, or one valid account would reset a stuffing run from it.
+        await self._throttle.clear(account)
+        await self._throttle.refund(self._attempts(None, client_ip))
+
+    async def give_back(self, *, account: str | None, client_ip: str | None) -> None:
+        """The check told nothing (it never reached a verdict, or its success must not count):
+        its reservation is returned."""
+        await self._throttle.refund(self._attempts(account, client_ip))
+
+    async def pad(self, started: float) -> None:
+        """Pad an answer that must not tell outcomes apart (a failed check, a reset request)."""
         await self._timing.pad(started)
 
-    async def count(self, *, account: str | None, client_ip: str | None) -> None:
+    def _attempts(self, account: str | None, client_ip: str | None) -> list[Attempt]:
+        attempts = []
         if account is not None:
-            await self._by_account.hit([account])
+            attempts.append(Attempt(account, self._rules.per_account))
         address = address_key(client_ip)
         if address is not None:
-            await self._by_address.hit([address])
-
-    async def succeeded(self, *, account: str) -> None:
-        # The rightful owner got in: earlier typos no longer count against them. The address's
-        # count stays, or one valid account would reset a stuffing run from that address.
-        await self._by_account.clear(account)
-
-    async def equalize(self, started: float) -> None:
-        """Pad an answer that must not tell outcomes apart (e.g. a reset request)."""
-        await self._timing.pad(started)
-
-
-def _minutes(seconds: float) -> str:
-    minutes = whole_minutes(seconds)
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+            attempts.append(Attempt(address, self._rules.per_address))
+        return attempts

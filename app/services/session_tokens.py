@@ -1,7 +1,8 @@
 """The customer token of the current session: refresh it, create it, or let it go.
 
 Browsing needs no customer token (the app token serves the catalog), so one is created only when
-a guest first writes to a cart. An expired token is refreshed before the call that needs it; a
+a guest first writes to a cart, within the client address's budget of new guest sessions
+(app/services/guest_budget.py). An expired token is refreshed before the call that needs it; a
 refresh that fails drops the token and the request goes on as a guest's.
 """
 
@@ -16,6 +17,7 @@ from app.clock import Clock
 from app.ctp.errors import CtpError, CtpInvalidToken, CtpUnavailable
 from app.ctp.tokens import IssuedToken, TokenFlows
 from app.request_context import RequestContext
+from app.services.guest_budget import GuestSessionBudget
 from app.services.token_refresher import TokenRefresher
 from app.session.ctp_session import CtpAuthToken
 
@@ -44,12 +46,14 @@ class SessionTokens:
         context: RequestContext,
         flows: TokenFlows,
         refresher: TokenRefresher,
+        guest_budget: GuestSessionBudget,
         clock: Clock = time.time,
     ) -> None:
         self._context = context
         self._session = context.session
         self._flows = flows
         self._refresher = refresher
+        self._guest_budget = guest_budget
         self._clock = clock
 
     async def current(self) -> str | None:
@@ -66,6 +70,7 @@ class SessionTokens:
         token = await self.current()
         if token is not None:
             return token
+        await self._guest_budget.reserve(self._context.client_address)
         issued = await self._flows.anonymous()
         self._session.token = to_session_token(issued)
         self._context.created_anonymous_token = True

@@ -4,6 +4,11 @@ It opens the request's scope (the session and the request context around it, thr
 `open_request`) *before* the GraphQL layer runs (graphql-core resolves
 sibling fields in new tasks, each with a copy of the context: a session created lazily inside a
 resolver would be created once per task) and writes it back only when it changed.
+
+A signed-in session that was ended early (sign-out elsewhere with a copy of its cookie, a
+password change) loads as no session (app/session/revocation.py); a signed-in session this
+request signs out of, or replaces by signing in, is recorded as ended, so no copy of its cookie
+works afterwards.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from app.asgi.responses import send_error
 from app.clock import Clock
 from app.session.cookie_policy import CookiePolicy
 from app.session.ctp_session import CtpSession
+from app.session.revocation import SessionRevocations
 from app.session.store import SessionStore, SessionStoreUnavailable, StoredSession
 
 log = logging.getLogger(__name__)
@@ -46,10 +52,12 @@ class SessionMiddleware:
         open_request: Callable[[Scope], CtpSession],
         close_request: Callable[[], object],
         cookies: CookiePolicy,
+        revocations: SessionRevocations | None = None,
         clock: Clock = time.time,
     ) -> None:
         self._app = app
         self._store = store
+        self._revocations = revocations
         self._open_request = open_request
         self._close_request = close_request
         self._cookies = cookies
@@ -111,6 +119,9 @@ class SessionMiddleware:
         ):
             await self._store.discard(stored.session_id)
             return None
+        if self._revocations is not None and await self._revocations.ended(stored):
+            await self._store.discard(stored.session_id)
+            return None
         return stored
 
     async def _persist(
@@ -121,6 +132,7 @@ class SessionMiddleware:
         data = session.to_record()
         if not data:
             if stored is not None:
+                await self._retire(stored)
                 await self._store.discard(stored.session_id)
             # A stale, foreign or emptied cookie is removed rather than sent again forever.
             return self._cookies.delete_cookie() if had_cookie else None
@@ -135,8 +147,21 @@ class SessionMiddleware:
         if stored is None or session.rotate_id:
             fresh = StoredSession(new_session_id(), now, now, data)
             replaces = stored.session_id if stored is not None else None
+            if stored is not None:
+                await self._retire(stored)
         else:
             fresh = StoredSession(stored.session_id, stored.created_at, now, data)
             replaces = None
         value = await self._store.save(fresh, replaces=replaces)
         return self._cookies.set_cookie(value)
+
+    async def _retire(self, stored: StoredSession) -> None:
+        """A signed-in session this browser leaves (sign-out, another sign-in) ends for every
+        copy of its cookie, until it would have expired anyway."""
+        if self._revocations is None or not stored.data.get(CtpSession.customer_id.key):
+            return
+        expires_at = min(
+            stored.last_seen_at + self._cookies.idle_timeout_seconds,
+            stored.created_at + self._cookies.absolute_timeout_seconds,
+        )
+        await self._revocations.end_session(stored.session_id, expires_at=expires_at)

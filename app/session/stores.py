@@ -1,4 +1,9 @@
-"""Builds the configured session store (SESSION_STORE) and what can end sessions."""
+"""Builds the configured session store (SESSION_STORE), the records of ended sessions, and
+what ends a customer's sessions.
+
+REDIS_URL alone makes Redis the place for what instances share (ended sessions, the throttle,
+the webhook ledger); SESSION_STORE=redis also keeps the sessions themselves there.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,20 @@ from typing import Any
 
 from app.clock import Clock
 from app.session.cookie_store import EncryptedCookieStore
-from app.session.revocation import CookieSessionRevoker, CustomerSessionRevoker
+from app.session.revocation import (
+    CustomerSessionRevoker,
+    EndStoredSessionsToo,
+    RevocationRecords,
+    SessionRevocations,
+)
+from app.session.revocation_records import InMemoryRevocationRecords
 from app.session.store import SessionStore
 from app.settings import Settings
 
 
 def build_redis(settings: Settings) -> Any:
-    """The Redis client, or None when sessions live in cookies."""
-    if settings.session.store != "redis" or settings.session.redis_url is None:
+    """The Redis client, or None when REDIS_URL is not set."""
+    if settings.session.redis_url is None:
         return None
     from redis.asyncio import Redis
 
@@ -28,7 +39,7 @@ def build_redis(settings: Settings) -> Any:
 def build_session_store(
     settings: Settings, secrets: list[str], redis: Any, clock: Clock
 ) -> SessionStore:
-    if redis is None:
+    if settings.session.store != "redis":
         return EncryptedCookieStore(secrets)
     # Imported only when used: the Redis client library adds ~0.1 s to every start-up.
     from app.session.redis_store import RedisSessionStore
@@ -41,9 +52,28 @@ def build_session_store(
     )
 
 
-def build_session_revoker(store: SessionStore) -> CustomerSessionRevoker:
-    """A store that keeps sessions server-side can end them; the cookie store cannot."""
+def build_session_revocations(settings: Settings, redis: Any, clock: Clock) -> SessionRevocations:
+    records: RevocationRecords
+    if redis is None:
+        records = InMemoryRevocationRecords(clock=clock)
+    else:
+        from app.session.redis_revocation_records import RedisRevocationRecords
+
+        records = RedisRevocationRecords(redis)
+    return SessionRevocations(
+        records,
+        check_every_seconds=settings.session.revocation_check_seconds,
+        longest_session_seconds=settings.session.absolute_timeout_seconds,
+        clock=clock,
+    )
+
+
+def build_session_revoker(
+    store: SessionStore, revocations: SessionRevocations
+) -> CustomerSessionRevoker:
+    """Refusing sessions begun before the change works for every store; a store that keeps
+    sessions server-side also deletes them at once."""
     if isinstance(store, EncryptedCookieStore):
-        return CookieSessionRevoker()
-    revoker: CustomerSessionRevoker = store  # type: ignore[assignment]
-    return revoker
+        return revocations
+    server_side: CustomerSessionRevoker = store  # type: ignore[assignment]
+    return EndStoredSessionsToo(revocations, server_side)

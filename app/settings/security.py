@@ -80,6 +80,27 @@ class SecuritySettings(BaseModel):
     credential_failure_min_seconds: float = Field(
         default=0.3, ge=0, le=5, validation_alias="credential_failure_min_seconds"
     )
+    # Password reset requests: their own budget per client address (window and lockout as
+    # above), and at most one mail per e-mail address per interval, however often it is asked.
+    password_reset_max_requests_per_address: int = Field(
+        default=30, ge=1, validation_alias="password_reset_max_requests_per_address"
+    )
+    password_reset_mail_interval_seconds: int = Field(
+        default=300, ge=1, validation_alias="password_reset_mail_interval_seconds"
+    )
+    # New guest sessions (an anonymous token, then a cart upstream) per client address within
+    # the window: far above what the shoppers behind one address start, far below a flood.
+    anonymous_sessions_per_address: int = Field(
+        default=100, ge=1, validation_alias="anonymous_sessions_per_address"
+    )
+    anonymous_sessions_window_seconds: int = Field(
+        default=600, gt=0, validation_alias="anonymous_sessions_window_seconds"
+    )
+    # A request's whole body must arrive within this many seconds of its headers: a client
+    # trickling bytes cannot hold a connection and its task open.
+    request_body_timeout_seconds: float = Field(
+        default=10.0, gt=0, validation_alias="request_body_timeout_seconds"
+    )
 
     @field_validator("cors_allowed_origins")
     @classmethod

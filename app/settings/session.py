@@ -26,16 +26,23 @@ class SessionSettings(BaseModel):
     cookie_samesite: Literal["lax", "strict", "none"] = Field(
         default="lax", validation_alias="session_cookie_samesite"
     )
-    # "cookie": the session travels encrypted in the cookie (one instance or many, no server
-    # state). "redis": the cookie holds an opaque id and REDIS_URL keeps the record, so sign-out
-    # and password changes can end sessions on every instance.
+    # "cookie": the session travels encrypted in the cookie. "redis": the cookie holds an
+    # opaque id and REDIS_URL keeps the record.
     store: Literal["cookie", "redis"] = Field(default="cookie", validation_alias="session_store")
+    # Set: what instances share (throttle, budgets, ended sessions, the webhook ledger) lives in
+    # this Redis, and with store="redis" the sessions too. Unset: all of it per process.
     redis_url: SecretStr | None = Field(default=None, validation_alias="redis_url")
     idle_timeout_seconds: int = Field(
         default=14 * 86_400, gt=0, validation_alias="session_idle_timeout_seconds"
     )
     absolute_timeout_seconds: int = Field(
         default=90 * 86_400, gt=0, validation_alias="session_absolute_timeout_seconds"
+    )
+    # How stale this instance's knowledge of ended sessions (sign-out, password change) may
+    # be: it asks the shared store (Redis) about a signed-in session at most this often. What
+    # this instance ended itself counts at once.
+    revocation_check_seconds: float = Field(
+        default=5.0, ge=0, le=300, validation_alias="session_revocation_check_seconds"
     )
 
     @field_validator("cookie_name")

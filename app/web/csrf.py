@@ -5,9 +5,14 @@ type; GET) without asking the server first, cookies included. Such a request may
 operation unless it carries a non-empty custom header, which no cross-site page can add without
 a CORS preflight — the rule Apollo Server's `csrfPrevention` applies. JSON POSTs already force a
 preflight and pass. A GET without a query (the explorer page) runs nothing and passes.
+
+Whether a GET carries a query is read from the parsed query string, percent-decoded as the
+GraphQL layer reads it (`?%71uery=` is `?query=`), never from its raw bytes.
 """
 
 from __future__ import annotations
+
+from urllib.parse import parse_qsl
 
 from app.asgi import ASGIApp, Receive, Scope, Send
 from app.asgi.responses import header, send_error
@@ -46,8 +51,14 @@ class CsrfGuard:
             return False
         method = scope.get("method")
         if method == "GET":
-            return b"query=" in scope.get("query_string", b"")
+            return _has_query_parameter(scope.get("query_string", b""))
         if method != "POST":
             return False
         media_type = _media_type(header(scope, b"content-type"))
         return media_type is None or media_type in SIMPLE_CONTENT_TYPES
+
+
+def _has_query_parameter(query_string: bytes) -> bool:
+    # Decoded as Starlette decodes it for the GraphQL layer: latin-1, then percent-escapes.
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    return any(name == "query" for name, _ in pairs)

@@ -1,0 +1,203 @@
+"""Several instances act as one: with REDIS_URL, the credential throttle, the guest-session
+budget, the webhook message ledger and ended sessions are shared, so N replicas allow no more
+than one. Two `python -m bootstrap serve` processes (cookie sessions: only REDIS_URL makes them
+share), one real redis-server, one emulator; every test starts from an empty Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from emulator import customers
+from emulator.app import create_emulator_app
+from emulator.state import Emulator
+from tests.conftest import SESSION_KEY
+from tests.support.browser import GraphQLResult
+from tests.support.outbox import read_outbox
+from tests.support.redis_server import RedisServer
+from tests.support.servers import ServerThread
+from tests.support.service_process import ServiceProcess
+from tests.support.webhooks import SECRET, bearer, message
+
+pytestmark = pytest.mark.anyio
+
+PASSWORD, NEW_PASSWORD = "Correct-Horse-9", "Battery-Staple-7"
+SIGN_UP = "mutation($i: SignUpInput!) { signUp(input: $i) { id } }"
+SIGN_IN = "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }"
+CHANGE_PASSWORD = """mutation($c: String!, $n: String!) {
+  changePassword(currentPassword: $c, newPassword: $n) { id } }"""
+ADD = 'mutation { addToCart(sku: "TSHIRT-CLASSIC-BLUE-M") { id } }'
+ME = "{ me { email } }"
+PER_EMAIL, PER_ADDRESS, GUESTS_PER_ADDRESS = 3, 6, 4
+
+
+@dataclass
+class Instances:
+    urls: tuple[str, str]
+    emulator: Emulator
+    outbox: Path
+    redis: RedisServer
+
+
+@pytest.fixture(scope="module")
+def started(
+    redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Instances]:
+    emulator = Emulator()
+    outbox = tmp_path_factory.mktemp("outbox")
+    with ServerThread(create_emulator_app(emulator)) as upstream:
+        env = {
+            "CTP_PROJECT_KEY": "demo",
+            "CTP_CLIENT_ID": "demo-client",
+            "CTP_CLIENT_SECRET": "demo-secret",
+            "CTP_SCOPES": "manage_project:demo",
+            "CTP_API_URL": upstream.url,
+            "CTP_AUTH_URL": upstream.url,
+            "SESSION_SECRET_KEYS": SESSION_KEY,
+            "REDIS_URL": redis_server.url,
+            "SESSION_REVOCATION_CHECK_SECONDS": "0",
+            "WEBHOOK_SECRET": SECRET,
+            "MAIL_OUTBOX_DIR": str(outbox),
+            "THROTTLE_MAX_FAILURES_PER_EMAIL": str(PER_EMAIL),
+            "THROTTLE_MAX_FAILURES_PER_ADDRESS": str(PER_ADDRESS),
+            "CREDENTIAL_FAILURE_MIN_SECONDS": "0",
+            "ANONYMOUS_SESSIONS_PER_ADDRESS": str(GUESTS_PER_ADDRESS),
+        }
+        with ServiceProcess(env) as first, ServiceProcess(env) as second:
+            yield Instances((first.url, second.url), emulator, outbox, redis_server)
+
+
+@pytest.fixture
+def instances(started: Instances) -> Instances:
+    started.redis.flush()
+    started.emulator.faults.reset()
+    started.emulator.clear_request_log()
+    return started
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(timeout=30) as client:
+        yield client
+
+
+async def gql(
+    client: httpx.AsyncClient,
+    base: str,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> GraphQLResult:
+    response = await client.post(
+        f"{base}/graphql", json={"query": query, "variables": variables}, headers=headers
+    )
+    return GraphQLResult(response)
+
+
+async def signed_up(client: httpx.AsyncClient, base: str) -> str:
+    email = f"shopper-{uuid.uuid4().hex[:8]}@example.com"
+    (await gql(client, base, SIGN_UP, {"i": {"email": email, "password": PASSWORD}})).ok()
+    return email
+
+
+async def token_requests(emulator: Emulator, count: int) -> None:
+    for _ in range(2000):
+        if sum("/customers/token" in path for _, path in emulator.request_log) >= count:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"commercetools never saw {count} password-flow token requests")
+
+
+async def test_parallel_guesses_spread_over_instances_never_pass_the_limit(
+    instances: Instances,
+) -> None:
+    urls = instances.urls
+    async with httpx.AsyncClient(timeout=30) as owner:
+        email = await signed_up(owner, urls[0])
+    async with httpx.AsyncClient(timeout=30) as attacker:
+
+        def guess(n: int, *, right: bool = False) -> asyncio.Task[GraphQLResult]:
+            password = PASSWORD if right else f"Wrong-{n}-passw0rd"
+            return asyncio.create_task(
+                gql(attacker, urls[n % 2], SIGN_IN, {"e": email, "p": password})
+            )
+
+        instances.emulator.faults.configure(latency_ms=1000)
+        instances.emulator.clear_request_log()  # signing up asked for a token too
+        first = [guess(n) for n in range(PER_EMAIL)]
+        await token_requests(instances.emulator, PER_EMAIL)  # the first guesses wait upstream
+        later = [guess(n, right=n % 5 == 0) for n in range(PER_EMAIL, 40)]
+        results = await asyncio.gather(*first, *later)
+
+    assert not any((result.data or {}).get("signIn") for result in results)
+    codes = [result.error_codes for result in results]
+    assert codes.count(["UNAUTHENTICATED"]) == PER_EMAIL
+    assert codes.count(["TOO_MANY_REQUESTS"]) == 40 - PER_EMAIL
+
+
+async def test_forwarded_for_from_loopback_is_not_believed(
+    instances: Instances, http: httpx.AsyncClient
+) -> None:
+    """TRUSTED_PROXIES is unset: a header naming another address changes nothing, neither in
+    the app nor in the server in front of it."""
+    for n in range(PER_ADDRESS):
+        made_up = {"x-forwarded-for": f"198.51.100.{n}"}
+        failed = await gql(
+            http, instances.urls[0], SIGN_IN, {"e": f"v{n}@example.com", "p": "x"}, made_up
+        )
+        assert failed.error_codes == ["UNAUTHENTICATED"]
+    stopped = await gql(
+        http,
+        instances.urls[0],
+        SIGN_IN,
+        {"e": "v99@example.com", "p": "x"},
+        {"x-forwarded-for": "198.51.100.99"},
+    )
+    assert stopped.error_codes == ["TOO_MANY_REQUESTS"]
+
+
+async def test_a_password_change_on_one_instance_ends_the_session_on_the_other(
+    instances: Instances,
+) -> None:
+    first, second = instances.urls
+    async with httpx.AsyncClient(timeout=30) as laptop, httpx.AsyncClient(timeout=30) as phone:
+        email = await signed_up(laptop, first)
+        (await gql(phone, second, SIGN_IN, {"e": email, "p": PASSWORD})).ok()
+        assert (await gql(phone, first, ME)).ok() == {"me": {"email": email}}
+        (await gql(laptop, first, CHANGE_PASSWORD, {"c": PASSWORD, "n": NEW_PASSWORD})).ok()
+        assert (await gql(phone, second, ME)).ok() == {"me": None}
+        assert (await gql(laptop, second, ME)).ok() == {"me": {"email": email}}
+
+
+async def test_the_guest_session_budget_is_shared(instances: Instances) -> None:
+    async def new_guest(n: int) -> GraphQLResult:
+        async with httpx.AsyncClient(timeout=30) as guest:
+            return await gql(guest, instances.urls[n % 2], ADD)
+
+    results = [await new_guest(n) for n in range(10)]
+    assert [result.error_codes for result in results] == [[]] * GUESTS_PER_ADDRESS + [
+        ["TOO_MANY_REQUESTS"]
+    ] * (10 - GUESTS_PER_ADDRESS)
+
+
+async def test_a_message_delivered_to_both_instances_is_handled_once(
+    instances: Instances, http: httpx.AsyncClient
+) -> None:
+    with instances.emulator.lock:
+        customer = copy.deepcopy(instances.emulator.customers[customers.DEMO_CUSTOMER_ID])
+    before = len(read_outbox(instances.outbox))
+    payload = message("CustomerCreated", "customer", customer["id"], customer=customer)
+    answers = [
+        (await http.post(f"{url}/webhooks/events", json=payload, headers=bearer(SECRET))).json()
+        for url in instances.urls
+    ]
+    assert [answer["status"] for answer in answers] == ["handled", "duplicate"]
+    assert len(read_outbox(instances.outbox)) == before + 1
