@@ -62,7 +62,7 @@ function lineRow(main, line) {
 }
 
 function discountCodes(main, cart) {
-  const apply = form({ class: 'inline', 'aria-label': 'Discount code' }, [
+  const apply = form({ class: 'inline', 'aria-label': 'Apply a discount code' }, [
     field('Discount code', 'code', { required: true, placeholder: 'DEMO10' }),
     h('button', { type: 'submit' }, 'Apply'),
   ], (values, element) => change(main, APPLY_DISCOUNT_CODE, { code: values.code }, 'applyDiscountCode', element));
