@@ -6,6 +6,7 @@ survives a reload. Skipped, saying why, where Chromium or Playwright cannot be h
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,17 +23,25 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[Browser]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
+def chromium_executable() -> Path:
+    if importlib.util.find_spec("playwright") is None:
         pytest.skip("the browser test needs Playwright (pip: the dev extra's playwright)")
     try:
-        executable = find_or_install_chromium()
+        return find_or_install_chromium()
     except ChromiumUnavailable as exc:
         pytest.skip(f"the browser test needs Chromium: {exc}")
+
+
+@pytest.fixture
+def chromium(chromium_executable: Path) -> Iterator[Browser]:
+    # Function-scoped: Playwright's sync API keeps an event loop running in this thread for as
+    # long as it is open, and the asyncio tests after this one need the thread to themselves.
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(executable), args=LAUNCH_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium_executable), args=LAUNCH_ARGS
+        )
         yield browser
         browser.close()
 
