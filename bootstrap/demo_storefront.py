@@ -118,7 +118,7 @@ def create_storefront_app(settings: Settings, *, directory: Path = STOREFRONT_DI
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        log.info("Demo storefront on %s (its pages call %s/graphql)", page_origin, api_url)
+        log.info("Demo storefront: open %s (its pages call %s/graphql)", page_origin, api_url)
         yield
 
     app = Starlette(

@@ -26,7 +26,9 @@ export async function checkoutPage(main) {
     show(main, h('h1', {}, 'Checkout'), h('p', {}, 'Your cart is empty. ', h('a', { href: '/' }, 'Go shopping')));
     return;
   }
-  const address = cart.shippingAddress ?? me?.defaultShippingAddress ?? { country: 'DE' };
+  // The cart's address, else the customer's default one, else a fresh one in their name.
+  const address = cart.shippingAddress ?? me?.defaultShippingAddress
+    ?? { country: 'DE', firstName: me?.firstName, lastName: me?.lastName };
 
   const addressForm = form({ class: 'address', 'aria-label': 'Shipping address' }, [
     me ? h('p', {}, `Order mails go to ${me.email}.`)
