@@ -21,7 +21,8 @@ async function change(main, document, variables, payloadName, formElement = null
   const payload = (await graphql(document, variables))[payloadName];
   if (formElement && showUserErrors(formElement, payload.userErrors)) return;
   if (payload.userErrors.length) {
-    alert(payload.userErrors.map((error) => error.message).join('\n'));
+    // A quantity or a line: no form field to show it at, so above the lines.
+    show(main.querySelector('.cart-errors'), payload.userErrors.map((error) => error.message).join(' '));
     return;
   }
   drawCart(main, payload.cart);
@@ -36,6 +37,7 @@ function drawCart(main, cart) {
   show(
     main,
     h('h1', {}, 'Your cart'),
+    h('p', { class: 'form-error cart-errors', role: 'alert' }),
     h('table', { class: 'lines' },
       h('thead', {}, h('tr', {}, h('th', {}, 'Product'), h('th', {}, 'Price'), h('th', {}, 'Quantity'), h('th', {}, 'Total'), h('th', {}))),
       h('tbody', {}, cart.lineItems.map((line) => lineRow(main, line)))),
