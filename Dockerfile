@@ -57,12 +57,15 @@ RUN if [ "$OFFLINE_WHEELS" = 1 ]; then \
 
 FROM ${BASE_IMAGE}
 
+# DEMO_STOREFRONT=false: the image carries no storefront/ page, and `docker run -p 8000:8000`
+# publishes the API's port only (docs/demo-storefront.md).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH=/opt/venv/bin:$PATH \
     HOST=0.0.0.0 \
     PORT=8000 \
-    MAIL_OUTBOX_DIR=/tmp/outbox
+    MAIL_OUTBOX_DIR=/tmp/outbox \
+    DEMO_STOREFRONT=false
 
 # A fixed numeric uid, so that orchestrators can check runAsNonRoot without reading /etc/passwd.
 RUN groupadd --system --gid 10001 ctpbff \

@@ -14,7 +14,8 @@ $(STAMP): requirements.lock
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
-## Serve the storefront API on http://$(HOST):$(PORT) (embedded emulator unless CTP_* is set).
+## Serve the storefront API on http://$(HOST):$(PORT) (embedded emulator unless CTP_* is set) and,
+## in that demo, the demo storefront on http://localhost:3000 (STOREFRONT_URL).
 run: $(STAMP)
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m bootstrap serve
 

@@ -1,4 +1,5 @@
-"""`python -m bootstrap serve`: run the storefront API with uvicorn.
+"""`python -m bootstrap serve`: run the storefront API with uvicorn (and in the development demo
+the demo storefront beside it, docs/demo-storefront.md).
 `python -m bootstrap register-webhooks --url …`: register its API Extension and Subscription in the
 commercetools project of CTP_* (docs/webhooks.md)."""
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import Any
 
 import uvicorn
 
@@ -16,7 +18,11 @@ from app.settings import ConfigurationError, Settings
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bootstrap", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("serve", help="serve the storefront GraphQL API (HOST, PORT)")
+    commands.add_parser(
+        "serve",
+        help="serve the storefront GraphQL API (HOST, PORT), and in the demo the demo "
+        "storefront (STOREFRONT_URL)",
+    )
     register = commands.add_parser(
         "register-webhooks",
         help="register the cart API Extension and the event Subscription in the CTP_* project",
@@ -37,25 +43,47 @@ def main(argv: list[str] | None = None) -> int:
         except ConfigurationError as exc:
             print(f"ctp-bff cannot start: {exc}", file=sys.stderr)
             return 2
-        from bootstrap.app import create_app
+        return _serve(settings)
+    return 0
 
-        if os.environ.get("FORWARDED_ALLOW_IPS"):
-            print(
-                "ctp-bff: FORWARDED_ALLOW_IPS is ignored; TRUSTED_PROXIES alone says whose "
-                "X-Forwarded-For is believed (docs/security.md)",
-                file=sys.stderr,
-            )
-        uvicorn.run(
-            create_app(settings),
-            host=settings.host,
-            port=settings.port,
-            log_config=None,
-            # uvicorn would rewrite the client address from X-Forwarded-For of any peer in
-            # FORWARDED_ALLOW_IPS (127.0.0.1 by default) before the app sees it; the app reads
-            # the header itself, from TRUSTED_PROXIES only (app/web/client_address.py).
-            proxy_headers=False,
-            server_header=False,
+
+def _serve(settings: Settings) -> int:
+    from bootstrap.app import create_app
+
+    if os.environ.get("FORWARDED_ALLOW_IPS"):
+        print(
+            "ctp-bff: FORWARDED_ALLOW_IPS is ignored; TRUSTED_PROXIES alone says whose "
+            "X-Forwarded-For is believed (docs/security.md)",
+            file=sys.stderr,
         )
+    api: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_config": None,
+        # uvicorn would rewrite the client address from X-Forwarded-For of any peer in
+        # FORWARDED_ALLOW_IPS (127.0.0.1 by default) before the app sees it; the app reads
+        # the header itself, from TRUSTED_PROXIES only (app/web/client_address.py).
+        "proxy_headers": False,
+        "server_header": False,
+    }
+    if not settings.serves_demo_storefront:
+        uvicorn.run(create_app(settings), **api)
+        return 0
+
+    from urllib.parse import urlsplit
+
+    from bootstrap.demo_storefront import create_storefront_app
+    from bootstrap.serving import serve_with_companion
+
+    storefront = uvicorn.Config(
+        create_storefront_app(settings),
+        host=settings.host,
+        port=urlsplit(settings.shop.storefront_url).port or 80,
+        log_config=None,
+        access_log=False,
+        server_header=False,
+    )
+    serve_with_companion(uvicorn.Config(create_app(settings), **api), storefront)
     return 0
 
 

@@ -189,7 +189,7 @@ def create_app(
             Middleware(TrailingSlashRedirect, paths=("/graphql",)),
             Middleware(
                 CorsMiddleware,
-                allowed_origins=settings.security.cors_origins,
+                allowed_origins=settings.cors_origins,
                 paths=("/graphql",),
                 extra_headers=settings.security.cors_extra_headers,
             ),

@@ -13,6 +13,19 @@ from app.sites import same_site, site_of
 
 
 def browser_warnings(settings: Settings) -> list[str]:
+    warnings = _allowed_origin_warnings(settings)
+    if settings.serves_demo_storefront:
+        page, api = settings.shop.storefront_url, settings.demo_storefront_api_url
+        if not same_site(page, api):
+            warnings.append(
+                f"The demo storefront at {page} calls the API at {api} ({site_of(page)} vs "
+                f"{site_of(api)}): {_consequence(settings)}. Give STOREFRONT_URL and PUBLIC_URL "
+                "one host name (see docs/deployment.md)."
+            )
+    return warnings
+
+
+def _allowed_origin_warnings(settings: Settings) -> list[str]:
     origins = settings.security.cors_origins
     api_url = settings.api_url
     if not origins:
@@ -23,26 +36,28 @@ def browser_warnings(settings: Settings) -> list[str]:
             "tell whether CORS_ALLOWED_ORIGINS are the same site as the API, which the session "
             "cookie needs (docs/deployment.md). Set PUBLIC_URL to the API's address."
         ]
-    same_site_mode = settings.session.cookie_samesite
     warnings = []
     for origin in origins:
         if same_site(origin, api_url):
             continue
         sites = f"{site_of(origin)} vs {site_of(api_url)}"
-        if same_site_mode == "none":
-            consequence = (
-                "the session cookie (SameSite=None) reaches the API from its pages only in "
-                "browsers that allow third-party cookies (Safari never does)"
-            )
-        else:
-            consequence = (
-                f"browsers leave the session cookie (SameSite={same_site_mode.capitalize()}) "
-                "off its requests, so every request from its pages starts a new session and a "
-                "new cart"
-            )
         warnings.append(
             f"CORS_ALLOWED_ORIGINS has {origin}, another site than the API at {api_url} "
-            f"({sites}): {consequence}. Serve storefront and API on one site (in development: "
-            "both on localhost, or both on 127.0.0.1); see docs/deployment.md."
+            f"({sites}): {_consequence(settings)}. Serve storefront and API on one site (in "
+            "development: both on localhost, or both on 127.0.0.1); see docs/deployment.md."
         )
     return warnings
+
+
+def _consequence(settings: Settings) -> str:
+    same_site_mode = settings.session.cookie_samesite
+    if same_site_mode == "none":
+        return (
+            "the session cookie (SameSite=None) reaches the API from its pages only in "
+            "browsers that allow third-party cookies (Safari never does)"
+        )
+    return (
+        f"browsers leave the session cookie (SameSite={same_site_mode.capitalize()}) "
+        "off its requests, so every request from its pages starts a new session and a "
+        "new cart"
+    )

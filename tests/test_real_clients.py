@@ -1,6 +1,7 @@
 """Clients nobody here wrote, against the service over HTTP: graphql-http's audit of GraphQL over
-HTTP, graphql-js's standard introspection query with a client schema built from it, and
-graphql-codegen generating TypeScript types. The npm packages are pinned in tests/js and
+HTTP, graphql-js's standard introspection query with a client schema built from it,
+graphql-codegen generating TypeScript types, and Apollo Client's default cache showing a product
+listing as the server sent it. The npm packages are pinned in tests/js and
 installed once into a cache outside the repository (tests/support/node_tools.py); the tests
 skip, saying why, where node, npm or the registry is missing."""
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -64,3 +66,25 @@ def test_graphql_codegen_generates_types_from_the_service(
         assert f"export type {type_name} = {{" in generated, type_name
     # Fields come with their GraphQL types and descriptions.
     assert "__typename?: 'Product'" in generated
+
+
+def _without_typename(value: Any) -> Any:
+    """Apollo Client adds __typename to every selection set; the raw answer has none."""
+    if isinstance(value, dict):
+        return {k: _without_typename(v) for k, v in value.items() if k != "__typename"}
+    if isinstance(value, list):
+        return [_without_typename(item) for item in value]
+    return value
+
+
+def test_apollo_client_cache_shows_every_product_with_its_own_variant_sku_and_price(
+    node_tools: NodeTools, graphql_url: str
+) -> None:
+    answer = json.loads(node_tools.run("apollo-cache.cjs", graphql_url))
+    raw, cached = answer["raw"], answer["cached"]
+    assert cached["products"]["__typename"] == "ProductSearchResult"  # read through Apollo
+    products = raw["products"]["results"]
+    assert len(products) == raw["products"]["pageInfo"]["total"] > 30
+    skus = [product["masterVariant"]["sku"] for product in products]
+    assert len(set(skus)) == len(skus)
+    assert _without_typename(cached) == raw

@@ -131,6 +131,33 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _demo_storefront_fits(self) -> Settings:
+        if not self.shop.demo_storefront:
+            return self
+        if self.is_production:
+            raise ConfigurationError(
+                "DEMO_STOREFRONT is a development demo: production serves no storefront page "
+                "(leave DEMO_STOREFRONT unset or false)."
+            )
+        problem = self._demo_storefront_url_problem()
+        if problem:
+            raise ConfigurationError(
+                f"DEMO_STOREFRONT serves the demo page on STOREFRONT_URL, but {problem}: set "
+                "STOREFRONT_URL to an http:// origin on another port, e.g. "
+                "http://localhost:3000, or DEMO_STOREFRONT=false."
+            )
+        return self
+
+    def _demo_storefront_url_problem(self) -> str | None:
+        """Why the demo storefront cannot be served on STOREFRONT_URL; None when it can."""
+        parts = urlsplit(self.shop.storefront_url)
+        if parts.scheme != "http" or parts.path not in ("", "/"):
+            return f"{self.shop.storefront_url} is not a plain http:// origin"
+        if (parts.port or 80) == self.port:
+            return f"its port is the API's (PORT={self.port})"
+        return None
+
+    @model_validator(mode="after")
     def _secure_cookies_need_a_secure_url(self) -> Settings:
         if not self.secure_cookies:
             return self
@@ -194,7 +221,49 @@ class Settings(BaseSettings):
             hosts.add(normalize_host(self.host))
         if not self.is_production:
             hosts |= LOOPBACK_NAMES
+        if self.serves_demo_storefront:
+            hosts.add(host_of(self.demo_storefront_api_url))
         return frozenset(hosts)
+
+    @property
+    def serves_demo_storefront(self) -> bool:
+        """DEMO_STOREFRONT, else on in the development demo (embedded emulator) when
+        STOREFRONT_URL is an http:// origin it can listen on; never in production."""
+        if self.is_production:
+            return False
+        if self.shop.demo_storefront is not None:
+            return self.shop.demo_storefront
+        return (
+            self.app_env == "development"
+            and self.commercetools.uses_embedded_emulator
+            and self._demo_storefront_url_problem() is None
+        )
+
+    @property
+    def demo_storefront_api_url(self) -> str:
+        """The API's address as the demo storefront's pages call it: PUBLIC_URL, else this
+        service's port on the host name the browser opened the storefront with, when HOST is
+        loopback or every interface. The one process serves both, so that name reaches the API
+        too, and the same name keeps page and API one site: `localhost:3000` calling
+        `127.0.0.1:8000` would lose the session cookie on every request."""
+        if self.public_url is not None:
+            return self.public_url
+        host = normalize_host(self.host)
+        if host in WILDCARD_HOSTS or is_loopback_host(host):
+            host = host_of(self.shop.storefront_url)
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def cors_origins(self) -> list[str]:
+        """CORS_ALLOWED_ORIGINS, and the demo storefront's origin when it is served."""
+        origins = self.security.cors_origins
+        if self.serves_demo_storefront:
+            parts = urlsplit(self.shop.storefront_url)
+            demo_origin = f"{parts.scheme}://{parts.netloc}"
+            if demo_origin not in origins:
+                origins = [*origins, demo_origin]
+        return origins
 
     @property
     def registers_demo_webhooks(self) -> bool:

@@ -18,6 +18,9 @@ class ShopSettings(BaseModel):
     default_country: str = Field(default="DE", validation_alias="default_country")
     # Links in e-mails point here (e.g. {STOREFRONT_URL}/reset-password?token=...).
     storefront_url: str = Field(default="http://localhost:3000", validation_alias="storefront_url")
+    # Serve the demo storefront page (storefront/) on STOREFRONT_URL; unset: only in the
+    # development demo (Settings.serves_demo_storefront). Never in production.
+    demo_storefront: bool | None = Field(default=None, validation_alias="demo_storefront")
 
     @field_validator("storefront_url")
     @classmethod

@@ -38,7 +38,9 @@ class ServiceProcess:
     def __init__(self, env: dict[str, str]) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self._env = {**env, "HOST": "127.0.0.1", "PORT": str(self.port)}
+        # The development demo would also serve the demo storefront on port 3000, which
+        # parallel runs (and a developer's `make run`) share; a test that wants it says so.
+        self._env = {"DEMO_STOREFRONT": "false", **env, "HOST": "127.0.0.1", "PORT": str(self.port)}
         self._log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in stop()
         self._process: subprocess.Popen[str] | None = None
 
