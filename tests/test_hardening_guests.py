@@ -13,7 +13,8 @@ from tests.support.browser import GraphQLResult
 
 pytestmark = pytest.mark.anyio
 
-ADD = 'mutation { addToCart(sku: "TSHIRT-CLASSIC-BLUE-M") { id } }'
+ADD = """mutation {
+  addToCart(sku: "TSHIRT-CLASSIC-BLUE-M") { cart { id } userErrors { field code message } } }"""
 WINDOW = 600
 
 

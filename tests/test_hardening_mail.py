@@ -20,7 +20,8 @@ from tests.support.webhooks import SECRET, bearer, message
 
 pytestmark = pytest.mark.anyio
 
-SIGN_UP = "mutation($i: SignUpInput!) { signUp(input: $i) { id } }"
+SIGN_UP = """mutation($i: SignUpInput!) {
+  signUp(input: $i) { customer { id } userErrors { field code message } } }"""
 INJECTED = "Your account is locked. Call +1 555 0100 now"
 
 
@@ -35,8 +36,8 @@ async def test_sign_up_names_are_single_short_lines(
     service.emulator.clear_request_log()
     form = {"email": f"new-{uuid.uuid4().hex[:8]}@example.com", "password": "Correct-Horse-9"}
     result = await browser.gql(SIGN_UP, {"i": {**form, field: name}})
-    assert result.error_codes == ["BAD_USER_INPUT"]
-    assert field in result.errors[0]["message"]
+    assert result.refused()
+    assert result.user_error_fields == [["input", field]]
     assert service.emulator.request_log == []
 
 

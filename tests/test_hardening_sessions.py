@@ -16,10 +16,13 @@ from tests.support.browser import Browser
 pytestmark = pytest.mark.anyio
 
 PASSWORD, NEW_PASSWORD = "Correct-Horse-9", "Battery-Staple-7"
-SIGN_UP = "mutation($i: SignUpInput!) { signUp(input: $i) { id } }"
-SIGN_IN = "mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { id } }"
+SIGN_UP = """mutation($i: SignUpInput!) {
+  signUp(input: $i) { customer { id } userErrors { field code message } } }"""
+SIGN_IN = """mutation($e: String!, $p: String!) {
+  signIn(email: $e, password: $p) { customer { id } userErrors { field code message } } }"""
 CHANGE_PASSWORD = """mutation($c: String!, $n: String!) {
-  changePassword(currentPassword: $c, newPassword: $n) { id } }"""
+  changePassword(currentPassword: $c, newPassword: $n) {
+    customer { id } userErrors { field code message } } }"""
 ME = "{ me { email } }"
 
 
@@ -67,11 +70,11 @@ async def test_a_signed_out_cookie_is_worth_nothing(any_store: RunningService) -
         copy_cookie(browser, thief)
         assert await me(thief) == {"email": "demo@example.com"}
 
-        (await browser.gql("mutation { signOut }")).ok()
+        (await browser.gql("mutation { signOut { userErrors { field code message } } }")).ok()
         assert await me(thief) is None
         # The customer's other sessions are not touched by signing out of one.
         async with any_store.browser() as other:
             (await other.gql(SIGN_IN, {"e": "demo@example.com", "p": "Demo-Passw0rd!"})).ok()
             (await browser.gql(SIGN_IN, {"e": "demo@example.com", "p": "Demo-Passw0rd!"})).ok()
-            (await browser.gql("mutation { signOut }")).ok()
+            (await browser.gql("mutation { signOut { userErrors { field code message } } }")).ok()
             assert await me(other) == {"email": "demo@example.com"}

@@ -428,7 +428,10 @@ async def test_with_cookie_sessions_a_password_change_event_ends_the_older_sessi
     sessions begun before the change are refused from then on, though no store holds them."""
     service = events_service(credential_failure_min_seconds=0)
     customer = a_customer(service.emulator)
-    signed_in = 'mutation { signIn(email: "demo@example.com", password: "Demo-Passw0rd!") { id } }'
+    signed_in = (
+        'mutation { signIn(email: "demo@example.com", password: "Demo-Passw0rd!") '
+        "{ customer { id } userErrors { code } } }"
+    )
     async with service.browser() as before, service.browser() as after:
         (await before.gql(signed_in)).ok()
         service.clock.advance(5)
