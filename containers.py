@@ -31,6 +31,7 @@ from app.services.account import AccountService, PasswordResetMail
 from app.services.cart import CartService
 from app.services.catalog import CatalogService, CategoryCache
 from app.services.credential_guard import CredentialGuard, CredentialRules
+from app.services.email_verification import EmailVerification, VerificationLinks
 from app.services.guest_budget import GuestSessionBudget
 from app.services.orders import OrderService
 from app.services.reset_budget import PasswordResetBudget
@@ -38,6 +39,7 @@ from app.services.session_tokens import SessionTokens
 from app.services.shipping import ShippingService
 from app.services.token_refresher import TokenRefresher
 from app.services.uniform_timing import UniformFailureTiming
+from app.services.verification import VerificationService
 from app.services.wishlist import WishlistService
 from app.session.storefront_session import StorefrontSession
 from app.session.stores import (
@@ -169,6 +171,16 @@ class CoreContainer(containers.DeclarativeContainer):
         ),
         mail_interval_seconds=settings.provided.security.password_reset_mail_interval_seconds,
     )
+    # Session-free: the storefront's verifyEmail and the welcome mail (a webhook) both use it.
+    email_verification = providers.Singleton(
+        EmailVerification,
+        gateway,
+        providers.Factory(
+            VerificationLinks,
+            storefront_url=settings.provided.shop.storefront_url,
+            ttl_minutes=settings.provided.mail.email_verification_ttl_minutes,
+        ),
+    )
     guest_session_budget = providers.Singleton(
         GuestSessionBudget,
         throttle,
@@ -235,6 +247,16 @@ class GraphQLContainer(containers.DeclarativeContainer):
         core.clock,
     )
 
+    verification_service = providers.Factory(
+        VerificationService,
+        request_context,
+        session_tokens,
+        core.email_verification,
+        core.mailer,
+        core.credential_guard,
+        core.password_reset_budget,
+    )
+
 
 class WebhookContainer(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
@@ -264,7 +286,10 @@ class WebhookContainer(containers.DeclarativeContainer):
             storefront_url=settings.provided.shop.storefront_url,
         ),
         providers.Factory(
-            WelcomeMail, mailer, storefront_url=settings.provided.shop.storefront_url
+            WelcomeMail,
+            mailer,
+            core.email_verification,
+            storefront_url=settings.provided.shop.storefront_url,
         ),
         providers.Factory(PasswordChangeEndsSessions, session_revoker),
     )

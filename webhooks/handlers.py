@@ -14,8 +14,10 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
+from app.ctp.errors import CtpError
 from app.ctp.json import Json
 from app.mailer import Mailer
+from app.services.email_verification import EmailVerification
 from app.session.revocation import CustomerSessionRevoker
 from webhooks import mails
 
@@ -93,18 +95,30 @@ class WelcomeMail:
     resource_type_id = "customer"
     superseded_by_newer = False
 
-    def __init__(self, mailer: Mailer, *, storefront_url: str) -> None:
+    def __init__(
+        self, mailer: Mailer, verification: EmailVerification, *, storefront_url: str
+    ) -> None:
         self._mailer = mailer
+        self._verification = verification
         self._storefront = storefront_url
 
     async def handle(self, payload: Json) -> None:
         message: CustomerCreatedMessage = await read("CustomerCreatedMessage", payload)
         customer = message.customer
-        text = mails.welcome(customer, storefront_url=self._storefront)
+        link = None if customer.is_email_verified else await self._verification_link(customer.id)
+        text = mails.welcome(customer, storefront_url=self._storefront, verification_link=link)
         await self._mailer.send(
             self._mailer.compose(to=customer.email, subject="Welcome", text=text)
         )
         log.info("welcome e-mail for customer %s sent", customer.id)
+
+    async def _verification_link(self, customer_id: str) -> str | None:
+        try:
+            return await self._verification.new_link(customer_id)
+        except CtpError as exc:
+            # A welcome without the link beats none: requestEmailVerification sends another.
+            log.warning("no verification link for customer %s: %s", customer_id, exc)
+            return None
 
 
 class PasswordChangeEndsSessions:

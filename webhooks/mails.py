@@ -79,16 +79,24 @@ def order_confirmation(order: Order, *, default_locale: str, storefront_url: str
     return "\n".join(lines)
 
 
-def welcome(customer: Customer, *, storefront_url: str) -> str:
+def welcome(
+    customer: Customer, *, storefront_url: str, verification_link: str | None = None
+) -> str:
     name = inert(customer.first_name, NAME_LENGTH) or "there"
-    return "\n".join(
-        [
-            f"Hello {name},",
+    lines = [
+        f"Hello {name},",
+        "",
+        "welcome! Your account is ready; sign in any time to see your orders and",
+        "your wish list.",
+        "",
+        f"{storefront_url}/account",
+        "",
+    ]
+    if verification_link is not None:
+        lines += [
+            "Please confirm that this e-mail address is yours:",
             "",
-            "welcome! Your account is ready; sign in any time to see your orders and",
-            "your wish list.",
-            "",
-            f"{storefront_url}/account",
+            verification_link,
             "",
         ]
-    )
+    return "\n".join(lines)

@@ -34,9 +34,10 @@ class PasswordResetBudget:
                 retry_after_seconds=wait,
             )
 
-    async def mail_due(self, email: str) -> bool:
-        """Whether this request may mail `email`: true once per interval."""
+    async def mail_due(self, email: str, purpose: str = "reset") -> bool:
+        """Whether this request may mail `email` for `purpose` (e.g. "verify" for e-mail
+        verification, which is as easy to ask for): true once per interval per purpose."""
         wait = await self._throttle.reserve(
-            [Attempt("reset-mail:" + email_key(email), self._one_mail)]
+            [Attempt(f"{purpose}-mail:" + email_key(email), self._one_mail)]
         )
         return wait is None

@@ -25,6 +25,10 @@ class MailSettings(BaseModel):
     password_reset_ttl_minutes: int = Field(
         default=60, ge=1, le=1440, validation_alias="password_reset_ttl_minutes"
     )
+    # How long an e-mail verification link works; commercetools allows up to three days.
+    email_verification_ttl_minutes: int = Field(
+        default=1440, ge=1, le=4320, validation_alias="email_verification_ttl_minutes"
+    )
 
     @field_validator("smtp_url")
     @classmethod

@@ -9,6 +9,7 @@ from dependency_injector.wiring import Provide, inject
 
 from app.models import Customer
 from app.services.account import AccountService, SignUpInput
+from app.services.verification import VerificationService
 from containers import GraphQLContainer
 from schema.bindables import query
 from schema.context import ResolveInfo
@@ -145,6 +146,25 @@ class AccountResolvers:
     ) -> bool:
         return await accounts.reset_password(token, new_password)
 
+    @inject
+    async def request_email_verification(
+        self,
+        _obj: Any,
+        _info: ResolveInfo,
+        verification: VerificationService = Provide[GraphQLContainer.verification_service],
+    ) -> bool:
+        return await verification.request_verification()
+
+    @inject
+    async def verify_email(
+        self,
+        _obj: Any,
+        _info: ResolveInfo,
+        token: str,
+        verification: VerificationService = Provide[GraphQLContainer.verification_service],
+    ) -> Customer | None:
+        return await verification.verify(token)
+
 
 _resolvers = AccountResolvers()
 query.set_field("me", _resolvers.me)
@@ -158,3 +178,5 @@ bind_mutation("removeAddress", _resolvers.remove_address, returns="customer")
 bind_mutation("changePassword", _resolvers.change_password, returns="customer")
 bind_mutation("requestPasswordReset", _resolvers.request_password_reset, returns=None)
 bind_mutation("resetPassword", _resolvers.reset_password, returns=None)
+bind_mutation("requestEmailVerification", _resolvers.request_email_verification, returns=None)
+bind_mutation("verifyEmail", _resolvers.verify_email, returns="customer")

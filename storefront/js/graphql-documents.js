@@ -63,7 +63,7 @@ fragment OrderFields on Order {
 
 const CUSTOMER = `
 fragment CustomerFields on Customer {
-  id email firstName lastName
+  id email isEmailVerified firstName lastName
   defaultShippingAddress { ...AddressFields }
 }`;
 
@@ -275,6 +275,16 @@ mutation RequestPasswordReset($email: String!) {
 export const RESET_PASSWORD = gql(`
 mutation ResetPassword($token: String!, $newPassword: String!) {
   resetPassword(token: $token, newPassword: $newPassword) { ${USER_ERRORS} }
+}`);
+
+/** Mails the signed-in customer a link to {STOREFRONT_URL}/verify-email?token=…. */
+export const REQUEST_EMAIL_VERIFICATION = gql(`
+mutation RequestEmailVerification { requestEmailVerification { ${USER_ERRORS} } }`);
+
+/** The verification link (in that mail, and in the welcome mail) opens a page that sends it here. */
+export const VERIFY_EMAIL = gql(`
+mutation VerifyEmail($token: String!) {
+  verifyEmail(token: $token) { customer { id isEmailVerified } ${USER_ERRORS} }
 }`);
 
 /** The account page: the customer and a page of their orders, newest first. */

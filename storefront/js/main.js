@@ -2,7 +2,7 @@
 import { ApiError } from './api.js';
 import { h, show } from './dom.js';
 import { drawCategoryMenu, refreshShopper } from './header.js';
-import { accountPage, orderPage, resetPasswordPage, signInPage } from './pages/account.js';
+import { accountPage, orderPage, resetPasswordPage, signInPage, verifyEmailPage } from './pages/account.js';
 import { cartPage } from './pages/cart.js';
 import { categoryPage, productPage, searchPage } from './pages/catalog.js';
 import { checkoutPage, confirmationPage } from './pages/checkout.js';
@@ -23,6 +23,7 @@ const ROUTES = [
   [/^\/account\/orders\/([^/]+)$/, orderPage],
   [/^\/wishlist$/, wishlistPage],
   [/^\/reset-password$/, resetPasswordPage],
+  [/^\/verify-email$/, verifyEmailPage],
 ];
 
 const main = document.getElementById('main');

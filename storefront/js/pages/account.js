@@ -4,11 +4,13 @@ import { field, form, h, money, show, showUserErrors } from '../dom.js';
 import {
   ACCOUNT,
   ORDER_QUERY,
+  REQUEST_EMAIL_VERIFICATION,
   REQUEST_PASSWORD_RESET,
   RESET_PASSWORD,
   SIGN_IN,
   SIGN_OUT,
   SIGN_UP,
+  VERIFY_EMAIL,
 } from '../graphql-documents.js';
 import { navigate } from '../router.js';
 import { orderSummary } from './checkout.js';
@@ -72,6 +74,14 @@ export async function accountPage(main) {
           await navigate('/');
         },
       }, 'Sign out')),
+    me.isEmailVerified ? null : h('p', {}, 'Your e-mail address is not confirmed yet. ',
+      h('button', {
+        type: 'button', class: 'secondary',
+        onclick: async (event) => {
+          await graphql(REQUEST_EMAIL_VERIFICATION);
+          event.target.replaceWith('We sent you a link.');
+        },
+      }, 'Send the link again')),
     address ? h('p', { class: 'muted' }, `Default address: ${address.streetName ?? ''} ${address.streetNumber ?? ''}, ${address.postalCode ?? ''} ${address.city ?? ''}, ${address.country}`) : null,
     h('h2', {}, `Your orders (${myOrders.pageInfo.total})`),
     myOrders.results.length === 0
@@ -94,6 +104,17 @@ export async function orderPage(main, id) {
 }
 
 /** /reset-password?token=…, the link of the reset mail. */
+export async function verifyEmailPage(main) {
+  const token = new URL(location.href).searchParams.get('token') ?? '';
+  // No form: opening the link is the confirmation. It works signed in or not, on any device.
+  const { verifyEmail } = await graphql(VERIFY_EMAIL, { token });
+  if (verifyEmail.userErrors.length > 0) {
+    show(main, h('h1', {}, 'This link does not work'), h('p', {}, verifyEmail.userErrors[0].message));
+    return;
+  }
+  show(main, h('h1', {}, 'Your e-mail address is confirmed'), h('a', { href: '/account' }, 'To your account'));
+}
+
 export async function resetPasswordPage(main) {
   const token = new URL(location.href).searchParams.get('token') ?? '';
   const reset = form({ 'aria-label': 'Choose a new password' }, [
