@@ -29,7 +29,10 @@ INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 
 # Fields returning pages: what they select is charged once per element they may return (their
 # `limit` argument, or its default). Every other field costs 1.
-PAGED_FIELDS = {"products": 20, "myOrders": 20}
+PAGED_FIELDS = {"products": 20, "myOrders": 20, "predictiveSearch": 5}
+# Fields with a cost limit of their own, below the document's: a search box asks on every
+# keystroke, so what one predictiveSearch selects stays small (cards, not product pages).
+FIELD_MAX_COSTS = {"predictiveSearch": 300}
 
 
 class PerRequestRule(ValidationRule):
@@ -184,11 +187,17 @@ class _Cost(_Measure):
     ) -> None:
         super().__init__(fragment_definitions)
         self._variables = variables
+        # (field, its cost, its limit) for each field over its own limit.
+        self.over_limit: list[tuple[FieldNode, int, int]] = []
 
     def field(self, node: FieldNode, inner: int) -> int:
         default = PAGED_FIELDS.get(node.name.value)
         pages = max(_limit(node, default, self._variables), 0) if default else 1
-        return (1 + inner) * max(pages, 1)
+        cost = (1 + inner) * max(pages, 1)
+        limit = FIELD_MAX_COSTS.get(node.name.value)
+        if limit is not None and cost > limit:
+            self.over_limit.append((node, cost, limit))
+        return cost
 
     def combine(self, values: list[int]) -> int:
         return sum(values)
@@ -203,6 +212,10 @@ def selection_cost(
     return _Cost(fragment_definitions, variables).selections(selection_set)
 
 
+def _too_complex(message: str, node: Any, cost: int) -> GraphQLError:
+    return GraphQLError(message, node, extensions={"code": "QUERY_TOO_COMPLEX", "cost": cost})
+
+
 def cost_limit_rule(max_cost: int, variables: dict[str, Any] | None) -> type[ASTValidationRule]:
     """Built per request: page sizes often come from the variables."""
     known = variables or {}
@@ -215,14 +228,25 @@ def cost_limit_rule(max_cost: int, variables: dict[str, Any] | None) -> type[AST
         verdict_key = ("cost", max_cost, page_sizes)
 
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            cost = selection_cost(node.selection_set, fragments(self.context.document), known)
+            measure = _Cost(fragments(self.context.document), known)
+            cost = measure.selections(node.selection_set)
             if cost > max_cost:
                 self.report_error(
-                    GraphQLError(
+                    _too_complex(
                         f"The query would cost {cost}; at most {max_cost} is allowed. "
                         "Ask for fewer fields or smaller pages.",
                         node,
-                        extensions={"code": "QUERY_TOO_COMPLEX", "cost": cost},
+                        cost,
+                    )
+                )
+                return
+            for field, field_cost, limit in measure.over_limit:
+                self.report_error(
+                    _too_complex(
+                        f"{field.name.value} would cost {field_cost}; at most {limit} is "
+                        "allowed. Ask for fewer fields or a smaller limit.",
+                        field,
+                        field_cost,
                     )
                 )
 

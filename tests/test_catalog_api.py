@@ -106,8 +106,8 @@ async def search(browser: Browser, **variables: Any) -> Json:
 
 
 def lookup(variables: Json) -> Json:
-    """Product variables: slug, id or sku go into the `by` lookup."""
-    by = {k: v for k, v in variables.items() if k in ("slug", "id", "sku")}
+    """Product variables: slug, id, key or sku go into the `by` lookup."""
+    by = {k: v for k, v in variables.items() if k in ("slug", "id", "sku", "key")}
     return {**{k: v for k, v in variables.items() if k not in by}, "by": by}
 
 
@@ -261,7 +261,8 @@ async def test_products_without_facets_asks_upstream_for_none(
     assert upstream_paths(service) == Counter(
         {
             APP_TOKEN: 1,
-            ("GET", "/demo/product-projections/search"): 1,
+            ("POST", "/demo/products/search"): 1,
+            ("GET", "/demo/product-projections"): 1,
             ("GET", "/demo/categories"): 1,
         }
     )
@@ -313,20 +314,25 @@ async def test_filter_values_cannot_break_out_of_their_string_literal(browser: B
 # -- product ------------------------------------------------------------------------------------
 
 
-async def test_a_product_by_slug_id_or_sku(service: RunningService, browser: Browser) -> None:
+async def test_a_product_by_slug_id_key_or_sku(service: RunningService, browser: Browser) -> None:
     found = []
+    paths = {
+        "id": f"/demo/product-projections/{TSHIRT_ID}",
+        "key": "/demo/product-projections/key=tshirt-classic",
+    }
     for variables in (
         {"slug": "tshirt-classic"},
         {"id": TSHIRT_ID},
         {"sku": "TSHIRT-CLASSIC-WHITE-M"},
+        {"key": "tshirt-classic"},
     ):
         service.emulator.clear_request_log()
         product = (await browser.gql(PRODUCT, lookup(variables))).ok()["product"]
         assert product is not None, variables
         found.append(product)
-        path = f"/demo/product-projections/{TSHIRT_ID}" if "id" in variables else None
+        (by,) = variables
         calls = [c for c in service.emulator.request_log if c != APP_TOKEN]
-        assert ("GET", path or "/demo/product-projections") in calls
+        assert ("GET", paths.get(by, "/demo/product-projections")) in calls
     assert {p["id"] for p in found} == {TSHIRT_ID}
 
     product = found[0]
@@ -410,6 +416,8 @@ async def test_a_product_in_german_and_in_dollars(service: RunningService) -> No
         {"sku": "TSHIRT-CLASSIC-BLUE-S\\"},
         {"slug": "  "},
         {"sku": ""},
+        {"key": "no-such-key"},
+        {"key": "jacket-rain"},
     ],
 )
 async def test_an_unknown_product_is_null_not_an_error(browser: Browser, variables: Json) -> None:
@@ -417,7 +425,10 @@ async def test_an_unknown_product_is_null_not_an_error(browser: Browser, variabl
     assert result.ok() == {"product": None}
 
 
-@pytest.mark.parametrize("variables", [{"id": "../carts"}, {"slug": "not a slug"}, {"id": "1"}])
+@pytest.mark.parametrize(
+    "variables",
+    [{"id": "../carts"}, {"slug": "not a slug"}, {"id": "1"}, {"key": "../carts"}, {"key": "x"}],
+)
 async def test_an_impossible_identifier_is_null_without_an_upstream_call(
     service: RunningService, browser: Browser, variables: Json
 ) -> None:

@@ -27,18 +27,24 @@ def words(text: str) -> list[str]:
 
 
 def within_edit_distance(a: str, b: str, limit: int) -> bool:
+    """At most `limit` insertions, deletions, substitutions or swaps of neighbouring characters
+    (Lucene's fuzzy queries count a swap as one edit by default)."""
     if abs(len(a) - len(b)) > limit:
         return False
+    before: list[int] = []
     previous = list(range(len(b) + 1))
     for i, char_a in enumerate(a, 1):
         current = [i]
         for j, char_b in enumerate(b, 1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            distance = min(
+                previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)
             )
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                distance = min(distance, before[j - 2] + 1)
+            current.append(distance)
         if min(current) > limit:
             return False
-        previous = current
+        before, previous = previous, current
     return previous[-1] <= limit
 
 
