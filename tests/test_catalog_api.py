@@ -533,3 +533,65 @@ async def test_browsing_creates_no_session_and_uses_only_the_app_token(
     assert browser.cookie(service.settings.session.cookie_name) is None
     token_calls = [c for c in service.emulator.request_log if c[1].startswith("/oauth/")]
     assert token_calls == [APP_TOKEN]
+
+
+# -- Product Search: calls, markets, labels -------------------------------------------------------
+
+
+async def test_a_listing_is_one_search_and_one_product_query_then_one_search(
+    service: RunningService, browser: Browser
+) -> None:
+    await search(browser, limit=1)  # the app token and the category tree
+    service.emulator.clear_request_log()
+    first = await search(browser, category=WOMEN_ID, limit=5)
+    assert upstream_paths(service) == Counter(
+        {("POST", "/demo/products/search"): 1, ("GET", "/demo/product-projections"): 1}
+    )
+    # The same page again (another shopper, a sort toggled back): the products' data is cached.
+    service.emulator.clear_request_log()
+    again = await search(browser, category=WOMEN_ID, limit=5)
+    assert upstream_paths(service) == Counter({("POST", "/demo/products/search"): 1})
+    assert again == first
+    # A search that finds nothing reads no products.
+    service.emulator.clear_request_log()
+    assert (await search(browser, text="zzzz-nothing"))["results"] == []
+    assert upstream_paths(service) == Counter({("POST", "/demo/products/search"): 1})
+
+
+@pytest.mark.parametrize("country", ["AT", "FR"])
+async def test_price_filters_and_counts_use_the_price_the_shopper_sees(
+    service: RunningService, browser: Browser, country: str
+) -> None:
+    """Austria has prices of its own (1.00 dearer than Germany's), France falls back to the
+    currency's price without a country: the ranges follow whichever the shopper is shown."""
+
+    def price(variant: Json) -> int:
+        selected = service.emulator.catalog.select_price(variant, "EUR", country)
+        assert selected is not None
+        return int(selected["value"]["centAmount"])
+
+    shown = {p["id"]: [price(v) for v in all_variants(p)] for p in published(service)}
+    everything = await search(browser, country=country, limit=100)
+    for product in everything["results"]:
+        assert [v["price"]["centAmount"] for v in product["variants"]] == shown[product["id"]]
+    in_range = {pid for pid, prices in shown.items() if any(5_000 <= c <= 9_999 for c in prices)}
+    assert facet(everything, "price")["5000-9999"] == len(in_range)
+    filtered = await search(
+        browser, country=country, filters=[{"name": "price", "values": ["5000-9999"]}], limit=100
+    )
+    assert {p["id"] for p in filtered["results"]} == in_range
+    # 49.99 in Germany is 50.99 in Austria: the Oxford Shirt changes range there.
+    oxford = next(p["id"] for p in published(service) if p["key"] == "shirt-oxford")
+    assert (oxford in in_range) is (country == "AT")
+
+
+async def test_facets_carry_their_label_and_kind(service: RunningService) -> None:
+    labels = "{ products(limit: 1) { facets { name label kind } } }"
+    async with service.browser(headers={"Accept-Language": "de"}) as german:
+        facets = (await german.gql(labels)).ok()["products"]["facets"]
+    assert [(f["name"], f["label"], f["kind"]) for f in facets] == [
+        ("category", "Kategorie", "VALUES"),
+        ("color", "Farbe", "VALUES"),
+        ("size", "Größe", "VALUES"),
+        ("price", "Preis", "RANGES"),
+    ]
