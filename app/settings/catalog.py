@@ -168,7 +168,7 @@ class CatalogSettings(BaseModel):
         default=60.0, ge=0, validation_alias="catalog_product_cache_seconds"
     )
     product_cache_size: int = Field(
-        default=1_000, ge=0, validation_alias="catalog_product_cache_size"
+        default=500, ge=0, validation_alias="catalog_product_cache_size"
     )
     _facets: tuple[FacetSetting, ...] = PrivateAttr()
     _price_countries: frozenset[str] = PrivateAttr()
