@@ -595,3 +595,23 @@ async def test_facets_carry_their_label_and_kind(service: RunningService) -> Non
         ("size", "Größe", "VALUES"),
         ("price", "Preis", "RANGES"),
     ]
+
+
+async def test_malformed_product_data_is_not_kept(
+    service: RunningService, browser: Browser
+) -> None:
+    product = service.emulator.catalog.product_projection(TSHIRT_ID)
+    assert product is not None
+    variant = product["masterVariant"]
+    original = variant["images"]
+    with service.emulator.lock:
+        variant["images"] = [{"url": "https://images.example.com/x.jpg"}]  # no dimensions
+    try:
+        broken = await browser.gql(SEARCH, {"text": "Classic T-Shirt", "limit": 1})
+        assert broken.error_codes == ["UPSTREAM_UNAVAILABLE"]
+    finally:
+        with service.emulator.lock:
+            variant["images"] = original
+    # commercetools sends it whole again: the listing shows it at once, nothing bad was cached.
+    fixed = await search(browser, text="Classic T-Shirt", limit=1)
+    assert fixed["results"][0]["id"] == TSHIRT_ID

@@ -28,7 +28,7 @@ from app.request_context import RequestContext
 from app.services import catalog_mapping, catalog_predictive, catalog_search_mapping, mapping
 from app.services.catalog_facets import Facets
 from app.services.catalog_mapping import Texts
-from app.services.catalog_products import ProductCache, products_by_ids
+from app.services.catalog_products import ProductCache, ProductPage, products_by_ids
 from app.services.catalog_queries import (
     Market,
     ProductLookup,
@@ -124,10 +124,10 @@ class CatalogService:
             with_facets=with_facets,
         )
         raw, tree = await asyncio.gather(self._search(body), self._tree())
-        projections = await self._page_products(raw, prices)
-        return catalog_search_mapping.search_result(
+        page = await self._page_products(raw, prices)
+        result = catalog_search_mapping.search_result(
             raw,
-            projections,
+            page.products,
             request,
             self._facets,
             tree,
@@ -136,6 +136,8 @@ class CatalogService:
             default_language=language(self._default_locale, "en"),
             marked=bool(body.get("markMatchingVariants")),
         )
+        page.keep(self._products)
+        return result
 
     async def predictive_search(
         self,
@@ -153,10 +155,12 @@ class CatalogService:
             return models.PredictiveSearchResult(products=(), categories=())
         body = catalog_predictive.product_search_body(checked, self._language())
         raw = await self._search(body)
-        projections = await self._page_products(raw, prices)
+        page = await self._page_products(raw, prices)
         texts = self._texts()
+        products = tuple(catalog_mapping.product(p, tree, texts) for p in page.products)
+        page.keep(self._products)
         return models.PredictiveSearchResult(
-            products=tuple(catalog_mapping.product(p, tree, texts) for p in projections),
+            products=products,
             categories=catalog_predictive.matching_categories(tree, checked),
         )
 
@@ -222,10 +226,10 @@ class CatalogService:
 
     async def _page_products(
         self, raw: resources.ProductPagedSearchResponse, prices: Market
-    ) -> list[resources.ProductProjection]:
+    ) -> ProductPage:
         ids = catalog_search_mapping.result_ids(raw)
         if not ids:
-            return []
+            return ProductPage([], [], prices)
         return await products_by_ids(self._gateway, self._products, ids, prices)
 
     async def _find(

@@ -15,6 +15,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from app.clock import Clock
 from app.ctp import resources
@@ -63,11 +64,26 @@ class ProductCache:
         return len(self._entries)
 
 
+@dataclass(frozen=True, slots=True)
+class ProductPage:
+    """The products of a page, in the search's order, and those read from commercetools for it
+    (to be cached once they were mapped without error: malformed data is not kept)."""
+
+    products: list[resources.ProductProjection]
+    read: list[resources.ProductProjection]
+    market: Market
+
+    def keep(self, cache: ProductCache) -> None:
+        for product in self.read:
+            cache.put((product["id"], self.market.currency, self.market.country), product)
+
+
 async def products_by_ids(
     gateway: CtpGateway, cache: ProductCache, ids: Sequence[str], market: Market
-) -> list[resources.ProductProjection]:
+) -> ProductPage:
     """The published products with these ids, in the order given; ids commercetools no longer
     has (unpublished since the search index saw them) are left out."""
+    read: list[resources.ProductProjection] = []
     found: dict[str, resources.ProductProjection] = {}
     missing: list[str] = []
     for product_id in dict.fromkeys(ids):
@@ -88,8 +104,8 @@ async def products_by_ids(
         )
         for product_id, product in catalog_mapping.by_id(mapping.results(page)).items():
             found[product_id] = product
-            cache.put((product_id, market.currency, market.country), product)
+            read.append(product)
     gone = [product_id for product_id in ids if product_id not in found]
     if gone:
         log.info("%d of %d searched products are no longer published", len(gone), len(ids))
-    return [found[product_id] for product_id in ids if product_id in found]
+    return ProductPage([found[p] for p in ids if p in found], read, market)
