@@ -14,8 +14,10 @@ import pytest
 
 from emulator.catalog.catalog import all_variants
 from emulator.jsonio import Json
+from emulator.state import Emulator
 from tests.conftest import RunningService
 from tests.support.browser import Browser
+from tests.support.project_service import project_service
 
 pytestmark = pytest.mark.anyio
 
@@ -615,3 +617,18 @@ async def test_malformed_product_data_is_not_kept(
     # commercetools sends it whole again: the listing shows it at once, nothing bad was cached.
     fixed = await search(browser, text="Classic T-Shirt", limit=1)
     assert fixed["results"][0]["id"] == TSHIRT_ID
+
+
+async def test_facets_are_asked_for_only_when_the_query_selects_them() -> None:
+    with project_service(Emulator(), "manage_project:demo") as shop:
+        async with Browser(shop.url) as browser:
+            (await browser.gql(SEARCH_WITHOUT_FACETS, {"limit": 2})).ok()
+            (await search(browser, limit=2))
+        without, with_facets = shop.recorded.bodies("POST", "/demo/products/search")
+    assert "facets" not in without
+    assert [next(iter(f.values()))["name"] for f in with_facets["facets"]] == [
+        "category",
+        "color",
+        "size",
+        "price",
+    ]
