@@ -25,7 +25,6 @@ MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 MAX_TEXT_LENGTH = 256
 MAX_FILTER_VALUES = 30
-MAX_FILTER_VALUE_LENGTH = 100
 # Keeps a search's body small; commercetools limits each string value to 256 characters.
 MAX_FILTER_CHARACTERS = 2_000
 MAX_SKU_LENGTH = 256
