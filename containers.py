@@ -30,6 +30,8 @@ from app.request_context import RequestContext
 from app.services.account import AccountService, PasswordResetMail
 from app.services.cart import CartService
 from app.services.catalog import CatalogService, CategoryCache
+from app.services.catalog_facets import Facets
+from app.services.catalog_products import ProductCache
 from app.services.credential_guard import CredentialGuard, CredentialRules
 from app.services.email_verification import EmailVerification, VerificationLinks
 from app.services.guest_budget import GuestSessionBudget
@@ -132,6 +134,13 @@ class CoreContainer(containers.DeclarativeContainer):
     sdk_client = providers.Singleton(build_sdk_client, settings)
     # Categories rarely change and every page names them: one copy per process.
     category_cache = providers.Singleton(CategoryCache, gateway, clock=clock)
+    product_cache = providers.Singleton(
+        ProductCache,
+        ttl_seconds=settings.provided.catalog.product_cache_seconds,
+        max_entries=settings.provided.catalog.product_cache_size,
+        clock=clock,
+    )
+    catalog_facets = providers.Singleton(Facets.from_settings, settings.provided.catalog.facets)
     # Session-free: webhooks (order confirmations) use it as well as the storefront.
     mailer = providers.Singleton(build_mailer, settings)
     readiness = providers.Singleton(
@@ -218,7 +227,10 @@ class GraphQLContainer(containers.DeclarativeContainer):
         request_context,
         core.gateway,
         core.category_cache,
+        core.product_cache,
+        core.catalog_facets,
         default_locale=core.settings.provided.shop.default_locale,
+        country_prices=core.settings.provided.catalog.price_countries,
     )
     order_service = providers.Factory(
         OrderService, request_context, session_tokens, core.gateway, cart_service, core.clock

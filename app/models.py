@@ -358,9 +358,20 @@ class FacetTerm:
     selected: bool
 
 
+class FacetKind(Enum):
+    """How a storefront offers a facet's terms."""
+
+    # Values a product has (a colour, a size, a category): pick any number of them.
+    VALUES = "VALUES"
+    # Ranges of a number (a price): pick any number of ranges.
+    RANGES = "RANGES"
+
+
 @dataclass(frozen=True, slots=True)
 class Facet:
     name: str
+    label: str
+    kind: FacetKind
     terms: tuple[FacetTerm, ...]
 
 
@@ -369,6 +380,12 @@ class ProductSearchResult:
     page_info: PageInfo
     results: tuple[Product, ...]
     facets: tuple[Facet, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PredictiveSearchResult:
+    products: tuple[Product, ...]
+    categories: tuple[Category, ...]
 
 
 @dataclass(frozen=True, slots=True)

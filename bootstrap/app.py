@@ -215,4 +215,4 @@ def _demo_upstream(settings: Settings, given: Emulator | None) -> Emulator | Non
         return given
     from bootstrap.embedded_emulator import build_embedded_emulator
 
-    return build_embedded_emulator()
+    return build_embedded_emulator(settings.commercetools)

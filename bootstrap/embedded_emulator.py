@@ -9,13 +9,18 @@ from __future__ import annotations
 import httpx
 
 from app.asgi import ASGIApp
+from app.settings import CommercetoolsSettings
 from emulator.app import create_emulator_app
 from emulator.config import EmulatorConfig
 from emulator.state import Emulator
 
 
-def build_embedded_emulator() -> Emulator:
-    return Emulator(EmulatorConfig())
+def build_embedded_emulator(settings: CommercetoolsSettings) -> Emulator:
+    return Emulator(
+        EmulatorConfig(
+            product_projection_search=settings.emulator_product_projection_search,
+        )
+    )
 
 
 def transport_to(emulator: Emulator) -> httpx.AsyncBaseTransport:

@@ -1,5 +1,6 @@
 """`python -m emulator --port 8989 [--host 127.0.0.1] [--access-token-ttl N] [--no-seed]
-[--max-carts N] [--max-orders N] [--max-customers N] [--max-tokens N] [--unbounded]`
+[--no-product-projection-search] [--max-carts N] [--max-orders N] [--max-customers N]
+[--max-tokens N] [--unbounded]`
 
 Serves the emulator with uvicorn and prints its API and auth base URLs (the same server
 answers both) and the demo credentials, so a storefront can be pointed at it directly.
@@ -36,6 +37,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--no-seed", action="store_true", help="start without the demo catalog and customer"
     )
+    parser.add_argument(
+        "--no-product-projection-search",
+        action="store_true",
+        help="behave like a project created after 31 August 2026: Product Projection Search "
+        "and Search Term Suggestions answer SearchDeactivated (use Product Search)",
+    )
     defaults = EmulatorConfig()
     caps = parser.add_argument_group("caps (the oldest go first; docs/emulator.md, Long runs)")
     for flag, default in (
@@ -55,6 +62,7 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
         defaults,
         access_token_ttl_seconds=args.access_token_ttl or defaults.access_token_ttl_seconds,
         seed_demo_data=not args.no_seed,
+        product_projection_search=not args.no_product_projection_search,
         max_carts=args.max_carts,
         max_orders=args.max_orders,
         max_customers=args.max_customers,

@@ -30,6 +30,7 @@ from emulator import (
     extensions,
     me,
     orders,
+    project_shopping_lists,
     pubsub,
     shipping,
     shopping_lists,
@@ -122,6 +123,7 @@ def api_routes() -> list[BaseRoute]:
         *cart_routes.routes(),
         *orders.routes(),
         *shopping_lists.routes(),
+        *project_shopping_lists.routes(),
         *extensions.routes(),
         *subscriptions.routes(),
         # Before the catalog's: `/shipping-methods/matching-cart` must win over `/{id}`.

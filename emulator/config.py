@@ -21,6 +21,10 @@ class EmulatorConfig:
     # Refresh tokens expire after this long without use (commercetools: 200 days).
     refresh_token_ttl_seconds: int = 200 * 86_400
     seed_demo_data: bool = True
+    # False: a project created after 31 August 2026, which can no longer activate Product
+    # Projection Search (nor Search Term Suggestions): both answer 400 SearchDeactivated, and
+    # Product Search (`/products/search`) is the storefront search.
+    product_projection_search: bool = True
 
     # The project's CartsConfiguration / ShoppingListsConfiguration: the
     # deleteDaysAfterLastModification of a cart or list whose draft gives none.

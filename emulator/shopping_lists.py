@@ -1,4 +1,5 @@
-"""My Shopping Lists (`/me/shopping-lists`): wishlists of a customer or anonymous session.
+"""My Shopping Lists (`/me/shopping-lists`): wishlists of a customer or anonymous session
+(the project-wide `/shopping-lists` are in project_shopping_lists.py).
 
 ShoppingListLineItems reference variants by `productId` + `variantId`; `variant` and
 `productSlug` appear only when expanded (`expand=lineItems[*].variant`), as in commercetools.
@@ -152,9 +153,13 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def create_shopping_list(emulator: Emulator, draft: Json, owner: Owner) -> Json:
+def create_shopping_list(
+    emulator: Emulator, draft: Json, owner: Owner, *, key: str | None = None
+) -> Json:
     name = _localized(req_obj(draft, "name"), "name")
     shopping_list: Json = {**new_resource(emulator), "name": name}
+    if key is not None:
+        shopping_list["key"] = key
     description = opt_obj(draft, "description")
     if description is not None:
         shopping_list["description"] = _localized(description, "description")
@@ -171,17 +176,17 @@ def create_shopping_list(emulator: Emulator, draft: Json, owner: Owner) -> Json:
     )
     for line_draft in opt_objects(draft, "lineItems"):
         _add_line_item(emulator, shopping_list, line_draft)
-    return _store(emulator, shopping_list, "Create")
+    return store(emulator, shopping_list, "Create")
 
 
-def _store(emulator: Emulator, shopping_list: Json, hook_action: HookAction) -> Json:
+def store(emulator: Emulator, shopping_list: Json, hook_action: HookAction) -> Json:
     stored: Json = emulator.hooks.before_commit("shopping-list", hook_action, shopping_list)
     emulator.shopping_lists[stored["id"]] = stored
     emulator.hooks.after_commit("shopping-list", hook_action, stored, [])
     return stored
 
 
-def _expanded(emulator: Emulator, shopping_list: Json, request: Request) -> Json:
+def expanded(emulator: Emulator, shopping_list: Json, request: Request) -> Json:
     """Add `variant`/`productSlug` to the line items when `expand` asks for them."""
     expand = set(request.query_params.getlist("expand"))
     with_variant = "lineItems[*].variant" in expand
@@ -218,7 +223,7 @@ async def query_mine(request: Request) -> Response:
     emulator = emulator_of(request)
     with emulator.lock:
         mine = [
-            _expanded(emulator, s, request)
+            expanded(emulator, s, request)
             for s in emulator.shopping_lists.lookup("owner", owner.key)
         ]
         return respond(paged_query(mine, request.query_params))
@@ -232,7 +237,7 @@ async def create(request: Request) -> Response:
     emulator = emulator_of(request)
     with emulator.lock:
         created = create_shopping_list(emulator, draft, owner)
-        return respond(_expanded(emulator, created, request), 201)
+        return respond(expanded(emulator, created, request), 201)
 
 
 async def get_by_id(request: Request) -> Response:
@@ -242,7 +247,7 @@ async def get_by_id(request: Request) -> Response:
     emulator = emulator_of(request)
     with emulator.lock:
         shopping_list = _mine(emulator, owner, request.path_params["id"])
-        return respond(_expanded(emulator, shopping_list, request))
+        return respond(expanded(emulator, shopping_list, request))
 
 
 async def update(request: Request) -> Response:
@@ -260,8 +265,8 @@ async def update(request: Request) -> Response:
             if handler is None:
                 raise unknown_action(action)
             handler(emulator, work, action)
-        result = _store(emulator, changed(emulator, work), "Update") if actions else shopping_list
-        return respond(_expanded(emulator, result, request))
+        result = store(emulator, changed(emulator, work), "Update") if actions else shopping_list
+        return respond(expanded(emulator, result, request))
 
 
 async def delete(request: Request) -> Response:

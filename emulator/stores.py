@@ -210,7 +210,7 @@ class Stores:
             on_remove=self._resource_removed,
         )
         self.shopping_lists = IndexedStore(
-            {"owner": _list_owner},
+            {"owner": _list_owner, "key": _key},
             retention=RetentionPolicy(
                 _deleted_after_days(config.shopping_list_delete_days),
                 expires=True,

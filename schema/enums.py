@@ -6,9 +6,16 @@ from __future__ import annotations
 from ariadne import EnumType
 
 from app.errors import UserErrorCode
-from app.models import DiscountCodeState, OrderState, PaymentState, ShipmentState
+from app.models import DiscountCodeState, FacetKind, OrderState, PaymentState, ShipmentState
 
 ENUMS = tuple(
     EnumType(enum.__name__, enum)
-    for enum in (UserErrorCode, OrderState, PaymentState, ShipmentState, DiscountCodeState)
+    for enum in (
+        UserErrorCode,
+        OrderState,
+        PaymentState,
+        ShipmentState,
+        DiscountCodeState,
+        FacetKind,
+    )
 )

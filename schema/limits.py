@@ -7,7 +7,7 @@ not 3,100; the cost rule here does (docs/security.md).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from graphql import (
@@ -27,9 +27,13 @@ from graphql.validation import ASTValidationRule, ValidationContext, ValidationR
 # The fields through which a document introspects the schema.
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 
-# Fields returning pages: what they select is charged once per element they may return (their
-# `limit` argument, or its default). Every other field costs 1.
-PAGED_FIELDS = {"products": 20, "myOrders": 20}
+# Query fields returning pages: what they select is charged once per element they may return
+# (their `limit` argument, or its default). Every other field costs 1, whatever its name
+# (PredictiveSearchResult.products is not the `products` page).
+PAGED_FIELDS = {"products": 20, "myOrders": 20, "predictiveSearch": 5}
+# Query fields with a cost limit of their own, below the document's: a search box asks on every
+# keystroke, so what one predictiveSearch selects stays small (cards, not product pages).
+FIELD_MAX_COSTS = {"predictiveSearch": 200}
 
 
 class PerRequestRule(ValidationRule):
@@ -178,17 +182,46 @@ def _limit(field: FieldNode, default: int, variables: dict[str, Any]) -> int:
     return default
 
 
+def _root_fields(
+    selection_set: SelectionSetNode | None,
+    fragment_definitions: dict[str, FragmentDefinitionNode],
+    seen: set[str],
+) -> Iterator[FieldNode]:
+    """The fields selected on the operation's root type, through fragments too (a fragment
+    spread there is on the root type, so it is spread nowhere else)."""
+    for selection in selection_set.selections if selection_set else ():
+        if isinstance(selection, FieldNode):
+            yield selection
+        elif isinstance(selection, InlineFragmentNode):
+            yield from _root_fields(selection.selection_set, fragment_definitions, seen)
+        elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+            seen.add(selection.name.value)
+            definition = fragment_definitions.get(selection.name.value)
+            if definition is not None:
+                yield from _root_fields(definition.selection_set, fragment_definitions, seen)
+
+
 class _Cost(_Measure):
     def __init__(
-        self, fragment_definitions: dict[str, FragmentDefinitionNode], variables: dict[str, Any]
+        self,
+        fragment_definitions: dict[str, FragmentDefinitionNode],
+        variables: dict[str, Any],
+        root: SelectionSetNode | None,
     ) -> None:
         super().__init__(fragment_definitions)
         self._variables = variables
+        self._root = {id(node) for node in _root_fields(root, fragment_definitions, set())}
+        # (field, its cost, its limit) for each field over its own limit.
+        self.over_limit: list[tuple[FieldNode, int, int]] = []
 
     def field(self, node: FieldNode, inner: int) -> int:
-        default = PAGED_FIELDS.get(node.name.value)
+        default = PAGED_FIELDS.get(node.name.value) if id(node) in self._root else None
         pages = max(_limit(node, default, self._variables), 0) if default else 1
-        return (1 + inner) * max(pages, 1)
+        cost = (1 + inner) * max(pages, 1)
+        limit = FIELD_MAX_COSTS.get(node.name.value) if id(node) in self._root else None
+        if limit is not None and cost > limit:
+            self.over_limit.append((node, cost, limit))
+        return cost
 
     def combine(self, values: list[int]) -> int:
         return sum(values)
@@ -200,7 +233,11 @@ def selection_cost(
     variables: dict[str, Any],
 ) -> int:
     """What the selection costs: one per field, what a page selects once per element."""
-    return _Cost(fragment_definitions, variables).selections(selection_set)
+    return _Cost(fragment_definitions, variables, selection_set).selections(selection_set)
+
+
+def _too_complex(message: str, node: Any, cost: int) -> GraphQLError:
+    return GraphQLError(message, node, extensions={"code": "QUERY_TOO_COMPLEX", "cost": cost})
 
 
 def cost_limit_rule(max_cost: int, variables: dict[str, Any] | None) -> type[ASTValidationRule]:
@@ -215,14 +252,25 @@ def cost_limit_rule(max_cost: int, variables: dict[str, Any] | None) -> type[AST
         verdict_key = ("cost", max_cost, page_sizes)
 
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            cost = selection_cost(node.selection_set, fragments(self.context.document), known)
+            measure = _Cost(fragments(self.context.document), known, node.selection_set)
+            cost = measure.selections(node.selection_set)
             if cost > max_cost:
                 self.report_error(
-                    GraphQLError(
+                    _too_complex(
                         f"The query would cost {cost}; at most {max_cost} is allowed. "
                         "Ask for fewer fields or smaller pages.",
                         node,
-                        extensions={"code": "QUERY_TOO_COMPLEX", "cost": cost},
+                        cost,
+                    )
+                )
+                return
+            for field, field_cost, limit in measure.over_limit:
+                self.report_error(
+                    _too_complex(
+                        f"{field.name.value} would cost {field_cost}; at most {limit} is "
+                        "allowed. Ask for fewer fields or a smaller limit.",
+                        field,
+                        field_cost,
                     )
                 )
 

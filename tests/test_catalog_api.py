@@ -14,8 +14,10 @@ import pytest
 
 from emulator.catalog.catalog import all_variants
 from emulator.jsonio import Json
+from emulator.state import Emulator
 from tests.conftest import RunningService
 from tests.support.browser import Browser
+from tests.support.project_service import project_service
 
 pytestmark = pytest.mark.anyio
 
@@ -106,8 +108,8 @@ async def search(browser: Browser, **variables: Any) -> Json:
 
 
 def lookup(variables: Json) -> Json:
-    """Product variables: slug, id or sku go into the `by` lookup."""
-    by = {k: v for k, v in variables.items() if k in ("slug", "id", "sku")}
+    """Product variables: slug, id, key or sku go into the `by` lookup."""
+    by = {k: v for k, v in variables.items() if k in ("slug", "id", "sku", "key")}
     return {**{k: v for k, v in variables.items() if k not in by}, "by": by}
 
 
@@ -261,7 +263,8 @@ async def test_products_without_facets_asks_upstream_for_none(
     assert upstream_paths(service) == Counter(
         {
             APP_TOKEN: 1,
-            ("GET", "/demo/product-projections/search"): 1,
+            ("POST", "/demo/products/search"): 1,
+            ("GET", "/demo/product-projections"): 1,
             ("GET", "/demo/categories"): 1,
         }
     )
@@ -313,20 +316,25 @@ async def test_filter_values_cannot_break_out_of_their_string_literal(browser: B
 # -- product ------------------------------------------------------------------------------------
 
 
-async def test_a_product_by_slug_id_or_sku(service: RunningService, browser: Browser) -> None:
+async def test_a_product_by_slug_id_key_or_sku(service: RunningService, browser: Browser) -> None:
     found = []
+    paths = {
+        "id": f"/demo/product-projections/{TSHIRT_ID}",
+        "key": "/demo/product-projections/key=tshirt-classic",
+    }
     for variables in (
         {"slug": "tshirt-classic"},
         {"id": TSHIRT_ID},
         {"sku": "TSHIRT-CLASSIC-WHITE-M"},
+        {"key": "tshirt-classic"},
     ):
         service.emulator.clear_request_log()
         product = (await browser.gql(PRODUCT, lookup(variables))).ok()["product"]
         assert product is not None, variables
         found.append(product)
-        path = f"/demo/product-projections/{TSHIRT_ID}" if "id" in variables else None
+        (by,) = variables
         calls = [c for c in service.emulator.request_log if c != APP_TOKEN]
-        assert ("GET", path or "/demo/product-projections") in calls
+        assert ("GET", paths.get(by, "/demo/product-projections")) in calls
     assert {p["id"] for p in found} == {TSHIRT_ID}
 
     product = found[0]
@@ -410,6 +418,8 @@ async def test_a_product_in_german_and_in_dollars(service: RunningService) -> No
         {"sku": "TSHIRT-CLASSIC-BLUE-S\\"},
         {"slug": "  "},
         {"sku": ""},
+        {"key": "no-such-key"},
+        {"key": "jacket-rain"},
     ],
 )
 async def test_an_unknown_product_is_null_not_an_error(browser: Browser, variables: Json) -> None:
@@ -417,7 +427,10 @@ async def test_an_unknown_product_is_null_not_an_error(browser: Browser, variabl
     assert result.ok() == {"product": None}
 
 
-@pytest.mark.parametrize("variables", [{"id": "../carts"}, {"slug": "not a slug"}, {"id": "1"}])
+@pytest.mark.parametrize(
+    "variables",
+    [{"id": "../carts"}, {"slug": "not a slug"}, {"id": "1"}, {"key": "../carts"}, {"key": "x"}],
+)
 async def test_an_impossible_identifier_is_null_without_an_upstream_call(
     service: RunningService, browser: Browser, variables: Json
 ) -> None:
@@ -522,3 +535,100 @@ async def test_browsing_creates_no_session_and_uses_only_the_app_token(
     assert browser.cookie(service.settings.session.cookie_name) is None
     token_calls = [c for c in service.emulator.request_log if c[1].startswith("/oauth/")]
     assert token_calls == [APP_TOKEN]
+
+
+# -- Product Search: calls, markets, labels -------------------------------------------------------
+
+
+async def test_a_listing_is_one_search_and_one_product_query_then_one_search(
+    service: RunningService, browser: Browser
+) -> None:
+    await search(browser, limit=1)  # the app token and the category tree
+    service.emulator.clear_request_log()
+    first = await search(browser, category=WOMEN_ID, limit=5)
+    assert upstream_paths(service) == Counter(
+        {("POST", "/demo/products/search"): 1, ("GET", "/demo/product-projections"): 1}
+    )
+    # The same page again (another shopper, a sort toggled back): the products' data is cached.
+    service.emulator.clear_request_log()
+    again = await search(browser, category=WOMEN_ID, limit=5)
+    assert upstream_paths(service) == Counter({("POST", "/demo/products/search"): 1})
+    assert again == first
+    # A search that finds nothing reads no products.
+    service.emulator.clear_request_log()
+    assert (await search(browser, text="zzzz-nothing"))["results"] == []
+    assert upstream_paths(service) == Counter({("POST", "/demo/products/search"): 1})
+
+
+@pytest.mark.parametrize("country", ["AT", "FR"])
+async def test_price_filters_and_counts_use_the_price_the_shopper_sees(
+    service: RunningService, browser: Browser, country: str
+) -> None:
+    """Austria has prices of its own (1.00 dearer than Germany's), France falls back to the
+    currency's price without a country: the ranges follow whichever the shopper is shown."""
+
+    def price(variant: Json) -> int:
+        selected = service.emulator.catalog.select_price(variant, "EUR", country)
+        assert selected is not None
+        return int(selected["value"]["centAmount"])
+
+    shown = {p["id"]: [price(v) for v in all_variants(p)] for p in published(service)}
+    everything = await search(browser, country=country, limit=100)
+    for product in everything["results"]:
+        assert [v["price"]["centAmount"] for v in product["variants"]] == shown[product["id"]]
+    in_range = {pid for pid, prices in shown.items() if any(5_000 <= c <= 9_999 for c in prices)}
+    assert facet(everything, "price")["5000-9999"] == len(in_range)
+    filtered = await search(
+        browser, country=country, filters=[{"name": "price", "values": ["5000-9999"]}], limit=100
+    )
+    assert {p["id"] for p in filtered["results"]} == in_range
+    # 49.99 in Germany is 50.99 in Austria: the Oxford Shirt changes range there.
+    oxford = next(p["id"] for p in published(service) if p["key"] == "shirt-oxford")
+    assert (oxford in in_range) is (country == "AT")
+
+
+async def test_facets_carry_their_label_and_kind(service: RunningService) -> None:
+    labels = "{ products(limit: 1) { facets { name label kind } } }"
+    async with service.browser(headers={"Accept-Language": "de"}) as german:
+        facets = (await german.gql(labels)).ok()["products"]["facets"]
+    assert [(f["name"], f["label"], f["kind"]) for f in facets] == [
+        ("category", "Kategorie", "VALUES"),
+        ("color", "Farbe", "VALUES"),
+        ("size", "Größe", "VALUES"),
+        ("price", "Preis", "RANGES"),
+    ]
+
+
+async def test_malformed_product_data_is_not_kept(
+    service: RunningService, browser: Browser
+) -> None:
+    product = service.emulator.catalog.product_projection(TSHIRT_ID)
+    assert product is not None
+    variant = product["masterVariant"]
+    original = variant["images"]
+    with service.emulator.lock:
+        variant["images"] = [{"url": "https://images.example.com/x.jpg"}]  # no dimensions
+    try:
+        broken = await browser.gql(SEARCH, {"text": "Classic T-Shirt", "limit": 1})
+        assert broken.error_codes == ["UPSTREAM_UNAVAILABLE"]
+    finally:
+        with service.emulator.lock:
+            variant["images"] = original
+    # commercetools sends it whole again: the listing shows it at once, nothing bad was cached.
+    fixed = await search(browser, text="Classic T-Shirt", limit=1)
+    assert fixed["results"][0]["id"] == TSHIRT_ID
+
+
+async def test_facets_are_asked_for_only_when_the_query_selects_them() -> None:
+    with project_service(Emulator(), "manage_project:demo") as shop:
+        async with Browser(shop.url) as browser:
+            (await browser.gql(SEARCH_WITHOUT_FACETS, {"limit": 2})).ok()
+            (await search(browser, limit=2))
+        without, with_facets = shop.recorded.bodies("POST", "/demo/products/search")
+    assert "facets" not in without
+    assert [next(iter(f.values()))["name"] for f in with_facets["facets"]] == [
+        "category",
+        "color",
+        "size",
+        "price",
+    ]

@@ -105,7 +105,7 @@ async def test_a_malformed_product_price_is_an_error_not_a_zero(
     assert_unavailable(by_id, "product")
     assert_unavailable(search, "products")
     assert "malformed ProductProjection: centAmount is None, not an integer" in caplog.text
-    assert "malformed ProductProjectionPagedSearchResponse" in caplog.text
+    assert "malformed ProductPagedSearchResponse" in caplog.text
 
 
 async def test_the_cart_is_back_once_commercetools_sends_it_whole_again(

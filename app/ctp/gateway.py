@@ -54,6 +54,10 @@ class CtpGateway:
             "POST", path, token=token, json=body, params=params, idempotent=False
         )
 
+    async def search(self, path: str, body: Json, *, token: str | None = None) -> Any:
+        """A POST that only reads (Product Search): retried on faults like a GET."""
+        return await self._call("POST", path, token=token, json=body, idempotent=True)
+
     async def delete(
         self, path: str, *, token: str | None = None, params: Mapping[str, Any] | None = None
     ) -> Any:

@@ -10,7 +10,7 @@ breaks them surfaces as `MalformedUpstreamData` where it is read (`app.services.
 
 from __future__ import annotations
 
-from typing import Any, Generic, Literal, NotRequired, TypedDict, TypeVar
+from typing import Any, Generic, NotRequired, TypedDict, TypeVar
 
 T = TypeVar("T")
 
@@ -106,8 +106,6 @@ class ProductVariant(TypedDict):
     images: NotRequired[list[Image]]
     attributes: NotRequired[list[Attribute]]
     availability: NotRequired[ProductVariantAvailability]
-    # Set by a search with filters (does this variant match them?).
-    isMatchingVariant: NotRequired[bool]
 
 
 class ProductProjection(TypedDict):
@@ -135,41 +133,46 @@ class Category(TypedDict):
     ancestors: list[Reference]
 
 
-class FacetTerm(TypedDict):
-    term: str | float
+# Product Search (types/product-search): ids, matching variants and facet buckets.
+
+
+class ProductSearchMatchingVariantEntry(TypedDict):
+    id: int
+    sku: NotRequired[str]
+
+
+class ProductSearchMatchingVariants(TypedDict):
+    # True when every variant matches, or the search named no variant field; then
+    # matchedVariants is empty.
+    allMatched: bool
+    matchedVariants: list[ProductSearchMatchingVariantEntry]
+
+
+class ProductSearchResult(TypedDict):
+    id: str
+    # Only with markMatchingVariants.
+    matchingVariants: NotRequired[ProductSearchMatchingVariants]
+
+
+class ProductSearchFacetResultBucketEntry(TypedDict):
+    key: str
     count: int
-    # Present when the facet asked for `counting products`.
-    productCount: NotRequired[int]
 
 
-class FacetRange(TypedDict):
-    count: int
-    productCount: NotRequired[int]
+class ProductSearchFacetResult(TypedDict):
+    """ProductSearchFacetResultBucket: the distinct and ranges facets the service asks for
+    (count and stats facets have no buckets, and the service asks for none)."""
+
+    name: str
+    buckets: list[ProductSearchFacetResultBucketEntry]
 
 
-class TermFacetResult(TypedDict):
-    type: Literal["terms"]
-    terms: list[FacetTerm]
-
-
-class RangeFacetResult(TypedDict):
-    type: Literal["range"]
-    ranges: list[FacetRange]
-
-
-class FilteredFacetResult(TypedDict):
-    type: Literal["filter"]
-
-
-FacetResult = TermFacetResult | RangeFacetResult | FilteredFacetResult
-
-
-class ProductProjectionPagedSearchResponse(TypedDict):
+class ProductPagedSearchResponse(TypedDict):
+    total: int
     offset: int
-    # Left out only when the request says `withTotal=false`.
-    total: NotRequired[int]
-    results: list[ProductProjection]
-    facets: dict[str, FacetResult]
+    limit: int
+    facets: list[ProductSearchFacetResult]
+    results: list[ProductSearchResult]
 
 
 class PagedQueryResponse(TypedDict, Generic[T]):

@@ -1,10 +1,13 @@
-"""The catalog a storefront browses: product search, one product, the category tree.
+"""The catalog a storefront browses: product search, predictive search, one product, the
+category tree.
 
-Reads only, with the app's own token (`CtpGateway.get` without a customer token): browsing never
-touches the shopper's session, so it creates no cookie and no anonymous token. Input is checked
-before any upstream call (`app.services.catalog_queries`). The category tree is read with one
-call and cached per process (`CATEGORY_TTL_SECONDS`): categories rarely change, and products and
-facets name their categories by id only.
+Reads only, with the app's own token (`CtpGateway.get`/`post` without a customer token):
+browsing never touches the shopper's session, so it creates no cookie and no anonymous token.
+Input is checked before any upstream call (`app.services.catalog_queries`). Searches run on
+Product Search (`POST /products/search`), which answers with product ids; the products' data
+come from one product projection query (`app.services.catalog_products`, cached briefly). The
+category tree is read with one call and cached per process (`CATEGORY_TTL_SECONDS`):
+categories rarely change, and products and facets name their categories by id only.
 """
 
 from __future__ import annotations
@@ -19,10 +22,13 @@ from app.clock import Clock
 from app.ctp import resources
 from app.ctp.errors import CtpNotFound
 from app.ctp.gateway import CtpGateway
+from app.ctp.json import Json
 from app.errors import BadUserInput
 from app.request_context import RequestContext
-from app.services import catalog_mapping, mapping
+from app.services import catalog_mapping, catalog_predictive, catalog_search_mapping, mapping
+from app.services.catalog_facets import Facets
 from app.services.catalog_mapping import Texts
+from app.services.catalog_products import ProductCache, ProductPage, products_by_ids
 from app.services.catalog_queries import (
     Market,
     ProductLookup,
@@ -31,10 +37,10 @@ from app.services.catalog_queries import (
     language,
     market,
     product_lookup,
-    search_params,
     sku_predicate,
     slug_predicate,
 )
+from app.services.catalog_search_body import search_body
 from app.services.ttl_cache import CachedValue
 
 log = logging.getLogger(__name__)
@@ -84,13 +90,19 @@ class CatalogService:
         context: RequestContext,
         gateway: CtpGateway,
         categories: CategoryCache,
+        products: ProductCache,
+        facets: Facets,
         *,
         default_locale: str,
+        country_prices: frozenset[str],
     ) -> None:
         self._shopper = context.shopper
         self._gateway = gateway
         self._categories = categories
+        self._products = products
+        self._facets = facets
         self._default_locale = default_locale
+        self._country_prices = country_prices
 
     async def search_products(
         self,
@@ -100,16 +112,57 @@ class CatalogService:
         country: str | None = None,
         with_facets: bool = True,
     ) -> models.ProductSearchResult:
-        request = check_search(search)
+        request = check_search(search, self._facets)
         prices = market(self._shopper, currency, country)
-        params = search_params(
-            request, lang=self._language(), prices=prices, with_facets=with_facets
+        lang = self._language()
+        body = search_body(
+            request,
+            self._facets,
+            language=lang,
+            market=prices,
+            country_prices=self._country_prices,
+            with_facets=with_facets,
         )
-        raw, tree = await asyncio.gather(
-            self._gateway.get("/product-projections/search", params=params),
-            self._tree(),
+        raw, tree = await asyncio.gather(self._search(body), self._tree())
+        page = await self._page_products(raw, prices)
+        result = catalog_search_mapping.search_result(
+            raw,
+            page.products,
+            request,
+            self._facets,
+            tree,
+            self._texts(),
+            language=lang,
+            default_language=language(self._default_locale, "en"),
+            marked=bool(body.get("markMatchingVariants")),
         )
-        return catalog_mapping.search_result(raw, request, tree, self._texts())
+        page.keep(self._products)
+        return result
+
+    async def predictive_search(
+        self,
+        query: str,
+        limit: int | None = None,
+        *,
+        currency: str | None = None,
+        country: str | None = None,
+    ) -> models.PredictiveSearchResult:
+        """Products and categories matching what a shopper typed so far (a search box)."""
+        checked = catalog_predictive.check_predictive(query, limit)
+        prices = market(self._shopper, currency, country)
+        tree = await self._tree()
+        if not catalog_predictive.words(checked.text):
+            return models.PredictiveSearchResult(products=(), categories=())
+        body = catalog_predictive.product_search_body(checked, self._language())
+        raw = await self._search(body)
+        page = await self._page_products(raw, prices)
+        texts = self._texts()
+        products = tuple(catalog_mapping.product(p, tree, texts) for p in page.products)
+        page.keep(self._products)
+        return models.PredictiveSearchResult(
+            products=products,
+            categories=catalog_predictive.matching_categories(tree, checked),
+        )
 
     async def product(
         self,
@@ -117,19 +170,23 @@ class CatalogService:
         slug: str | None = None,
         id: str | None = None,
         sku: str | None = None,
+        key: str | None = None,
         currency: str | None = None,
         country: str | None = None,
     ) -> models.Product | None:
-        """The published product with this slug, id or SKU (exactly one); None if there is none."""
-        lookup = product_lookup(slug=slug, id=id, sku=sku)
+        """The published product with this slug, id, key or SKU (exactly one); None if there is
+        none."""
+        lookup = product_lookup(slug=slug, id=id, sku=sku, key=key)
         prices = market(self._shopper, currency, country)
         if not lookup.can_exist:
             return None
         raw, tree = await asyncio.gather(self._find(lookup, prices), self._tree())
         if raw is None:
             return None
-        matching_sku = lookup.value if lookup.by == "sku" else None
-        return catalog_mapping.product(raw, tree, self._texts(), matching_sku)
+        matching = (
+            catalog_mapping.variants_with_sku(raw, lookup.value) if lookup.by == "sku" else None
+        )
+        return catalog_mapping.product(raw, tree, self._texts(), matching)
 
     async def categories(self) -> tuple[models.Category, ...]:
         """The top-level categories, each with its children, in the merchant's order."""
@@ -161,13 +218,30 @@ class CatalogService:
 
     # -- upstream reads --------------------------------------------------------------------------
 
+    async def _search(self, body: Json) -> resources.ProductPagedSearchResponse:
+        found: resources.ProductPagedSearchResponse = await self._gateway.search(
+            "/products/search", body
+        )
+        return found
+
+    async def _page_products(
+        self, raw: resources.ProductPagedSearchResponse, prices: Market
+    ) -> ProductPage:
+        ids = catalog_search_mapping.result_ids(raw)
+        if not ids:
+            return ProductPage([], [], prices)
+        return await products_by_ids(self._gateway, self._products, ids, prices)
+
     async def _find(
         self, lookup: ProductLookup, prices: Market
     ) -> resources.ProductProjection | None:
-        if lookup.by == "id":
+        if lookup.by in ("id", "key"):
+            path = quote_path(lookup.value, safe="")
             try:
                 found: resources.ProductProjection = await self._gateway.get(
-                    f"/product-projections/{quote_path(lookup.value, safe='')}",
+                    f"/product-projections/{path}"
+                    if lookup.by == "id"
+                    else f"/product-projections/key={path}",
                     params=prices.params(),
                 )
             except CtpNotFound:

@@ -1,4 +1,4 @@
-"""Raw commercetools catalog JSON (product projections, categories, search facets) -> models.
+"""Raw commercetools catalog JSON (product projections, categories) -> models.
 
 Localized text is resolved here, once, to the shopper's language with the shop's default as the
 fallback; the schema layer never sees a LocalizedString.
@@ -11,24 +11,18 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from app.ctp import resources
-from app.ctp.errors import MalformedUpstreamData
 from app.iso_codes import COUNTRY_CODES
 from app.models import (
     Category,
     CategoryTree,
-    Facet,
-    FacetTerm,
     Money,
-    PageInfo,
     Product,
     ProductAttribute,
     ProductAvailability,
     ProductImage,
     ProductPrice,
-    ProductSearchResult,
     ProductVariant,
 )
-from app.services.catalog_queries import FACETS, FacetKind, SearchRequest
 from app.services.global_ids import owned_id
 from app.services.mapping import (
     code,
@@ -192,13 +186,10 @@ def variant(
     raw: resources.ProductVariant,
     product_id: str,
     texts: Texts,
-    matching_sku: str | None = None,
+    matching_ids: frozenset[int] | None = None,
 ) -> ProductVariant:
     selected = _selected_price(raw)
     availability = raw.get("availability")
-    matching = raw.get("isMatchingVariant")
-    if matching_sku is not None:
-        matching = raw.get("sku") == matching_sku
     number = integer(raw["id"], "ProductVariant.id")
     return ProductVariant(
         id=owned_id(product_id, number),
@@ -216,7 +207,8 @@ def variant(
             for a in raw.get("attributes", ())
         ),
         availability=_availability(availability) if availability is not None else None,
-        is_matching_variant=matching,
+        # Unknown (None) unless a search's filters or a lookup by SKU said which variants match.
+        is_matching_variant=None if matching_ids is None else number in matching_ids,
     )
 
 
@@ -224,11 +216,11 @@ def _product(
     raw: resources.ProductProjection,
     tree: CategoryTree,
     texts: Texts,
-    matching_sku: str | None = None,
+    matching_ids: frozenset[int] | None = None,
 ) -> Product:
     product_id = nonempty(raw["id"], "ProductProjection.id")
-    master = variant(raw["masterVariant"], product_id, texts, matching_sku)
-    others = tuple(variant(v, product_id, texts, matching_sku) for v in raw["variants"])
+    master = variant(raw["masterVariant"], product_id, texts, matching_ids)
+    others = tuple(variant(v, product_id, texts, matching_ids) for v in raw["variants"])
     category_ids = tuple(nonempty(ref["id"], "Reference.id") for ref in raw["categories"])
     return Product(
         id=product_id,
@@ -250,9 +242,26 @@ def product(
     raw: resources.ProductProjection,
     tree: CategoryTree,
     texts: Texts,
-    matching_sku: str | None = None,
+    matching_ids: frozenset[int] | None = None,
 ) -> Product:
-    return _product(raw, tree, texts, matching_sku)
+    return _product(raw, tree, texts, matching_ids)
+
+
+@reads("ProductProjection")
+def variants_with_sku(raw: resources.ProductProjection, sku: str) -> frozenset[int]:
+    """The variant numbers of the product's variants with this SKU (one, as SKUs are unique)."""
+    return frozenset(
+        integer(v["id"], "ProductVariant.id")
+        for v in (raw["masterVariant"], *raw["variants"])
+        if v.get("sku") == sku
+    )
+
+
+@reads("ProductProjection")
+def by_id(
+    raws: list[resources.ProductProjection],
+) -> dict[str, resources.ProductProjection]:
+    return {nonempty(raw["id"], "ProductProjection.id"): raw for raw in raws}
 
 
 @reads("ProductProjection")
@@ -265,72 +274,3 @@ def preferred_by_slug(
         if candidate["slug"].get(language) == slug:
             return candidate
     return candidates[0] if candidates else None
-
-
-# -- search -------------------------------------------------------------------------------------
-
-
-def _term_text(term: str | float) -> str:
-    if isinstance(term, int | float) and not isinstance(term, bool):
-        return _number_text(term)
-    return str(term)
-
-
-def _count(raw: resources.FacetTerm | resources.FacetRange) -> int:
-    # The facets ask for `counting products`; a shopper reads "Blue (5)" as five products.
-    count = raw.get("productCount")
-    return integer(count if count is not None else raw["count"], "facet count")
-
-
-def _facet(
-    name: str, raw: resources.FacetResult, request: SearchRequest, tree: CategoryTree
-) -> Facet:
-    spec = FACETS[name]
-    selected = set(request.selected(name))
-    terms = []
-    if spec.kind is FacetKind.PRICE_RANGES:
-        if raw["type"] != "range":
-            raise MalformedUpstreamData(f"facet {name} is {raw['type']!r}, not a range facet")
-        for bucket, entry in zip(spec.price_buckets, raw["ranges"], strict=False):
-            count = _count(entry)
-            if count or bucket.term in selected:
-                terms.append(FacetTerm(bucket.term, bucket.term, count, bucket.term in selected))
-        return Facet(name, tuple(terms))
-    if raw["type"] != "terms":
-        raise MalformedUpstreamData(f"facet {name} is {raw['type']!r}, not a terms facet")
-    for entry in raw["terms"]:
-        term = _term_text(entry["term"])
-        label = term
-        if spec.kind is FacetKind.CATEGORY and term in tree.by_id:
-            label = tree.by_id[term].name
-        terms.append(FacetTerm(term, label, _count(entry), term in selected))
-    return Facet(name, tuple(terms))
-
-
-@reads("ProductProjectionPagedSearchResponse")
-def search_result(
-    raw: resources.ProductProjectionPagedSearchResponse,
-    request: SearchRequest,
-    tree: CategoryTree,
-    texts: Texts,
-) -> ProductSearchResult:
-    raw_facets = raw["facets"]
-    # Only the facets that were asked for come back (none without `with_facets`).
-    facets = tuple(
-        _facet(name, raw_facets[name], request, tree) for name in FACETS if name in raw_facets
-    )
-    results = tuple(_product(p, tree, texts) for p in raw["results"])
-    offset = integer(raw["offset"], "offset")
-    total = raw.get("total")
-    return ProductSearchResult(
-        page_info=PageInfo(
-            offset=offset,
-            limit=request.limit,
-            # Missing only with `withTotal=false`, which the search never sends; what was found
-            # so far is then the most that is known.
-            total=integer(total, "total") if total is not None else offset + len(results),
-            count=len(results),
-        ),
-        results=results,
-        facets=facets,
-    )

@@ -1,10 +1,9 @@
-"""Storefront catalog input -> commercetools query parameters.
+"""Storefront catalog input, checked before any upstream call (`BadUserInput`), and the Query
+Predicates for product lookups.
 
-Everything a storefront sends is checked here before any upstream call (`BadUserInput`), filter
-and facet expressions are built only from an allow-list (`FACETS`), and every user value that
-reaches a query predicate or a search expression is a quoted, escaped string literal. The
-storefront-facing contract (names, limits, sort options) is documented in
-docs/storefront-api.md.
+Filters are accepted only for the configured facets (app/services/catalog_facets.py); every user
+value that reaches a Query Predicate is a quoted, escaped string literal. The storefront-facing
+contract (names, limits, sort options) is documented in docs/storefront-api.md.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from typing import Literal
 
 from app.errors import BadUserInput, UserErrorCode
 from app.models import Shopper
+from app.services.catalog_facets import Facets
 
 Params = dict[str, str | list[str]]
 
@@ -25,8 +25,7 @@ MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 MAX_TEXT_LENGTH = 256
 MAX_FILTER_VALUES = 30
-MAX_FILTER_VALUE_LENGTH = 100
-# Search runs as a GET, so the filters travel in the URL; this keeps it well under 8 KiB.
+# Keeps a search's body small; commercetools limits each string value to 256 characters.
 MAX_FILTER_CHARACTERS = 2_000
 MAX_SKU_LENGTH = 256
 
@@ -36,9 +35,9 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 # commercetools generates resource ids as UUIDs; anything else cannot name a product.
 _RESOURCE_ID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
-# The pattern commercetools enforces for slugs (ProductDraft.slug).
+# The patterns commercetools enforces for slugs and keys (ProductDraft.slug, ProductDraft.key).
 _SLUG = re.compile(r"^[a-zA-Z0-9_\-]{2,256}$")
-_PRICE_RANGE = re.compile(r"^(\d{1,10})-(\d{1,10}|\*)$")
+_KEY = re.compile(r"^[A-Za-z0-9_\-]{2,256}$")
 _FILTERS = ("filters",)
 
 
@@ -94,22 +93,27 @@ def market(shopper: Shopper, currency: str | None, country: str | None) -> Marke
 
 @dataclass(frozen=True, slots=True)
 class ProductLookup:
-    by: Literal["id", "slug", "sku"]
+    by: Literal["id", "slug", "sku", "key"]
     value: str
 
     @property
     def can_exist(self) -> bool:
-        """False when no product can have this id/slug/SKU: then no upstream call is needed."""
+        """False when no product can have this id/slug/SKU/key: then no upstream call is
+        needed."""
         if not self.value:
             return False
         if self.by == "id":
             return bool(_RESOURCE_ID.match(self.value))
         if self.by == "slug":
             return bool(_SLUG.match(self.value))
+        if self.by == "key":
+            return bool(_KEY.match(self.value))
         return len(self.value) <= MAX_SKU_LENGTH and not _CONTROL.search(self.value)
 
 
-def product_lookup(*, slug: str | None, id: str | None, sku: str | None) -> ProductLookup:
+def product_lookup(
+    *, slug: str | None, id: str | None, sku: str | None, key: str | None = None
+) -> ProductLookup:
     """The one identifier given (GraphQL's @oneOf input lets only one through); a blank one
     names no product."""
     given: list[ProductLookup] = []
@@ -119,8 +123,10 @@ def product_lookup(*, slug: str | None, id: str | None, sku: str | None) -> Prod
         given.append(ProductLookup("id", id.strip()))
     if sku is not None:
         given.append(ProductLookup("sku", sku.strip()))
+    if key is not None:
+        given.append(ProductLookup("key", key.strip()))
     if len(given) != 1:
-        raise BadUserInput("Give exactly one of slug, id or sku.", field=("by",))
+        raise BadUserInput("Give exactly one of slug, id, key or sku.", field=("by",))
     return given[0]
 
 
@@ -135,6 +141,11 @@ def sku_predicate(sku: str) -> str:
     return f"masterVariant(sku = {literal}) or variants(sku = {literal})"
 
 
+def ids_predicate(ids: list[str]) -> str:
+    """`id in ("a", "b")`: the products a search found, read in one query."""
+    return f"id in ({', '.join(quote(product_id) for product_id in ids)})"
+
+
 # -- search -------------------------------------------------------------------------------------
 
 
@@ -145,86 +156,6 @@ class ProductSort(Enum):
     NAME_ASC = "NAME_ASC"
     NAME_DESC = "NAME_DESC"
     NEWEST = "NEWEST"
-
-
-class FacetKind(Enum):
-    TERMS = "terms"
-    CATEGORY = "category"
-    PRICE_RANGES = "price"
-
-
-@dataclass(frozen=True, slots=True)
-class PriceBucket:
-    """[low, high) in the currency's smallest unit; `high` None is open."""
-
-    low: int
-    high: int | None
-
-    @property
-    def term(self) -> str:
-        # Inclusive bounds, the form a price filter value takes, so a selected term echoes back.
-        return f"{self.low}-{'*' if self.high is None else self.high - 1}"
-
-    @property
-    def facet_range(self) -> str:
-        return f"({self.low} to {'*' if self.high is None else self.high})"
-
-
-@dataclass(frozen=True, slots=True)
-class FacetSpec:
-    name: str
-    path: str
-    kind: FacetKind
-    price_buckets: tuple[PriceBucket, ...] = ()
-
-    @property
-    def variant_level(self) -> bool:
-        return self.path.startswith("variants.")
-
-    def facet_expression(self) -> str:
-        if self.kind is FacetKind.PRICE_RANGES:
-            ranges = ", ".join(bucket.facet_range for bucket in self.price_buckets)
-            return f"{self.path}:range {ranges} as {self.name} counting products"
-        return f"{self.path} as {self.name} counting products"
-
-    def filter_expression(self, values: tuple[str, ...]) -> str:
-        if self.kind is FacetKind.PRICE_RANGES:
-            return f"{self.path}:range " + ", ".join(_price_range(v) for v in values)
-        if self.kind is FacetKind.CATEGORY:
-            return f"{self.path}:" + ",".join(f"subtree({quote(v)})" for v in values)
-        return f"{self.path}:" + ",".join(quote(v) for v in values)
-
-
-# The filter names a storefront may use, in the order facets come back. Amounts in cents.
-PRICE_BUCKETS = (
-    PriceBucket(0, 2_500),
-    PriceBucket(2_500, 5_000),
-    PriceBucket(5_000, 10_000),
-    PriceBucket(10_000, 20_000),
-    PriceBucket(20_000, None),
-)
-FACETS: dict[str, FacetSpec] = {
-    spec.name: spec
-    for spec in (
-        FacetSpec("category", "categories.id", FacetKind.CATEGORY),
-        FacetSpec("color", "variants.attributes.color", FacetKind.TERMS),
-        FacetSpec("size", "variants.attributes.size", FacetKind.TERMS),
-        # The price commercetools selected for the currency and country (with any discount).
-        FacetSpec(
-            "price",
-            "variants.scopedPrice.currentValue.centAmount",
-            FacetKind.PRICE_RANGES,
-            PRICE_BUCKETS,
-        ),
-    )
-}
-
-
-def _price_range(value: str) -> str:
-    match = _PRICE_RANGE.match(value)
-    assert match is not None  # checked by _check_value
-    low, high = match.group(1), match.group(2)
-    return f"({int(low)} to {high if high == '*' else int(high)})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,39 +202,19 @@ def _check_category_id(value: str, what: str, field: tuple[str, ...]) -> str:
     return value
 
 
-def _check_value(spec: FacetSpec, raw: str) -> str:
-    value = raw.strip()
-    if not value or len(value) > MAX_FILTER_VALUE_LENGTH or _CONTROL.search(value):
-        raise BadUserInput(
-            f"Filter {spec.name!r} has an empty, over-long (> {MAX_FILTER_VALUE_LENGTH}) "
-            "or unprintable value.",
-            field=_FILTERS,
-        )
-    if spec.kind is FacetKind.CATEGORY:
-        return _check_category_id(value, "A category filter value", _FILTERS)
-    if spec.kind is FacetKind.PRICE_RANGES:
-        match = _PRICE_RANGE.match(value)
-        if match is None or (match.group(2) != "*" and int(match.group(2)) < int(match.group(1))):
-            raise BadUserInput(
-                f"A price filter value is 'from-to' in cents, both inclusive, e.g. '2500-4999' "
-                f"or '20000-*'; got {value[:40]!r}.",
-                field=_FILTERS,
-            )
-    return value
-
-
-def _check_filters(filters: tuple[FacetFilter, ...]) -> tuple[FacetFilter, ...]:
+def _check_filters(filters: tuple[FacetFilter, ...], facets: Facets) -> tuple[FacetFilter, ...]:
     merged: dict[str, dict[str, None]] = {}
     for facet_filter in filters:
-        spec = FACETS.get(facet_filter.name)
+        spec = facets.named(facet_filter.name)
         if spec is None:
             raise BadUserInput(
-                f"Unknown filter {facet_filter.name[:40]!r}; use one of: {', '.join(FACETS)}.",
+                f"Unknown filter {facet_filter.name[:40]!r}; use one of: "
+                f"{', '.join(facets.names)}.",
                 field=_FILTERS,
             )
         values = merged.setdefault(spec.name, {})
         for raw in facet_filter.values:
-            values[_check_value(spec, raw)] = None
+            values[spec.check_value(raw)] = None
         if len(values) > MAX_FILTER_VALUES:
             raise BadUserInput(f"At most {MAX_FILTER_VALUES} values per filter.", field=_FILTERS)
     if sum(len(v) for values in merged.values() for v in values) > MAX_FILTER_CHARACTERS:
@@ -324,7 +235,7 @@ def _check_sort(sort: str | None) -> ProductSort:
         ) from None
 
 
-def check_search(search: ProductSearch) -> SearchRequest:
+def check_search(search: ProductSearch, facets: Facets) -> SearchRequest:
     limit = DEFAULT_LIMIT if search.limit is None else search.limit
     offset = 0 if search.offset is None else search.offset
     if not 1 <= limit <= MAX_LIMIT:
@@ -350,55 +261,8 @@ def check_search(search: ProductSearch) -> SearchRequest:
     return SearchRequest(
         text=text,
         category_id=category,
-        filters=_check_filters(search.filters),
+        filters=_check_filters(search.filters, facets),
         sort=_check_sort(search.sort),
         limit=limit,
         offset=offset,
     )
-
-
-def _sort(request: SearchRequest, lang: str) -> str | None:
-    match request.sort:
-        case ProductSort.RELEVANCE:
-            # Without text there is no score; commercetools' default order applies.
-            return "score desc" if request.text else None
-        case ProductSort.PRICE_ASC:
-            return "price asc"
-        case ProductSort.PRICE_DESC:
-            return "price desc"
-        case ProductSort.NAME_ASC:
-            return f"name.{lang} asc"
-        case ProductSort.NAME_DESC:
-            return f"name.{lang} desc"
-        case ProductSort.NEWEST:
-            return "createdAt desc"
-
-
-def search_params(
-    request: SearchRequest, *, lang: str, prices: Market, with_facets: bool
-) -> Params:
-    """Query parameters of `GET /product-projections/search` for a checked request."""
-    params: Params = {
-        **prices.params(),
-        "limit": str(request.limit),
-        "offset": str(request.offset),
-    }
-    if request.text:
-        params[f"text.{lang}"] = request.text
-    if request.category_id:
-        # Navigation narrows results and facets alike; subtree() includes sub-categories.
-        params["filter.query"] = [f"categories.id:subtree({quote(request.category_id)})"]
-    if request.filters:
-        # Selected values narrow the results (`filter`) and the other facets' counts
-        # (`filter.facets`), so a facet keeps offering its alternatives (multi-select).
-        expressions = [FACETS[f.name].filter_expression(f.values) for f in request.filters]
-        params["filter"] = expressions
-        params["filter.facets"] = list(expressions)
-        if any(FACETS[f.name].variant_level for f in request.filters):
-            params["markMatchingVariants"] = "true"
-    sort = _sort(request, lang)
-    if sort is not None:
-        params["sort"] = sort
-    if with_facets:
-        params["facet"] = [spec.facet_expression() for spec in FACETS.values()]
-    return params

@@ -60,7 +60,12 @@ class OrderService:
         order_number = new_order_number(self._clock())
 
         def order_draft(version: int) -> Json:
-            return {"id": cart["id"], "version": version, "orderNumber": order_number}
+            return {
+                # `cart` as a ResourceIdentifier: OrderFromCartDraft's `id` is deprecated.
+                "cart": {"typeId": "cart", "id": cart["id"]},
+                "version": version,
+                "orderNumber": order_number,
+            }
 
         try:
             # The cart was just read with the session's own token, so it is this shopper's.

@@ -2,6 +2,7 @@
 docs/configuration.md."""
 
 from app.settings.base import ConfigurationError
+from app.settings.catalog import CatalogSettings
 from app.settings.commercetools import CommercetoolsSettings
 from app.settings.graphql import GraphQLSettings
 from app.settings.mail import SMTP_SCHEMES, MailSettings
@@ -14,6 +15,7 @@ from app.settings.webhooks import WebhookSettings
 
 __all__ = [
     "SMTP_SCHEMES",
+    "CatalogSettings",
     "CommercetoolsSettings",
     "ConfigurationError",
     "GraphQLSettings",

@@ -43,6 +43,11 @@ class CommercetoolsSettings(BaseModel):
     configured_scopes: str | None = Field(default=None, validation_alias="ctp_scopes")
     configured_api_url: str | None = Field(default=None, validation_alias="ctp_api_url")
     configured_auth_url: str | None = Field(default=None, validation_alias="ctp_auth_url")
+    # The embedded emulator only: false makes it a project created after 31 August 2026, which
+    # has Product Search but cannot activate Product Projection Search (docs/emulator.md).
+    emulator_product_projection_search: bool = Field(
+        default=True, validation_alias="emulator_product_projection_search"
+    )
 
     @property
     def unset_variables(self) -> list[str]:

@@ -9,6 +9,7 @@ from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from app.settings.base import ConfigurationError
+from app.settings.catalog import CatalogSettings
 from app.settings.commercetools import CommercetoolsSettings
 from app.settings.environment import FlatEnvironment, group_flat_names
 from app.settings.graphql import GraphQLSettings
@@ -50,6 +51,7 @@ class Settings(BaseSettings):
     graphql: GraphQLSettings
     security: SecuritySettings
     shop: ShopSettings
+    catalog: CatalogSettings
     mail: MailSettings
     webhooks: WebhookSettings
 

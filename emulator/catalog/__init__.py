@@ -6,8 +6,9 @@ reference's shapes) and must be treated as read-only by callers (copy before cha
 
 Modules: `demo_data` (the demo tables), `builders` (tables -> JSON), `ids`/`money` (ids,
 timestamps, CentPrecisionMoney), `catalog` (the `Catalog` lookups), `pricing` (price
-selection), `search*` (Product Projection Search),
-`routes` (the HTTP endpoints). docs/emulator-catalog.md lists the demo's fixed values.
+selection), `product_search*` (Product Search), `search*` (Product Projection Search),
+`suggestions` (Search Term Suggestions), `access`, `routes` and `search_routes` (the HTTP
+endpoints). docs/emulator-catalog.md lists the demo's fixed values.
 """
 
 from __future__ import annotations

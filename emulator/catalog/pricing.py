@@ -70,3 +70,18 @@ def scoped_price(price: Json) -> Json:
     discounted = price.get("discounted")
     scoped["currentValue"] = discounted["value"] if discounted else price["value"]
     return scoped
+
+
+def with_selected_prices(
+    product: Json, selection: tuple[str, str | None] | None, now: datetime
+) -> Json:
+    """The projection with `price` set on each variant that has a price for the selection
+    (priceCurrency, priceCountry); unchanged without a selection."""
+    if selection is None:
+        return product
+    currency, country = selection
+    variants = []
+    for variant in [product["masterVariant"], *product.get("variants", [])]:
+        price = select_price(variant, currency, country, now)
+        variants.append(variant if price is None else {**variant, "price": price})
+    return {**product, "masterVariant": variants[0], "variants": variants[1:]}

@@ -5,7 +5,7 @@ Scopes are enforced as commercetools' API reference declares them (`securedBy` i
 
 | endpoints                         | any one of                                            |
 | --------------------------------- | ----------------------------------------------------- |
-| product-projections (+ search)    | view_published_products, view_products                |
+| product-projections              | view_published_products, view_products                |
 | ... with `staged=true`            | view_products                                         |
 | categories                        | view_categories, view_products                        |
 | shipping-methods                  | view_shipping_methods, view_orders                    |
@@ -13,49 +13,36 @@ Scopes are enforced as commercetools' API reference declares them (`securedBy` i
 | cart-discounts                    | view_cart_discounts, view_orders                      |
 | tax-categories                    | view_tax_categories, view_products                    |
 | zones                             | view_zones, view_orders                               |
+
+The search endpoints (Product Search, Product Projection Search, suggestions) are in
+search_routes.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
-from urllib.parse import parse_qsl
 
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
-from emulator.auth import require_scope, require_token
-from emulator.catalog.catalog import Catalog, all_variants
-from emulator.catalog.pricing import select_price
-from emulator.catalog.search import SearchInputError, parse_request, search
-from emulator.errors import CtpApiError, insufficient_scope, invalid_input, not_found
+from emulator.catalog.access import PRODUCT_SCOPES, catalog_for, now, require_view_products
+from emulator.catalog.catalog import Catalog
+from emulator.catalog.pricing import with_selected_prices
+from emulator.catalog.search_routes import search_routes
+from emulator.errors import CtpApiError, not_found
 from emulator.jsonio import Json
 from emulator.query import malformed, paged_query
-from emulator.state import Emulator
 
 Handler = Callable[[Request], Awaitable[JSONResponse]]
 
-PRODUCT_SCOPES = ("view_published_products", "view_products")
 CATEGORY_SCOPES = ("view_categories", "view_products")
 SHIPPING_SCOPES = ("view_shipping_methods", "view_orders")
 DISCOUNT_CODE_SCOPES = ("view_discount_codes",)
 CART_DISCOUNT_SCOPES = ("view_cart_discounts", "view_orders")
 TAX_SCOPES = ("view_tax_categories", "view_products")
 ZONE_SCOPES = ("view_zones", "view_orders")
-
-
-def _emulator(request: Request) -> Emulator:
-    emulator: Emulator = request.app.state.emulator
-    return emulator
-
-
-def _catalog(request: Request, scopes: tuple[str, ...]) -> Catalog:
-    """Check the bearer token and its scopes, then hand out the catalog."""
-    token = require_token(request)
-    require_scope(token, *scopes)
-    return _emulator(request).catalog
 
 
 def _key_not_found(key: str) -> CtpApiError:
@@ -72,14 +59,8 @@ def _staged(request: Request, params: QueryParams) -> bool:
         raise malformed("staged", f"'{params.get('staged')}' is not a boolean.")
     staged = raw == "true"
     if staged:
-        _require_view_products(request)
+        require_view_products(request)
     return staged
-
-
-def _require_view_products(request: Request) -> None:
-    token = require_token(request)
-    if not token.grants("view_products"):
-        raise insufficient_scope(f"view_products:{token.project_key}")
 
 
 def _price_selection(params: QueryParams) -> tuple[str, str | None] | None:
@@ -98,25 +79,6 @@ def _price_selection(params: QueryParams) -> tuple[str, str | None] | None:
     return currency, country
 
 
-def _now(request: Request) -> datetime:
-    """The emulator's clock (tests move it), which decides whether a Price is valid."""
-    return datetime.fromtimestamp(_emulator(request).now(), tz=UTC)
-
-
-def _with_selected_prices(
-    product: Json, selection: tuple[str, str | None] | None, now: datetime
-) -> Json:
-    """The projection with `price` set on each variant that has a price for the selection."""
-    if selection is None:
-        return product
-    currency, country = selection
-    variants = []
-    for variant in all_variants(product):
-        price = select_price(variant, currency, country, now)
-        variants.append(variant if price is None else {**variant, "price": price})
-    return {**product, "masterVariant": variants[0], "variants": variants[1:]}
-
-
 def _projection_or_404(catalog: Catalog, product_id: str, staged: bool) -> Json:
     if staged:
         product = catalog.staged_product_projection(product_id)
@@ -128,58 +90,33 @@ def _projection_or_404(catalog: Catalog, product_id: str, staged: bool) -> Json:
 
 
 async def query_product_projections(request: Request) -> JSONResponse:
-    catalog = _catalog(request, PRODUCT_SCOPES)
+    catalog = catalog_for(request, PRODUCT_SCOPES)
     params = request.query_params
     staged = _staged(request, params)
     selection = _price_selection(params)
     body = paged_query(catalog.product_projections(staged=staged), params)
-    now = _now(request)
-    body["results"] = [_with_selected_prices(p, selection, now) for p in body["results"]]
+    moment = now(request)
+    body["results"] = [with_selected_prices(p, selection, moment) for p in body["results"]]
     return JSONResponse(body)
 
 
 async def get_product_projection(request: Request) -> JSONResponse:
-    catalog = _catalog(request, PRODUCT_SCOPES)
+    catalog = catalog_for(request, PRODUCT_SCOPES)
     params = request.query_params
     staged = _staged(request, params)
     product = _projection_or_404(catalog, request.path_params["id"], staged)
-    return JSONResponse(_with_selected_prices(product, _price_selection(params), _now(request)))
+    return JSONResponse(with_selected_prices(product, _price_selection(params), now(request)))
 
 
 async def get_product_projection_by_key(request: Request) -> JSONResponse:
-    catalog = _catalog(request, PRODUCT_SCOPES)
+    catalog = catalog_for(request, PRODUCT_SCOPES)
     params = request.query_params
     staged = _staged(request, params)
     key = request.path_params["key"]
     product = catalog.product_projection_by_key(key, staged=staged)
     if product is None:
         raise _key_not_found(key)
-    return JSONResponse(_with_selected_prices(product, _price_selection(params), _now(request)))
-
-
-async def _search_with(request: Request, items: list[tuple[str, str]]) -> JSONResponse:
-    catalog = _catalog(request, PRODUCT_SCOPES)
-    try:
-        search_request = parse_request(items)
-    except SearchInputError as exc:
-        raise invalid_input(str(exc)) from None
-    if search_request.staged:
-        _require_view_products(request)
-    return JSONResponse(search(catalog, search_request, _now(request)))
-
-
-async def search_product_projections(request: Request) -> JSONResponse:
-    return await _search_with(request, request.query_params.multi_items())
-
-
-async def search_product_projections_post(request: Request) -> JSONResponse:
-    """The POST variant: the same parameters, form-encoded in the body (long filter lists)."""
-    body = await request.body()
-    try:
-        form = parse_qsl(body.decode(), keep_blank_values=True)
-    except UnicodeDecodeError:
-        raise invalid_input("The request body is not form-encoded UTF-8.") from None
-    return await _search_with(request, [*request.query_params.multi_items(), *form])
+    return JSONResponse(with_selected_prices(product, _price_selection(params), now(request)))
 
 
 # -- categories, shipping methods, discounts, tax categories ------------------------------------
@@ -189,7 +126,7 @@ def _by_id(
     scopes: tuple[str, ...], lookup: Callable[[Catalog, str], Json | None], param: str = "id"
 ) -> Handler:
     async def handler(request: Request) -> JSONResponse:
-        catalog = _catalog(request, scopes)
+        catalog = catalog_for(request, scopes)
         identifier = request.path_params[param]
         found = lookup(catalog, identifier)
         if found is None:
@@ -201,7 +138,7 @@ def _by_id(
 
 def _query(scopes: tuple[str, ...], listing: Callable[[Catalog], list[Json]]) -> Handler:
     async def handler(request: Request) -> JSONResponse:
-        catalog = _catalog(request, scopes)
+        catalog = catalog_for(request, scopes)
         return JSONResponse(paged_query(listing(catalog), request.query_params))
 
     return handler
@@ -211,8 +148,7 @@ def catalog_routes() -> list[BaseRoute]:
     """The catalog's routes, relative to /{projectKey}. Literal paths come before `{id}`."""
     return [
         Route("/product-projections", query_product_projections, methods=["GET"]),
-        Route("/product-projections/search", search_product_projections, methods=["GET"]),
-        Route("/product-projections/search", search_product_projections_post, methods=["POST"]),
+        *search_routes(),
         Route("/product-projections/key={key}", get_product_projection_by_key, methods=["GET"]),
         Route("/product-projections/{id}", get_product_projection, methods=["GET"]),
         Route("/categories", _query(CATEGORY_SCOPES, Catalog.categories), methods=["GET"]),

@@ -22,58 +22,64 @@ def default_fuzzy_level(length: int) -> int:
     return 0 if length <= 2 else 1 if length <= 5 else 2
 
 
-def _words(text: str) -> list[str]:
+def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def _edit_distance_at_most(a: str, b: str, limit: int) -> bool:
+def within_edit_distance(a: str, b: str, limit: int) -> bool:
+    """At most `limit` insertions, deletions, substitutions or swaps of neighbouring characters
+    (Lucene's fuzzy queries count a swap as one edit by default)."""
     if abs(len(a) - len(b)) > limit:
         return False
+    before: list[int] = []
     previous = list(range(len(b) + 1))
     for i, char_a in enumerate(a, 1):
         current = [i]
         for j, char_b in enumerate(b, 1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            distance = min(
+                previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)
             )
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                distance = min(distance, before[j - 2] + 1)
+            current.append(distance)
         if min(current) > limit:
             return False
-        previous = current
+        before, previous = previous, current
     return previous[-1] <= limit
 
 
-def _word_matches(query: str, word: str, fuzzy_level: int | None) -> bool:
+def word_matches(query: str, word: str, fuzzy_level: int | None) -> bool:
     if query == word:
         return True
     # A stand-in for the language analyzers' stemming: singular and plural forms match.
     for suffix in ("s", "es"):
         if query + suffix == word or word + suffix == query:
             return True
-    return fuzzy_level is not None and _edit_distance_at_most(query, word, fuzzy_level)
+    return fuzzy_level is not None and within_edit_distance(query, word, fuzzy_level)
 
 
 def _field_words(product: Json, name: str, locale: str) -> list[str]:
     value = product.get(name)
     if name == "searchKeywords":
-        return [w for kw in (value or {}).get(locale, []) for w in _words(kw.get("text", ""))]
+        return [w for kw in (value or {}).get(locale, []) for w in words(kw.get("text", ""))]
     if isinstance(value, dict) and isinstance(value.get(locale), str):
-        return _words(value[locale])
+        return words(value[locale])
     return []
 
 
 def text_score(product: Json, locale: str, text: str, fuzzy_level: int | None) -> float | None:
     """The relevance score of a product for a text, or None when a word is not found."""
-    query_words = _words(text)
+    query_words = words(text)
     if not query_words:
         return 0.0
     fields = [(_field_words(product, name, locale), weight) for name, weight in _FIELD_WEIGHTS]
-    skus = [w for v in all_variants(product) for w in _words(v.get("sku") or "")]
+    skus = [w for v in all_variants(product) for w in words(v.get("sku") or "")]
     fields.append((skus, 2.0))
     score = 0.0
     for query in query_words:
         hit = 0.0
-        for words, weight in fields:
-            hit += weight * sum(1 for word in words if _word_matches(query, word, fuzzy_level))
+        for field_words, weight in fields:
+            hit += weight * sum(1 for word in field_words if word_matches(query, word, fuzzy_level))
         if hit == 0.0:
             return None
         score += hit

@@ -11,7 +11,7 @@ from typing import Any
 from dependency_injector.wiring import Provide, inject
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
 
-from app.models import Category, Product, ProductSearchResult
+from app.models import Category, PredictiveSearchResult, Product, ProductSearchResult
 from app.services.catalog import CatalogService
 from app.services.catalog_queries import FacetFilter, ProductSearch
 from containers import GraphQLContainer
@@ -70,6 +70,19 @@ class CatalogResolvers:
         )
 
     @inject
+    async def predictive_search(
+        self,
+        _obj: Any,
+        _info: ResolveInfo,
+        query: str,
+        limit: int | None = None,
+        currency: str | None = None,
+        country: str | None = None,
+        catalog: CatalogService = Provide[GraphQLContainer.catalog_service],
+    ) -> PredictiveSearchResult:
+        return await catalog.predictive_search(query, limit, currency=currency, country=country)
+
+    @inject
     async def product(
         self,
         _obj: Any,
@@ -83,6 +96,7 @@ class CatalogResolvers:
             slug=by.get("slug"),
             id=by.get("id"),
             sku=by.get("sku"),
+            key=by.get("key"),
             currency=currency,
             country=country,
         )
@@ -109,6 +123,7 @@ class CatalogResolvers:
 
 _resolvers = CatalogResolvers()
 query.set_field("products", _resolvers.products)
+query.set_field("predictiveSearch", _resolvers.predictive_search)
 query.set_field("product", _resolvers.product)
 query.set_field("categories", _resolvers.categories)
 query.set_field("category", _resolvers.category)

@@ -77,3 +77,9 @@ def test_caps_come_from_the_command_line() -> None:
     assert capped.max_orders == EmulatorConfig().max_orders
     unbounded = config_from(parse_args(["--unbounded"]))
     assert unbounded.max_carts is None and unbounded.max_customers is None
+
+
+def test_a_new_project_comes_from_the_command_line() -> None:
+    assert config_from(parse_args([])).product_projection_search is True
+    new = config_from(parse_args(["--no-product-projection-search"]))
+    assert new.product_projection_search is False

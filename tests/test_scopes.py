@@ -1,0 +1,149 @@
+"""docs/configuration.md lists the scopes each flow needs: every flow runs on the emulator, which
+enforces scopes as commercetools' API reference declares them, with exactly its row's scopes
+(it works) and with each of them left out (it does not)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.settings.commercetools import CUSTOMER_SCOPE_NAMES
+from emulator import carts
+from emulator.state import Emulator
+from tests.support.browser import Browser
+from tests.support.project_service import ProjectService, project_service
+from tests.support.queries import (
+    ADD,
+    BERLIN,
+    PLACE_ORDER,
+    RESET,
+    SET_SHIPPING_ADDRESS,
+    SET_SHIPPING_METHOD,
+    SHIPPING_METHODS,
+    SIGN_UP,
+)
+from tests.support.webhooks import SECRET, bearer
+
+pytestmark = pytest.mark.anyio
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "configuration.md"
+UPDATE_EMAIL = """mutation($input: ProfileInput!) {
+  updateProfile(input: $input) { customer { email } userErrors { code } } }"""
+
+Flow = Callable[[ProjectService], Awaitable[bool]]
+
+
+def documented_flows() -> dict[str, list[str]]:
+    """flow -> the app token's scopes, from the table headed `| flow | ... |`."""
+    flows: dict[str, list[str]] = {}
+    in_table = False
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("|"):
+            in_table = False
+            continue
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if cells[0] == "flow":
+            in_table = True
+        elif in_table and not set(cells[0]) <= {"-"}:
+            flows[cells[0]] = re.findall(r"`([a-z_]+)`", cells[-1])
+    return flows
+
+
+async def browsing(service: ProjectService) -> bool:
+    async with Browser(service.url) as browser:
+        answers = [
+            await browser.gql("{ categories { id } }"),
+            await browser.gql("{ products(limit: 3) { results { id } facets { name } } }"),
+            await browser.gql('{ predictiveSearch(query: "shirt") { products { id } } }'),
+            await browser.gql('{ product(by: {slug: "tshirt-classic"}) { id } }'),
+        ]
+    return all(answer.status_code == 200 and not answer.errors for answer in answers)
+
+
+async def checkout(service: ProjectService) -> bool:
+    async with Browser(service.url) as browser:
+        (await browser.gql(ADD, {"sku": "TSHIRT-CLASSIC-BLUE-M"})).ok()
+        (await browser.gql(SET_SHIPPING_ADDRESS, {"a": BERLIN})).ok()
+        methods = await browser.gql(SHIPPING_METHODS)
+        if methods.errors or not methods.data["shippingMethods"]:
+            return False
+        chosen = methods.data["shippingMethods"][0]["shippingMethodId"]
+        (await browser.gql(SET_SHIPPING_METHOD, {"id": chosen})).ok()
+        ordered = await browser.gql(PLACE_ORDER)
+        return not ordered.codes and ordered.data["placeOrder"]["order"] is not None
+
+
+async def accounts(service: ProjectService) -> bool:
+    email = f"scopes-{uuid.uuid4().hex[:8]}@example.com"
+    password = "Scopes-Passw0rd"
+    async with Browser(service.url) as browser:
+        signed_up = await browser.gql(SIGN_UP, {"input": {"email": email, "password": password}})
+        if signed_up.codes:
+            return False
+        new_email = {"email": f"new-{email}", "currentPassword": password}
+        changed = await browser.gql(UPDATE_EMAIL, {"input": new_email})
+        reset = await browser.gql(RESET, {"t": "no-such-token", "n": "Another-Passw0rd"})
+    return not changed.codes and reset.codes == ["TOKEN_INVALID"]
+
+
+async def cart_api_extension(service: ProjectService) -> bool:
+    with service.emulator.lock:
+        cart = carts.build_cart(
+            service.emulator,
+            {
+                "currency": "EUR",
+                "lineItems": [{"sku": "TSHIRT-CLASSIC-BLUE-M"}],
+                "shippingAddress": {"country": "DE"},
+            },
+        )
+    body = {"action": "Create", "resource": {"typeId": "cart", "id": cart["id"], "obj": cart}}
+    async with httpx.AsyncClient(base_url=service.url, headers=bearer(SECRET)) as client:
+        answer = await client.post("/webhooks/extensions", json=body)
+    actions = answer.json().get("actions", []) if answer.status_code == 200 else []
+    return any(action["action"] == "setShippingMethod" for action in actions)
+
+
+FLOWS: dict[str, Flow] = {
+    "browsing": browsing,
+    "checkout": checkout,
+    "accounts": accounts,
+    "cart API Extension": cart_api_extension,
+}
+
+
+def scopes(names: list[str]) -> str:
+    # An empty CTP_SCOPES means the default, manage_project: ask for an unrelated scope instead.
+    return " ".join(f"{name}:demo" for name in names or ["view_zones"])
+
+
+def test_every_flow_of_the_table_is_tested() -> None:
+    assert set(documented_flows()) == set(FLOWS)
+
+
+@pytest.mark.parametrize("flow", sorted(FLOWS))
+async def test_each_flow_works_with_its_documented_scopes_and_needs_each(flow: str) -> None:
+    needed = documented_flows()[flow]
+    assert needed, flow
+    with project_service(Emulator(), scopes(needed), webhook_secret=SECRET) as service:
+        assert await FLOWS[flow](service), f"{flow} fails with {needed}"
+    for left_out in needed:
+        fewer = [name for name in needed if name != left_out]
+        with project_service(Emulator(), scopes(fewer), webhook_secret=SECRET) as service:
+            assert not await FLOWS[flow](service), f"{flow} works without {left_out}"
+
+
+def test_the_narrow_client_holds_every_flows_scopes_and_the_shoppers() -> None:
+    prose = DOC.read_text(encoding="utf-8").split("## The API client's scopes")[1]
+    prose = " ".join(prose.split("## ")[0].split())
+    holds = prose.split("a narrow client holds", 1)[1].split(", and `CTP_SCOPES` asks for")
+    client = set(re.findall(r"([a-z_]+):KEY", holds[0]))
+    app_token = set(re.findall(r"([a-z_]+):KEY", holds[1].split(".", 1)[0]))
+    flows = {name for names in documented_flows().values() for name in names}
+    shopper = {*CUSTOMER_SCOPE_NAMES, "create_anonymous_token"}
+    assert app_token == flows
+    assert client == flows | shopper
