@@ -5,6 +5,7 @@ from app.settings.base import ConfigurationError
 from app.settings.commercetools import CommercetoolsSettings
 from app.settings.graphql import GraphQLSettings
 from app.settings.mail import SMTP_SCHEMES, MailSettings
+from app.settings.payments import PaymentSettings
 from app.settings.security import SecuritySettings
 from app.settings.service import Settings
 from app.settings.session import SessionSettings
@@ -18,6 +19,7 @@ __all__ = [
     "ConfigurationError",
     "GraphQLSettings",
     "MailSettings",
+    "PaymentSettings",
     "SecuritySettings",
     "SessionSettings",
     "Settings",
