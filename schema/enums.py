@@ -7,8 +7,16 @@ from ariadne import EnumType
 
 from app.errors import UserErrorCode
 from app.models import DiscountCodeState, OrderState, PaymentState, ShipmentState
+from app.payments.provider import PaymentStatus
 
 ENUMS = tuple(
     EnumType(enum.__name__, enum)
-    for enum in (UserErrorCode, OrderState, PaymentState, ShipmentState, DiscountCodeState)
+    for enum in (
+        UserErrorCode,
+        OrderState,
+        PaymentState,
+        PaymentStatus,
+        ShipmentState,
+        DiscountCodeState,
+    )
 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 import time
 
 from app import models
@@ -11,11 +10,11 @@ from app.clock import Clock
 from app.ctp import resources
 from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpNotFound
 from app.ctp.gateway import CtpGateway
-from app.ctp.json import Json
 from app.errors import BadUserInput, NotFound, Unauthenticated, UserErrorCode
 from app.request_context import RequestContext
 from app.services import cart_mapping
 from app.services.cart import CartService
+from app.services.paid_checkout import PaidCheckout, new_order_number
 from app.services.session_tokens import SessionTokens
 from app.services.upstream_errors import shopper_error
 
@@ -24,12 +23,8 @@ MAX_PAGE_SIZE = 100
 MAX_OFFSET = 10_000
 _ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 _SIGN_IN_FIRST = "Sign in to see your orders."
-
-
-def new_order_number(now: float) -> str:
-    """commercetools does not number orders; shoppers and support staff need a short one."""
-    day = time.strftime("%Y%m%d", time.gmtime(now))
-    return f"{day}-{secrets.token_hex(4).upper()}"
+# Each round lets one concurrent change of the cart through before the order.
+_ORDER_ATTEMPTS = 5
 
 
 class OrderService:
@@ -39,6 +34,7 @@ class OrderService:
         tokens: SessionTokens,
         gateway: CtpGateway,
         carts: CartService,
+        checkout: PaidCheckout,
         clock: Clock = time.time,
     ) -> None:
         self._context = context
@@ -46,39 +42,38 @@ class OrderService:
         self._tokens = tokens
         self._gateway = gateway
         self._carts = carts
+        self._checkout = checkout
         self._clock = clock
 
     async def place_order(self) -> models.Order:
-        cart = await self._carts.raw_active_cart()
-        if cart is None or not cart.get("lineItems"):
-            raise BadUserInput("Your cart is empty.", code=UserErrorCode.CART_EMPTY)
-        if not cart.get("shippingAddress", {}).get("country"):
-            raise BadUserInput(
-                "Add a shipping address before placing the order.",
-                code=UserErrorCode.SHIPPING_ADDRESS_MISSING,
-            )
         order_number = new_order_number(self._clock())
-
-        def order_draft(version: int) -> Json:
-            return {"id": cart["id"], "version": version, "orderNumber": order_number}
-
-        try:
-            # The cart was just read with the session's own token, so it is this shopper's.
-            # The server-side endpoint is used because only it takes an orderNumber
-            # (MyOrderFromCartDraft has id and version alone). A 409 means another tab changed
-            # the cart since it was read: the order takes what the cart holds now.
-            order: resources.Order = await self._gateway.write_versioned(
-                "/orders",
-                int(cart["version"]),
-                order_draft,
-                versioned_resource=f"/carts/{cart['id']}",
-            )
-        except (CtpBadRequest, CtpConcurrentModification) as exc:
-            raise shopper_error(exc, "order") from exc
-        self._session.last_order_id = order["id"]
-        self._session.cart_id = None
-        self._session.cart_version = None
-        return cart_mapping.order(order, self._context.shopper.locale)
+        for attempt in range(1, _ORDER_ATTEMPTS + 1):
+            cart = await self._carts.raw_active_cart()
+            if cart is None or not cart.get("lineItems"):
+                raise BadUserInput("Your cart is empty.", code=UserErrorCode.CART_EMPTY)
+            if not cart.get("shippingAddress", {}).get("country"):
+                raise BadUserInput(
+                    "Add a shipping address before placing the order.",
+                    code=UserErrorCode.SHIPPING_ADDRESS_MISSING,
+                )
+            payment_state = await self._checkout.payment_state(cart, self._session.payment_id)
+            try:
+                # The cart was just read with the session's own token, so it is this shopper's.
+                # A 409 means another tab changed it since: read and check it again, since the
+                # payment must cover what the cart holds now.
+                order = await self._checkout.order(cart, order_number, payment_state)
+            except CtpConcurrentModification as exc:
+                if attempt == _ORDER_ATTEMPTS:
+                    raise shopper_error(exc, "order") from exc
+                continue
+            except CtpBadRequest as exc:
+                raise shopper_error(exc, "order") from exc
+            self._session.last_order_id = order["id"]
+            self._session.cart_id = None
+            self._session.cart_version = None
+            self._session.payment_id = None
+            return cart_mapping.order(order, self._context.shopper.locale)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def my_orders(
         self, limit: int | None = None, offset: int | None = None
