@@ -30,7 +30,7 @@ from app.payments.provider import (
 from app.request_context import RequestContext
 from app.services import mapping
 from app.services.cart import CartService
-from app.services.paid_checkout import cart_payment_ids
+from app.services.paid_checkout import cart_payment_ids, covers
 from app.services.payment_records import PaymentRecords, transaction_type
 from app.services.session_tokens import SessionTokens
 
@@ -89,17 +89,20 @@ class PaymentService:
             raise BadUserInput(
                 "This payment method is not offered for your cart.", field=("input", "method")
             )
-        request = PaymentRequest(
-            amount=amount,
-            currency=currency,
-            idempotency_key=f"cart-{cart['id']}-v{cart['version']}-{currency}{amount}-{method}",
-            method=method,
-            # How the webhook finds the cart when the shopper never comes back.
-            metadata={"cart": str(cart["id"])},
-        )
-        provider_payment = await _provider_call(lambda: provider.create(request))
-        payment = await self._reuse(cart, provider_payment)
-        if payment is None:
+        reused = await self._reuse(cart, method)
+        if reused is not None:
+            payment, provider_payment = reused
+        else:
+            request = PaymentRequest(
+                amount=amount,
+                currency=currency,
+                # A double-click (or a retry after a lost answer) gives the same payment.
+                idempotency_key=f"cart-{cart['id']}-v{cart['version']}-{currency}{amount}-{method}",
+                method=method,
+                # How the webhook finds the cart when the shopper never comes back.
+                metadata={"cart": str(cart["id"])},
+            )
+            provider_payment = await _provider_call(lambda: provider.create(request))
             payment = await self._record(cart, method, provider_payment)
         self._session.payment_id = str(payment["id"])
         return self._model(payment, provider_payment)
@@ -125,14 +128,24 @@ class PaymentService:
         payment = await self._records.sync(payment, provider_payment)
         return self._model(payment, provider_payment)
 
-    async def _reuse(self, cart: resources.Cart, provider_payment: ProviderPayment) -> Json | None:
-        """The cart's Payment for this provider payment, when createPayment is repeated for an
-        unchanged cart (the same idempotency key gave the same provider payment)."""
-        for payment_id in cart_payment_ids(cart):
-            payment = await self._records.get(payment_id)
-            if payment is not None and payment.get("interfaceId") == provider_payment.id:
-                return await self._records.sync(payment, provider_payment)
-        return None
+    async def _reuse(
+        self, cart: resources.Cart, method: str
+    ) -> tuple[Json, ProviderPayment] | None:
+        """The cart's payment when it is still good for the cart's total (createPayment asked
+        again, e.g. after a reload): adding it to the cart changed the cart's version, not
+        what it costs."""
+        listed = cart_payment_ids(cart)
+        payment = await self._records.get(listed[-1]) if listed else None
+        if payment is None or not payment.get("interfaceId"):
+            return None
+        if (payment.get("paymentMethodInfo") or {}).get("method") != method:
+            return None
+        assert self._provider is not None
+        provider = self._provider
+        current = await _provider_call(lambda: provider.retrieve(str(payment["interfaceId"])))
+        if current.status is PaymentStatus.CANCELED or not covers(current, cart):
+            return None
+        return await self._records.sync(payment, current), current
 
     async def _record(
         self, cart: resources.Cart, method: str, provider_payment: ProviderPayment
