@@ -64,6 +64,7 @@ from webhooks.handlers import (
     PasswordChangeEndsSessions,
     WelcomeMail,
 )
+from webhooks.payments import PaymentNotifications
 
 
 def _throttle_rule(settings: providers.Provider[Settings], max_attempts: Any) -> Any:
@@ -323,3 +324,13 @@ class WebhookContainer(containers.DeclarativeContainer):
         providers.Factory(PasswordChangeEndsSessions, session_revoker),
     )
     event_processor = providers.Singleton(EventProcessor, message_handlers, message_ledger)
+    # The provider's notifications: the same ledger drops one delivered twice.
+    payment_notifications = providers.Singleton(
+        PaymentNotifications,
+        core.payment_provider,
+        message_ledger,
+        core.payment_records,
+        core.paid_checkout,
+        gateway,
+        core.clock,
+    )
