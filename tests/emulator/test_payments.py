@@ -154,3 +154,10 @@ async def test_bad_payments_are_refused(ctp: Ctp) -> None:
         expect=400,
     )
     assert error_code(refused) == "InvalidJsonInput"
+
+
+async def test_my_payments_need_the_manage_my_payments_scope(ctp: Ctp) -> None:
+    without = "manage_my_orders:demo view_published_products:demo create_anonymous_token:demo"
+    token: str = (await ctp.anonymous(scope=without))["access_token"]
+    refused = await ctp.post("/me/payments", token, _my_payment(100), expect=403)
+    assert error_code(refused) == "insufficient_scope"
