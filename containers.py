@@ -25,6 +25,7 @@ from app.ctp.http import CtpHttp, build_http_client
 from app.ctp.sdk import build_sdk_client
 from app.ctp.tokens import TokenFlows
 from app.mailer import build_mailer
+from app.payments.factory import build_payment_provider
 from app.readiness import Readiness
 from app.request_context import RequestContext
 from app.services.account import AccountService, PasswordResetMail
@@ -36,6 +37,9 @@ from app.services.credential_guard import CredentialGuard, CredentialRules
 from app.services.email_verification import EmailVerification, VerificationLinks
 from app.services.guest_budget import GuestSessionBudget
 from app.services.orders import OrderService
+from app.services.paid_checkout import PaidCheckout
+from app.services.payment_records import PaymentRecords
+from app.services.payments import PaymentService
 from app.services.reset_budget import PasswordResetBudget
 from app.services.session_tokens import SessionTokens
 from app.services.shipping import ShippingService
@@ -62,6 +66,7 @@ from webhooks.handlers import (
     PasswordChangeEndsSessions,
     WelcomeMail,
 )
+from webhooks.payments import PaymentNotifications
 
 
 def _throttle_rule(settings: providers.Provider[Settings], max_attempts: Any) -> Any:
@@ -190,6 +195,15 @@ class CoreContainer(containers.DeclarativeContainer):
             ttl_minutes=settings.provided.mail.email_verification_ttl_minutes,
         ),
     )
+    # None for the real Stripe; the embedded demo's in-process Stripe stand-in otherwise.
+    payment_transport: providers.Object[httpx.AsyncBaseTransport | None] = providers.Object(None)
+    # None with PAYMENT_PROVIDER=none: orders are placed unpaid, as before payments existed.
+    payment_provider = providers.Singleton(
+        build_payment_provider, settings, transport=payment_transport
+    )
+    # Session-free, so that the provider's webhook orders a paid cart as the storefront does.
+    payment_records = providers.Singleton(PaymentRecords, gateway)
+    paid_checkout = providers.Singleton(PaidCheckout, gateway, payment_records, payment_provider)
     guest_session_budget = providers.Singleton(
         GuestSessionBudget,
         throttle,
@@ -233,7 +247,23 @@ class GraphQLContainer(containers.DeclarativeContainer):
         country_prices=core.settings.provided.catalog.price_countries,
     )
     order_service = providers.Factory(
-        OrderService, request_context, session_tokens, core.gateway, cart_service, core.clock
+        OrderService,
+        request_context,
+        session_tokens,
+        core.gateway,
+        cart_service,
+        core.paid_checkout,
+        core.clock,
+    )
+    payment_service = providers.Factory(
+        PaymentService,
+        request_context,
+        session_tokens,
+        core.gateway,
+        cart_service,
+        core.payment_records,
+        core.payment_provider,
+        capture_method=core.settings.provided.payments.stripe_capture_method,
     )
     shipping_service = providers.Factory(
         ShippingService, request_context, cart_service, core.gateway
@@ -306,3 +336,13 @@ class WebhookContainer(containers.DeclarativeContainer):
         providers.Factory(PasswordChangeEndsSessions, session_revoker),
     )
     event_processor = providers.Singleton(EventProcessor, message_handlers, message_ledger)
+    # The provider's notifications: the same ledger drops one delivered twice.
+    payment_notifications = providers.Singleton(
+        PaymentNotifications,
+        core.payment_provider,
+        message_ledger,
+        core.payment_records,
+        core.paid_checkout,
+        gateway,
+        core.clock,
+    )

@@ -50,6 +50,9 @@ class UserErrorCode(Enum):
     PASSWORD_UNCHANGED = auto()
     TOKEN_INVALID = auto()
     TOKEN_EXPIRED = auto()
+    PAYMENT_REQUIRED = auto()
+    PAYMENT_DECLINED = auto()
+    PAYMENTS_UNAVAILABLE = auto()
 
 
 Field = tuple[str, ...]

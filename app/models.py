@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
 
+from app.payments.provider import PaymentStatus
+
 
 @dataclass(frozen=True, slots=True)
 class Shopper:
@@ -405,3 +407,19 @@ class WishlistLineItem:
 class Wishlist:
     id: str
     line_items: tuple[WishlistLineItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """The shopper's payment for the cart: the commercetools Payment, with the provider's state
+    and what the browser needs to confirm it."""
+
+    id: str
+    status: PaymentStatus
+    amount: Money
+    method: str
+    # Stripe.js confirms with these; null once the payment is settled or cancelled.
+    client_secret: str | None
+    publishable_key: str | None
+    redirect_url: str | None
+    decline_message: str | None

@@ -3,7 +3,8 @@
 [--max-tokens N] [--unbounded]`
 
 Serves the emulator with uvicorn and prints its API and auth base URLs (the same server
-answers both) and the demo credentials, so a storefront can be pointed at it directly.
+answers both) and the demo credentials, so a storefront can be pointed at it directly; the
+Stripe stand-in answers under `/_stripe` on the same port (STRIPE_API_BASE).
 """
 
 from __future__ import annotations
@@ -14,11 +15,28 @@ import sys
 from collections.abc import Sequence
 
 import uvicorn
+from starlette.applications import Starlette
+from starlette.routing import Mount
 
 from emulator.app import create_emulator_app
 from emulator.config import EmulatorConfig
 from emulator.customers import DEMO_EMAIL, DEMO_PASSWORD
 from emulator.state import Emulator
+from emulator.stripe_standin.app import create_stripe_app
+from emulator.stripe_standin.state import PUBLISHABLE_KEY, SECRET_KEY
+
+# The Stripe stand-in's base URL is this path on the same port (docs/emulator.md).
+STRIPE_PREFIX = "/_stripe"
+
+
+def serving_app(emulator: Emulator) -> Starlette:
+    """commercetools at the root, the Stripe stand-in under STRIPE_PREFIX."""
+    return Starlette(
+        routes=[
+            Mount(STRIPE_PREFIX, app=create_stripe_app()),
+            Mount("", app=create_emulator_app(emulator)),
+        ]
+    )
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -75,7 +93,7 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     config = config_from(args)
-    app = create_emulator_app(Emulator(config))
+    app = serving_app(Emulator(config))
     base = f"http://{args.host}:{args.port}"
     print(
         f"commercetools emulator\n"
@@ -84,7 +102,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"  Project key:   {config.project_key}\n"
         f"  Client:        {config.client_id} / {config.client_secret}\n"
         f"  Demo customer: {DEMO_EMAIL} / {DEMO_PASSWORD}\n"
-        f"  Discount code: DEMO10",
+        f"  Discount code: DEMO10\n"
+        f"Stripe stand-in\n"
+        f"  STRIPE_API_BASE: {base}{STRIPE_PREFIX}\n"
+        f"  Keys:            {SECRET_KEY} / {PUBLISHABLE_KEY}",
         flush=True,
     )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)

@@ -252,7 +252,44 @@ def _set_anonymous_id(emulator: Emulator, cart: Json, action: Json) -> None:
 
 
 # MyCartUpdateAction: what a customer or anonymous session may do to its own cart.
+def _payment_id(emulator: Emulator, action: Json) -> str:
+    payment = req_obj(action, "payment", "actions")
+    payment_id = req_str(payment, "id", "actions -> payment")
+    if emulator.payments.get(payment_id) is None:
+        raise CtpApiError(
+            400,
+            "ReferencedResourceNotFound",
+            f"The referenced object of type 'payment' with identifier '{payment_id}' was not "
+            "found.",
+            typeId="payment",
+            id=payment_id,
+        )
+    return payment_id
+
+
+def _add_payment(emulator: Emulator, cart: Json, action: Json) -> None:
+    payment_id = _payment_id(emulator, action)
+    payments: list[Json] = cart.setdefault("paymentInfo", {"payments": []})["payments"]
+    if any(p["id"] == payment_id for p in payments):
+        raise invalid_operation(f"The payment '{payment_id}' is already in the cart.")
+    payments.append(reference("payment", payment_id))
+
+
+def _remove_payment(emulator: Emulator, cart: Json, action: Json) -> None:
+    payment_id = _payment_id(emulator, action)
+    payments: list[Json] = cart.get("paymentInfo", {}).get("payments", [])
+    kept = [p for p in payments if p["id"] != payment_id]
+    if len(kept) == len(payments):
+        raise invalid_operation(f"The payment '{payment_id}' is not in the cart.")
+    if kept:
+        cart["paymentInfo"] = {"payments": kept}
+    else:
+        cart.pop("paymentInfo", None)
+
+
 MY_CART_ACTIONS: dict[str, Action] = {
+    "addPayment": _add_payment,
+    "removePayment": _remove_payment,
     "addLineItem": add_line_item,
     "changeLineItemQuantity": _change_line_item_quantity,
     "removeLineItem": _remove_line_item,

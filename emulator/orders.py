@@ -37,6 +37,7 @@ _COPIED = (
     "totalPrice",
     "taxedPrice",
     "taxedShippingPrice",
+    "paymentInfo",
     "discountOnTotalPrice",
     "taxMode",
     "priceRoundingMode",

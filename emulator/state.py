@@ -125,6 +125,10 @@ class Emulator:
         return self._store.shopping_lists
 
     @property
+    def payments(self) -> IndexedStore[Json]:
+        return self._store.payments
+
+    @property
     def password_reset_tokens(self) -> IndexedStore[CustomerToken]:
         return self._store.password_reset_tokens
 

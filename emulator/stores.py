@@ -171,6 +171,7 @@ class Stores:
     carts: IndexedStore[Json] = field(init=False)
     orders: IndexedStore[Json] = field(init=False)
     shopping_lists: IndexedStore[Json] = field(init=False)
+    payments: IndexedStore[Json] = field(init=False)
     password_reset_tokens: IndexedStore[CustomerToken] = field(init=False)
     email_tokens: IndexedStore[CustomerToken] = field(init=False)
     extensions: IndexedStore[Json] = field(init=False)
@@ -218,6 +219,12 @@ class Stores:
             ),
             on_remove=self._resource_removed,
         )
+        # Payments reference their customer as shopping lists do; kept as long as orders.
+        self.payments = IndexedStore(
+            {"owner": _list_owner},
+            retention=RetentionPolicy(_by_creation, expires=False, limit=config.max_orders),
+            on_remove=self._resource_removed,
+        )
         grace = config.expired_customer_token_seconds
         self.password_reset_tokens = IndexedStore(
             {"customer": _token_customer},
@@ -246,6 +253,7 @@ class Stores:
             "carts": self.carts,
             "orders": self.orders,
             "shoppingLists": self.shopping_lists,
+            "payments": self.payments,
             "passwordResetTokens": self.password_reset_tokens,
             "emailTokens": self.email_tokens,
             "extensions": self.extensions,

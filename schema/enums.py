@@ -7,6 +7,7 @@ from ariadne import EnumType
 
 from app.errors import UserErrorCode
 from app.models import DiscountCodeState, FacetKind, OrderState, PaymentState, ShipmentState
+from app.payments.provider import PaymentStatus
 
 ENUMS = tuple(
     EnumType(enum.__name__, enum)
@@ -14,6 +15,7 @@ ENUMS = tuple(
         UserErrorCode,
         OrderState,
         PaymentState,
+        PaymentStatus,
         ShipmentState,
         DiscountCodeState,
         FacetKind,

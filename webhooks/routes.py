@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from app.payments.provider import InvalidNotification
 from webhooks.auth import EventAuthenticator, SharedSecret, Unauthorized, bearer_token
 from webhooks.cart_rules import CartRejected, CartRules
 from webhooks.envelope import NotADelivery, UnusableDelivery, decode_delivery
@@ -23,6 +24,7 @@ from webhooks.events import EventProcessor, Outcome
 from webhooks.extension_input import BadExtensionInput, read_extension_input
 from webhooks.http_io import BodyTooLarge, read_body
 from webhooks.ledger import LedgerUnavailable
+from webhooks.payments import PaymentNotifications, PaymentOutcome
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +123,39 @@ async def subscription_events(
     )
 
 
+@inject
+async def stripe_notifications(
+    request: Request,
+    notifications: PaymentNotifications = Provide["payment_notifications"],
+) -> Response:
+    """Stripe's signed events; answered 2xx once handled (or useless), else Stripe retries."""
+    provider = notifications.provider
+    if provider is None or provider.name != "stripe":
+        return JSONResponse({"error": "no such endpoint"}, status_code=404)
+    try:
+        body = await read_body(request)
+    except BodyTooLarge:
+        return JSONResponse({"error": "the body is too large"}, status_code=413)
+    try:
+        notification = provider.parse_notification(body, request.headers)
+    except InvalidNotification as exc:
+        log.warning("payment notification refused: %s", exc)
+        return JSONResponse({"error": "invalid notification"}, status_code=400)
+    if notification.payment is None:
+        return JSONResponse({"status": PaymentOutcome.IGNORED.value})
+    try:
+        outcome = await notifications.handle(notification.id, notification.payment)
+    except LedgerUnavailable as exc:
+        log.error("event ledger unavailable: %s", exc)
+        return JSONResponse({"error": "temporarily unavailable"}, status_code=503)
+    log.info("payment notification %s (%s): %s", notification.id, notification.kind, outcome.value)
+    status = {PaymentOutcome.BUSY: 409, PaymentOutcome.FAILED: 503}.get(outcome, 200)
+    return JSONResponse({"status": outcome.value}, status_code=status)
+
+
 def webhook_routes() -> list[BaseRoute]:
     return [
+        Route("/webhooks/payments/stripe", stripe_notifications, methods=["POST"]),
         Route("/webhooks/extensions", api_extension, methods=["POST"]),
         Route("/webhooks/events", subscription_events, methods=["POST"]),
     ]

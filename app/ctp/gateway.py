@@ -1,12 +1,14 @@
 """Project-scoped calls to the commercetools API, with either the app token or a customer's.
 
-Every write that carries a resource version goes through `write_versioned` (updates through
-`update`), the one place that answers commercetools' optimistic concurrency: a 409
-`ConcurrentModification` is retried with the current version, from the error or, when the error
-lacks it, read from the resource. The bodies the services send are relative ("add 1", "set the
-e-mail", "order this cart"), so applying them on top of another tab's change is what the
-shopper meant. Each round lets at least one concurrent writer through, so the limit is the
-number of tabs that may write to one resource at the same instant.
+Every write that carries a resource version goes through `write_prepared` (updates through
+`update`, other versioned bodies through `write_versioned`), the one place that answers
+commercetools' optimistic concurrency: a 409 `ConcurrentModification` is retried with the
+current version, from the error or, when the error lacks it, read from the resource — or, for a
+body that must be checked again against the resource as it is now, built afresh. The bodies the
+services send are relative ("add 1", "set the e-mail", "order this cart"), so applying them on
+top of another tab's change is what the shopper meant. Each round lets at least one concurrent
+writer through, so the limit is the number of tabs that may write to one resource at the same
+instant.
 
 Answers are JSON objects (checked here: anything else is an outage). Their type is the resource
 the caller asked for, so the caller names it where it receives the answer
@@ -16,7 +18,7 @@ modules check each field they read (`MalformedUpstreamData`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from app.ctp.errors import CtpConcurrentModification, CtpInvalidToken, CtpUnavailable
@@ -95,18 +97,41 @@ class CtpGateway:
         """POST `body_for(version)` to `path`, again with the current version after each 409.
 
         `versioned_resource` is the path to read the version from when a 409 does not carry it
-        (the resource itself by default; the cart when ordering it). After the last attempt the
-        `CtpConcurrentModification` propagates.
+        (the resource itself by default; the cart when ordering it).
         """
+        current = version
+
+        async def prepare(conflict: CtpConcurrentModification | None) -> Json:
+            nonlocal current
+            if conflict is not None:
+                current = conflict.current_version or await self._version_of(
+                    versioned_resource or path, token
+                )
+            return body_for(current)
+
+        return await self.write_prepared(path, prepare, token=token, params=params)
+
+    async def write_prepared(
+        self,
+        path: str,
+        prepare: Callable[[CtpConcurrentModification | None], Awaitable[Json]],
+        *,
+        token: str | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """POST the body `prepare(None)` builds; after a 409, the body `prepare(conflict)` builds
+        from what is current then. For writes whose body must be checked again against the
+        resource as it is now, not only re-versioned (ordering a cart that must still be paid
+        for in full). After the last attempt the `CtpConcurrentModification` propagates."""
+        conflict: CtpConcurrentModification | None = None
         for attempt in range(1, MAX_VERSION_ATTEMPTS + 1):
+            body = await prepare(conflict)
             try:
-                return await self.post(path, body_for(version), token=token, params=params)
+                return await self.post(path, body, token=token, params=params)
             except CtpConcurrentModification as exc:
                 if attempt == MAX_VERSION_ATTEMPTS:
                     raise
-                version = exc.current_version or await self._version_of(
-                    versioned_resource or path, token
-                )
+                conflict = exc
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def _version_of(self, path: str, token: str | None) -> int:

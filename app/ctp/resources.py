@@ -244,6 +244,10 @@ class DiscountCodeInfo(TypedDict):
     state: str
 
 
+class PaymentInfo(TypedDict):
+    payments: list[Reference]
+
+
 class _Priced(TypedDict):
     """What a Cart and the Order made from it share."""
 
@@ -257,6 +261,7 @@ class _Priced(TypedDict):
     billingAddress: NotRequired[Address]
     customerEmail: NotRequired[str]
     country: NotRequired[str]
+    paymentInfo: NotRequired[PaymentInfo]
 
 
 class Cart(_Priced):

@@ -9,7 +9,7 @@ upstream) falls back to the customer's active cart, or to a new one, never to an
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,6 +120,16 @@ class CartService:
             field=("shippingMethodId",),
             otherwise=_UNUSABLE_METHOD,
         )
+
+    # -- payments ------------------------------------------------------------------------------
+    async def set_payment(self, payment_id: str, replacing: Sequence[str] = ()) -> models.Cart:
+        """Adds the shopper's payment to the cart, removing the ones it replaces."""
+        actions: list[Json] = [
+            {"action": "removePayment", "payment": {"typeId": "payment", "id": old}}
+            for old in replacing
+        ]
+        actions.append({"action": "addPayment", "payment": {"typeId": "payment", "id": payment_id}})
+        return await self._change(actions)
 
     # -- the mechanism -------------------------------------------------------------------------
     async def _change(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 import time
 
 from app import models
@@ -16,6 +15,7 @@ from app.errors import BadUserInput, NotFound, Unauthenticated, UserErrorCode
 from app.request_context import RequestContext
 from app.services import cart_mapping
 from app.services.cart import CartService
+from app.services.paid_checkout import ORDERS_PATH, PaidCheckout, new_order_number, order_draft
 from app.services.session_tokens import SessionTokens
 from app.services.upstream_errors import shopper_error
 
@@ -26,12 +26,6 @@ _ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 _SIGN_IN_FIRST = "Sign in to see your orders."
 
 
-def new_order_number(now: float) -> str:
-    """commercetools does not number orders; shoppers and support staff need a short one."""
-    day = time.strftime("%Y%m%d", time.gmtime(now))
-    return f"{day}-{secrets.token_hex(4).upper()}"
-
-
 class OrderService:
     def __init__(
         self,
@@ -39,6 +33,7 @@ class OrderService:
         tokens: SessionTokens,
         gateway: CtpGateway,
         carts: CartService,
+        checkout: PaidCheckout,
         clock: Clock = time.time,
     ) -> None:
         self._context = context
@@ -46,43 +41,35 @@ class OrderService:
         self._tokens = tokens
         self._gateway = gateway
         self._carts = carts
+        self._checkout = checkout
         self._clock = clock
 
     async def place_order(self) -> models.Order:
-        cart = await self._carts.raw_active_cart()
-        if cart is None or not cart.get("lineItems"):
-            raise BadUserInput("Your cart is empty.", code=UserErrorCode.CART_EMPTY)
-        if not cart.get("shippingAddress", {}).get("country"):
-            raise BadUserInput(
-                "Add a shipping address before placing the order.",
-                code=UserErrorCode.SHIPPING_ADDRESS_MISSING,
-            )
         order_number = new_order_number(self._clock())
 
-        def order_draft(version: int) -> Json:
-            return {
-                # `cart` as a ResourceIdentifier: OrderFromCartDraft's `id` is deprecated.
-                "cart": {"typeId": "cart", "id": cart["id"]},
-                "version": version,
-                "orderNumber": order_number,
-            }
+        async def draft(_conflict: CtpConcurrentModification | None) -> Json:
+            # Read (again, after a 409: another tab changed the cart) and checked as it is now,
+            # since the payment must cover what the cart holds at the version ordered.
+            cart = await self._carts.raw_active_cart()
+            if cart is None or not cart.get("lineItems"):
+                raise BadUserInput("Your cart is empty.", code=UserErrorCode.CART_EMPTY)
+            if not cart.get("shippingAddress", {}).get("country"):
+                raise BadUserInput(
+                    "Add a shipping address before placing the order.",
+                    code=UserErrorCode.SHIPPING_ADDRESS_MISSING,
+                )
+            payment_state = await self._checkout.payment_state(cart, self._session.payment_id)
+            return order_draft(cart, order_number, payment_state)
 
         try:
-            # The cart was just read with the session's own token, so it is this shopper's.
-            # The server-side endpoint is used because only it takes an orderNumber
-            # (MyOrderFromCartDraft has id and version alone). A 409 means another tab changed
-            # the cart since it was read: the order takes what the cart holds now.
-            order: resources.Order = await self._gateway.write_versioned(
-                "/orders",
-                int(cart["version"]),
-                order_draft,
-                versioned_resource=f"/carts/{cart['id']}",
-            )
+            # The cart is read with the session's own token, so it is this shopper's.
+            order: resources.Order = await self._gateway.write_prepared(ORDERS_PATH, draft)
         except (CtpBadRequest, CtpConcurrentModification) as exc:
             raise shopper_error(exc, "order") from exc
         self._session.last_order_id = order["id"]
         self._session.cart_id = None
         self._session.cart_version = None
+        self._session.payment_id = None
         return cart_mapping.order(order, self._context.shopper.locale)
 
     async def my_orders(

@@ -18,3 +18,6 @@ class StorefrontSession(CtpSession):
     cart_version = SessionField[int]("cv", from_record=_version)
     # The shopper's wishlist (a commercetools shopping list), created on the first add.
     wishlist_id = SessionField[str]("w")
+    # The commercetools Payment the shopper started for the cart (createPayment); placeOrder
+    # checks it with the provider. Not a proof of payment: the cart must still list it.
+    payment_id = SessionField[str]("pa")

@@ -6,6 +6,7 @@ from app.settings.catalog import CatalogSettings
 from app.settings.commercetools import CommercetoolsSettings
 from app.settings.graphql import GraphQLSettings
 from app.settings.mail import SMTP_SCHEMES, MailSettings
+from app.settings.payments import PaymentSettings
 from app.settings.security import SecuritySettings
 from app.settings.service import Settings
 from app.settings.session import SessionSettings
@@ -20,6 +21,7 @@ __all__ = [
     "ConfigurationError",
     "GraphQLSettings",
     "MailSettings",
+    "PaymentSettings",
     "SecuritySettings",
     "SessionSettings",
     "Settings",

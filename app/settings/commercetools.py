@@ -16,6 +16,8 @@ CUSTOMER_SCOPE_NAMES = (
     "manage_my_profile",
     "manage_my_orders",
     "manage_my_shopping_lists",
+    # Creating the shopper's Payment (`/me/payments`) when PAYMENT_PROVIDER is set.
+    "manage_my_payments",
     "view_published_products",
     "view_categories",
 )

@@ -14,6 +14,7 @@ from app.settings.commercetools import CommercetoolsSettings
 from app.settings.environment import FlatEnvironment, group_flat_names
 from app.settings.graphql import GraphQLSettings
 from app.settings.mail import MailSettings
+from app.settings.payments import PaymentSettings
 from app.settings.security import SecuritySettings, normalize_host
 from app.settings.session import SessionSettings
 from app.settings.shop import ShopSettings
@@ -54,6 +55,7 @@ class Settings(BaseSettings):
     catalog: CatalogSettings
     mail: MailSettings
     webhooks: WebhookSettings
+    payments: PaymentSettings
 
     # Declared so type checkers accept the flat names, which are not the fields' names.
     def __init__(self, **flat: Any) -> None:
@@ -119,6 +121,20 @@ class Settings(BaseSettings):
                 "APP_ENV=production needs WEBHOOK_SECRET: a secret of at least "
                 f"{MIN_SECRET_LENGTH} characters that commercetools sends with every "
                 "webhook call (docs/webhooks.md)."
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _production_needs_payment_keys(self) -> Settings:
+        if not self.is_production or self.payments.provider != "stripe":
+            return self
+        missing = self.payments.unset_stripe_variables
+        if missing:
+            raise ConfigurationError(
+                "PAYMENT_PROVIDER=stripe needs "
+                + ", ".join(missing)
+                + " in production (docs/payments.md), or PAYMENT_PROVIDER=none to sell "
+                "without payment."
             )
         return self
 
