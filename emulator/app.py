@@ -11,7 +11,6 @@ ResourceNotFound. Unexpected exceptions answer 500 General (and still surface in
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 
 import anyio
@@ -38,22 +37,11 @@ from emulator import (
     shopping_lists,
     subscriptions,
 )
+from emulator.catalog.routes import catalog_routes
 from emulator.errors import CtpApiError
 from emulator.state import Emulator
 
 _PROJECT_PREFIX = "/{projectKey}"
-
-
-def _catalog_routes() -> list[BaseRoute]:
-    """The catalog engineer's routes, when that module exists (it is built in parallel)."""
-    try:
-        module = importlib.import_module("emulator.catalog.routes")
-    except ModuleNotFoundError as exc:
-        if exc.name != "emulator.catalog.routes":
-            raise
-        return []
-    found: list[BaseRoute] = module.catalog_routes()
-    return found
 
 
 def _split(project_routes: Sequence[BaseRoute]) -> tuple[list[BaseRoute], list[BaseRoute]]:
@@ -132,7 +120,7 @@ def api_routes() -> list[BaseRoute]:
         *subscriptions.routes(),
         # Before the catalog's: `/shipping-methods/matching-cart` must win over `/{id}`.
         *shipping.routes(),
-        *_catalog_routes(),
+        *catalog_routes(),
     ]
 
 
