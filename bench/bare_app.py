@@ -1,5 +1,6 @@
 """The floor the service is compared with: a bare Starlette route making the service's upstream
-call with the service's HTTP client, and returning the JSON it got.
+call with a plain aiohttp session (the client the service uses, without the service's
+retries, deadline or breaker), and returning the JSON it got.
 
 `python -m bench.bare_app` (env: the service's CTP_* settings, BENCH_PORT, BENCH_SKUS,
 BENCH_CARTS). At start-up it creates BENCH_CARTS guest sessions the way the service does (an
@@ -15,11 +16,13 @@ It is served by uvicorn with the options `python -m bootstrap serve` uses.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+import aiohttp
 import httpx
 import uvicorn
 from starlette.applications import Starlette
@@ -27,7 +30,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from app.ctp.http import build_http_client
 from app.services.cart import CART_EXPAND
 from app.settings import Settings
 
@@ -40,13 +42,10 @@ class GuestCart:
     cart_id: str
 
 
-def service_client(settings: Settings) -> httpx.AsyncClient:
-    """The upstream client exactly as the service builds it (app/upstream.py)."""
-    return build_http_client(
-        connect_timeout=settings.upstream.connect_timeout_seconds,
-        read_timeout=settings.upstream.read_timeout_seconds,
-        max_connections=settings.upstream.max_connections,
-    )
+def floor_session(settings: Settings) -> aiohttp.ClientSession:
+    """aiohttp with the service's pool size and nothing else."""
+    connector = aiohttp.TCPConnector(limit=settings.upstream.max_connections, limit_per_host=0)
+    return aiohttp.ClientSession(connector=connector)
 
 
 async def create_guest_cart(
@@ -77,30 +76,32 @@ async def create_guest_cart(
 
 def create_bare_app(settings: Settings, skus: list[str], carts: int) -> Starlette:
     guests: list[GuestCart] = []
-    clients: list[httpx.AsyncClient] = []
+    sessions: list[aiohttp.ClientSession] = []
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        client = service_client(settings)
-        clients.append(client)
         gate = asyncio.Semaphore(_SETUP_CONCURRENCY)
+        # Setting up is not measured: httpx, as the tests' clients.
+        async with httpx.AsyncClient(timeout=30.0) as client:
 
-        async def one() -> GuestCart:
-            async with gate:
-                return await create_guest_cart(client, settings, skus)
+            async def one() -> GuestCart:
+                async with gate:
+                    return await create_guest_cart(client, settings, skus)
 
-        guests.extend(await asyncio.gather(*(one() for _ in range(carts))))
+            guests.extend(await asyncio.gather(*(one() for _ in range(carts))))
+        sessions.append(floor_session(settings))
         yield
-        await client.aclose()
+        await sessions[0].close()
 
     async def cart(request: Request) -> JSONResponse:
         guest = guests[request.path_params["index"] % len(guests)]
-        upstream = await clients[0].get(
+        async with sessions[0].get(
             f"{settings.commercetools.api_url}/{settings.commercetools.project_key}/me/carts/{guest.cart_id}",
             params=CART_EXPAND,
             headers={"Authorization": f"Bearer {guest.token}"},
-        )
-        return JSONResponse(upstream.json(), status_code=upstream.status_code)
+        ) as upstream:
+            body = json.loads(await upstream.read())
+            return JSONResponse(body, status_code=upstream.status)
 
     async def ping(_request: Request) -> JSONResponse:
         return JSONResponse({"ok": True})
