@@ -16,7 +16,9 @@ from app.settings import ConfigurationError, Settings
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bootstrap", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("serve", help="serve the storefront GraphQL API (HOST, PORT)")
+    commands.add_parser(
+        "serve", help="serve the storefront GraphQL API (HOST, PORT, WEB_CONCURRENCY)"
+    )
     register = commands.add_parser(
         "register-webhooks",
         help="register the cart API Extension and the event Subscription in the CTP_* project",
@@ -37,16 +39,23 @@ def main(argv: list[str] | None = None) -> int:
         except ConfigurationError as exc:
             print(f"ctp-bff cannot start: {exc}", file=sys.stderr)
             return 2
-        from bootstrap.app import create_app
+        from app.logging_setup import configure_logging
+        from bootstrap.workers import serve, worker_count
 
-        uvicorn.run(
-            create_app(settings),
+        configure_logging(settings)
+        workers = worker_count(settings)
+        # Each worker builds the app itself (create_app() from the environment).
+        config = uvicorn.Config(
+            "bootstrap.app:create_app",
+            factory=True,
+            workers=workers,
             host=settings.host,
             port=settings.port,
             log_config=None,
             proxy_headers=True,
             server_header=False,
         )
+        return serve(config, workers, settings)
     return 0
 
 

@@ -138,6 +138,8 @@ def create_app(
             )
         # Built now so that a bad PUBSUB_* setting stops start-up rather than the first event.
         webhook_container.event_authenticator()
+        # The upstream client too: its import is not the first request's wait.
+        core.http()
         if settings.registers_demo_webhooks and emulator is not None:
             from bootstrap.embedded_emulator import route_extension_calls_in_process
 
