@@ -62,6 +62,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH \
     HOST=0.0.0.0 \
     PORT=8000 \
+    WEB_CONCURRENCY=auto \
     MAIL_OUTBOX_DIR=/tmp/outbox
 
 # A fixed numeric uid, so that orchestrators can check runAsNonRoot without reading /etc/passwd.

@@ -17,9 +17,12 @@ class UpstreamSettings(BaseModel):
         default=8.0, gt=0, validation_alias="upstream_read_timeout_seconds"
     )
     max_retries: int = Field(default=2, ge=0, le=5, validation_alias="upstream_max_retries")
-    # httpcore walks every pooled connection on each request: a smaller pool costs less CPU, and
-    # 32 connections at 50 ms per call still carry ~640 calls/s (docs/performance.md).
-    max_connections: int = Field(default=32, gt=0, validation_alias="upstream_max_connections")
+    # Per worker. A pool never holds more calls than throughput x latency (Little's law): one
+    # worker answers at most ~1,000 requests/s (about 1 ms of CPU each), one upstream call at a
+    # time per request, so at 50 ms it has ~50 calls in flight; 64 leaves a quarter of headroom.
+    # 256 browsers at 50 ms are then CPU-bound, not pool-bound, at any number of workers; a
+    # slower upstream (e.g. 200 ms) needs more (docs/performance.md).
+    max_connections: int = Field(default=64, gt=0, validation_alias="upstream_max_connections")
     # All of one upstream call, retries included, ends within this (docs/security.md).
     deadline_seconds: float = Field(
         default=10.0, gt=0, validation_alias="upstream_deadline_seconds"
