@@ -8,6 +8,8 @@ anonymous token, then a cart with the given SKUs, one line each); then
 
 - `GET /cart/{i}` reads cart i exactly as the service's `cart` query does
   (`GET /{projectKey}/me/carts/{id}?expand=…` with that guest's token) and answers its JSON;
+- `GET /products` makes the product listing's search call (the parameters the catalog service
+  builds for `products(limit: 20)` with facets, the app token) and answers its JSON;
 - `GET /ping` answers a constant: the load generator's ceiling is measured against it.
 
 It is served by uvicorn with the options `python -m bootstrap serve` uses.
@@ -31,9 +33,18 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.services.cart import CART_EXPAND
+from app.services.catalog_queries import (
+    Market,
+    Params,
+    ProductSearch,
+    check_search,
+    language,
+    search_params,
+)
 from app.settings import Settings
 
 _SETUP_CONCURRENCY = 16
+LISTING_LIMIT = 20
 
 
 @dataclass(frozen=True)
@@ -74,9 +85,34 @@ async def create_guest_cart(
     return GuestCart(token, cart_response.json()["id"])
 
 
+def listing_params(settings: Settings) -> Params:
+    """What the catalog service asks for `products(limit: 20)` with facets, default market."""
+    shop = settings.shop
+    return search_params(
+        check_search(ProductSearch(limit=LISTING_LIMIT)),
+        lang=language(shop.default_locale, shop.default_locale),
+        prices=Market(shop.default_currency, shop.default_country),
+        with_facets=True,
+    )
+
+
+async def app_token(client: httpx.AsyncClient, settings: Settings) -> str:
+    response = await client.post(
+        f"{settings.commercetools.auth_url}/oauth/token",
+        data={"grant_type": "client_credentials", "scope": settings.commercetools.client_scopes},
+        auth=(settings.commercetools.client_id, settings.commercetools.client_secret),
+    )
+    response.raise_for_status()
+    token: str = response.json()["access_token"]
+    return token
+
+
 def create_bare_app(settings: Settings, skus: list[str], carts: int) -> Starlette:
     guests: list[GuestCart] = []
     sessions: list[aiohttp.ClientSession] = []
+    tokens: list[str] = []
+    api = f"{settings.commercetools.api_url}/{settings.commercetools.project_key}"
+    listing = listing_params(settings)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -89,6 +125,7 @@ def create_bare_app(settings: Settings, skus: list[str], carts: int) -> Starlett
                     return await create_guest_cart(client, settings, skus)
 
             guests.extend(await asyncio.gather(*(one() for _ in range(carts))))
+            tokens.append(await app_token(client, settings))
         sessions.append(floor_session(settings))
         yield
         await sessions[0].close()
@@ -96,9 +133,18 @@ def create_bare_app(settings: Settings, skus: list[str], carts: int) -> Starlett
     async def cart(request: Request) -> JSONResponse:
         guest = guests[request.path_params["index"] % len(guests)]
         async with sessions[0].get(
-            f"{settings.commercetools.api_url}/{settings.commercetools.project_key}/me/carts/{guest.cart_id}",
+            f"{api}/me/carts/{guest.cart_id}",
             params=CART_EXPAND,
             headers={"Authorization": f"Bearer {guest.token}"},
+        ) as upstream:
+            body = json.loads(await upstream.read())
+            return JSONResponse(body, status_code=upstream.status)
+
+    async def products(_request: Request) -> JSONResponse:
+        async with sessions[0].get(
+            f"{api}/product-projections/search",
+            params=[(k, v) for k, vs in listing.items() for v in _listed(vs)],
+            headers={"Authorization": f"Bearer {tokens[0]}"},
         ) as upstream:
             body = json.loads(await upstream.read())
             return JSONResponse(body, status_code=upstream.status)
@@ -109,10 +155,15 @@ def create_bare_app(settings: Settings, skus: list[str], carts: int) -> Starlett
     return Starlette(
         routes=[
             Route("/cart/{index:int}", cart, methods=["GET"]),
+            Route("/products", products, methods=["GET"]),
             Route("/ping", ping, methods=["GET"]),
         ],
         lifespan=lifespan,
     )
+
+
+def _listed(value: str | list[str]) -> list[str]:
+    return value if isinstance(value, list) else [value]
 
 
 def main() -> None:

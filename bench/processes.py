@@ -57,6 +57,22 @@ def machine_busy_seconds() -> float:
     return sum(int(value) for value in first[1:4]) / _CLOCK_TICKS
 
 
+def worker_pids(pid: int) -> list[int]:
+    """The worker processes of the service `pid` (WEB_CONCURRENCY > 1: children started by
+    multiprocessing's spawn), oldest first; [pid] itself when it has none."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        if int(fields[1]) == pid and b"spawn_main" in command:
+            found.append((int(fields[19]), int(stat.parent.name)))
+    return [child for _, child in sorted(found)] or [pid]
+
+
 def memory_kib(pid: int, field: str) -> int:
     """A `VmHWM`/`VmRSS`/... line of /proc/<pid>/status, in KiB (0 when unreadable)."""
     try:

@@ -13,7 +13,16 @@ from typing import Any
 
 from bench.profile import Profile
 
-PACKAGES = ("uvicorn", "uvloop", "httptools", "starlette", "ariadne", "graphql-core", "httpx")
+PACKAGES = (
+    "uvicorn",
+    "uvloop",
+    "httptools",
+    "starlette",
+    "ariadne",
+    "graphql-core",
+    "aiohttp",
+    "orjson",
+)
 
 
 @dataclass(frozen=True)
