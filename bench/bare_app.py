@@ -1,6 +1,7 @@
 """The floor the service is compared with: a bare Starlette route making the service's upstream
 call with a plain aiohttp session (the client the service uses, without the service's
-retries, deadline or breaker), and returning the JSON it got.
+retries, deadline or breaker), and returning the JSON it got, read and written with orjson (as
+the service does).
 
 `python -m bench.bare_app` (env: the service's CTP_* settings, BENCH_PORT, BENCH_SKUS,
 BENCH_CARTS). At start-up it creates BENCH_CARTS guest sessions the way the service does (an
@@ -18,7 +19,7 @@ It is served by uvicorn with the options `python -m bootstrap serve` uses.
 from __future__ import annotations
 
 import asyncio
-import json
+import gc
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,10 +27,11 @@ from dataclasses import dataclass
 
 import aiohttp
 import httpx
+import orjson
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from app.services.cart import CART_EXPAND
@@ -127,27 +129,27 @@ def create_bare_app(settings: Settings, skus: list[str], carts: int) -> Starlett
             guests.extend(await asyncio.gather(*(one() for _ in range(carts))))
             tokens.append(await app_token(client, settings))
         sessions.append(floor_session(settings))
+        # As the service does: what exists now is not walked again by the cyclic collector.
+        gc.freeze()
         yield
         await sessions[0].close()
 
-    async def cart(request: Request) -> JSONResponse:
+    async def cart(request: Request) -> Response:
         guest = guests[request.path_params["index"] % len(guests)]
         async with sessions[0].get(
             f"{api}/me/carts/{guest.cart_id}",
             params=CART_EXPAND,
             headers={"Authorization": f"Bearer {guest.token}"},
         ) as upstream:
-            body = json.loads(await upstream.read())
-            return JSONResponse(body, status_code=upstream.status)
+            return _answer(orjson.loads(await upstream.read()), upstream.status)
 
-    async def products(_request: Request) -> JSONResponse:
+    async def products(_request: Request) -> Response:
         async with sessions[0].get(
             f"{api}/product-projections/search",
             params=[(k, v) for k, vs in listing.items() for v in _listed(vs)],
             headers={"Authorization": f"Bearer {tokens[0]}"},
         ) as upstream:
-            body = json.loads(await upstream.read())
-            return JSONResponse(body, status_code=upstream.status)
+            return _answer(orjson.loads(await upstream.read()), upstream.status)
 
     async def ping(_request: Request) -> JSONResponse:
         return JSONResponse({"ok": True})
@@ -160,6 +162,10 @@ def create_bare_app(settings: Settings, skus: list[str], carts: int) -> Starlett
         ],
         lifespan=lifespan,
     )
+
+
+def _answer(body: object, status: int) -> Response:
+    return Response(orjson.dumps(body), status_code=status, media_type="application/json")
 
 
 def _listed(value: str | list[str]) -> list[str]:

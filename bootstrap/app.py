@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import secrets
 from collections.abc import AsyncIterator, Sequence
@@ -150,7 +151,13 @@ def create_app(
                 base_url=own_base_url(settings),
                 secret=webhook_container.webhook_secret(),
             )
+        # What exists now lives as long as the app: the cyclic garbage collector need not walk
+        # it again. Without this, every collection that requests trigger (a product listing
+        # allocates ~10,000 objects) walked ~170,000 of them: 4.8 ms to read a 20-product
+        # search answer instead of 0.9 ms (docs/performance.md).
+        gc.freeze()
         yield
+        gc.unfreeze()
         # Mails still being sent (e.g. a password reset) finish before the pool closes.
         await core.mailer().aclose()
         await core.http().aclose()
