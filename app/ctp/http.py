@@ -143,6 +143,8 @@ class CtpHttp:
                 what = str(exc) if isinstance(exc, TransportError) else "deadline"
                 log.warning("commercetools unreachable: %s %s: %s", method, url, what)
                 raise CtpUnavailable(f"{what} on {method}") from exc
+            # One line per call at DEBUG, as httpx wrote before (with the request id).
+            log.debug("commercetools %s %s: %s", method, url, response.status)
             if response.status in _RETRYABLE_STATUS or response.status >= 500:
                 if idempotent and attempt < retries and await self._backoff(attempt + 1, deadline):
                     attempt += 1
