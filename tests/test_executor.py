@@ -15,7 +15,7 @@ from schema.executor import StorefrontExecutor, _plain_leaf
 TYPE_DEFS = """
 enum Color { RED GREEN }
 scalar Picky
-type Query { items: [Item!]! mapping: Item }
+type Query { items: [Item!]! mapping: Item first: Item }
 type Item {
   name: String
   quantity: Int!
@@ -26,6 +26,7 @@ type Item {
   computed: String
   required: String!
   custom: String
+  later: String
 }
 """
 
@@ -60,11 +61,17 @@ def build() -> Any:
             Item("unknown color", 1, color="blue"),
         ],
     )
+    query.set_field("first", lambda *_: Item("plain", 2))
     query.set_field(
         "mapping", lambda *_: {"name": "from a dict", "quantity": 5, "count_of_things": 9}
     )
     item = ObjectType("Item")
     item.set_field("custom", lambda obj, _info: f"custom {obj.name}")
+
+    async def later(obj: Item, _info: Any) -> str:
+        return f"later {obj.name}"
+
+    item.set_field("later", later)
     picky = ScalarType("Picky")
 
     @picky.serializer
@@ -107,3 +114,20 @@ def test_only_plain_leaves_take_the_shortcut() -> None:
     # method is found callable when read, and then takes the full path).
     expected = {"name", "quantity", "countOfThings", "color", "picky", "computed", "required"}
     assert plain == expected
+
+
+@pytest.mark.anyio
+async def test_plain_leaves_and_awaited_fields_keep_the_selection_order() -> None:
+    schema = build()
+    parsed = parse("{ first { later name custom quantity } }")
+    expected = await execute(schema, parsed)  # type: ignore[misc]
+    found = await execute(schema, parsed, executor_class=StorefrontExecutor)  # type: ignore[misc]
+    assert found.data == expected.data and found.errors == expected.errors
+    first = found.data["first"]
+    assert list(first) == ["later", "name", "custom", "quantity"]
+    assert first == {
+        "later": "later plain",
+        "name": "plain",
+        "custom": "custom plain",
+        "quantity": 2,
+    }
