@@ -40,6 +40,9 @@ from bench.targets import TARGET_MEMORY_MIB, TARGET_P99_MS, TARGET_RATIO, WORKER
 
 # What a measurement asks for: the `cart` query (a 5-line cart) or the product listing.
 QUERIES = ("cart", "listing")
+# The bare routes: the floor (orjson, start-up objects frozen, as the service), and the floor as
+# issue 16 measured it (standard library JSON).
+FLOORS = ("bare", "plain")
 
 
 def say(message: str) -> None:
@@ -54,6 +57,7 @@ class Bench:
         self.service_port = free_port()
         self.bare_port = free_port()
         self.workers_port = free_port()
+        self.plain_port = free_port()
         self.emulator_url = f"http://{LOOPBACK}:{self.emulator_port}"
         self.service_url = f"http://{LOOPBACK}:{self.service_port}"
         self.bare_url = f"http://{LOOPBACK}:{self.bare_port}"
@@ -73,6 +77,7 @@ class Bench:
         self.service: Child | None = None
         self.bare: Child | None = None
         self.workers: Child | None = None
+        self.plain: Child | None = None
         self.cookies: list[str] = []
 
     # -- processes -----------------------------------------------------------------------------
@@ -111,12 +116,26 @@ class Bench:
             },
         )
         await wait_ready(self.bare, f"{self.bare_url}/ping", within=120)
+        say("starting the bare app as issue 16 measured it (standard library JSON)")
+        self.plain = self.procs.start(
+            "plain",
+            ["-m", "bench.bare_app"],
+            {
+                **self.ctp_env,
+                "BENCH_PORT": str(self.plain_port),
+                "BENCH_SKUS": ",".join(skus),
+                "BENCH_CARTS": str(self.o.many),
+                "BENCH_FLOOR": "stdlib",
+            },
+        )
+        await wait_ready(self.plain, f"http://{LOOPBACK}:{self.plain_port}/ping", within=120)
 
     def watch(self, side: str = "service") -> dict[str, list[int]]:
         """Whose CPU a measurement reports: `side`'s service (all its workers), the emulator and
         the bare app."""
         service = self.workers if side == "workers" else self.service
-        children = {"service": service, "emulator": self.emulator, "bare": self.bare}
+        bare = self.plain if side == "plain" else self.bare
+        children = {"service": service, "emulator": self.emulator, "bare": bare}
         return {
             name: worker_pids(child.pid) if name == "service" else [child.pid]
             for name, child in children.items()
@@ -124,12 +143,13 @@ class Bench:
         }
 
     def port_of(self, side: str) -> int:
-        return {"bare": self.bare_port, "workers": self.workers_port}.get(side, self.service_port)
+        ports = {"bare": self.bare_port, "plain": self.plain_port, "workers": self.workers_port}
+        return ports.get(side, self.service_port)
 
     def requests_for(self, side: str, query: str) -> list[str]:
         """One raw request per browser: its own cookie (service) or its own guest cart (bare)."""
         port = self.port_of(side)
-        if side == "bare":
+        if side in FLOORS:
             paths = [f"/cart/{i}" if query == "cart" else "/products" for i in range(self.o.many)]
             return [http_request("GET", LOOPBACK, port, path) for path in paths]
         body = storefront.graphql_body(
@@ -216,7 +236,7 @@ class Bench:
     async def load_side(
         self, side: str, query: str, browsers: int, seconds: float
     ) -> dict[str, Any]:
-        check = "status" if side == "bare" else "graphql"
+        check = "status" if side in FLOORS else "graphql"
         requests = self.requests_for(side, query)
         port = self.port_of(side)
         return await self.load(port, requests, browsers, check, seconds, self.watch(side))
@@ -256,7 +276,7 @@ class Bench:
 def settings_measured(options: Options) -> list[tuple[str, int, int, tuple[str, ...]]]:
     few, many, latency = options.few, options.many, options.latency_ms
     return [
-        ("cart", 0, few, ("bare", "service")),
+        ("cart", 0, few, ("bare", "plain", "service")),
         ("listing", 0, few, ("bare", "service")),
         ("cart", latency, few, ("bare", "service")),
         ("cart", latency, many, ("bare", "service", "workers")),
@@ -280,22 +300,38 @@ async def measure_pairs(bench: Bench, rows: list[report.Row]) -> Runs:
         for side in sides:
             runs[(side, query, browsers, latency_ms)] = merge(slices[side])
         bare = runs[("bare", query, browsers, latency_ms)]
+        plain = runs.get(("plain", query, browsers, latency_ms))
         rows.append(
             report.load_row(
-                "same upstream call: bare Starlette route, aiohttp",
+                "same upstream call: bare Starlette route, aiohttp (the floor)",
                 bare,
                 browsers=browsers,
                 latency_ms=latency_ms,
                 cpu_process="bare",
             )
         )
-        for side in sides[1:]:
+        if plain is not None:
+            rows.append(
+                report.load_row(
+                    "same, with standard library JSON, nothing frozen (issue 16's floor)",
+                    plain,
+                    browsers=browsers,
+                    latency_ms=latency_ms,
+                    cpu_process="bare",
+                )
+            )
+        for side in sides:
+            if side in FLOORS:
+                continue
             found = runs[(side, query, browsers, latency_ms)]
             ratio = found["rate"] / bare["rate"] if bare["rate"] else 0.0
             what = "`cart` query, 5 lines" if query == "cart" else "product listing, 20 + facets"
             workers = f"{WORKERS} workers" if side == "workers" else "1 worker"
+            versus = f"ratio to the floor {ratio:.2f}"
+            if plain is not None and plain["rate"]:
+                versus += f"; to issue 16's floor {found['rate'] / plain['rate']:.2f}"
             row = report.load_row(
-                f"{what}: service, {workers} (ratio to the floor {ratio:.2f})",
+                f"{what}: service, {workers} ({versus})",
                 found,
                 browsers=browsers,
                 latency_ms=latency_ms,

@@ -1,11 +1,13 @@
 """The floor the service is compared with: a bare Starlette route making the service's upstream
 call with a plain aiohttp session (the client the service uses, without the service's
-retries, deadline or breaker), and returning the JSON it got, read and written with orjson (as
-the service does).
+retries, deadline or breaker), and returning the JSON it got, read and written with orjson and
+with the start-up objects frozen (as the service does). With BENCH_FLOOR=stdlib it is the floor
+issue 16 measured instead: the JSON read and written by the standard library (aiohttp's
+`json()`, Starlette's JSONResponse), nothing frozen.
 
 `python -m bench.bare_app` (env: the service's CTP_* settings, BENCH_PORT, BENCH_SKUS,
-BENCH_CARTS). At start-up it creates BENCH_CARTS guest sessions the way the service does (an
-anonymous token, then a cart with the given SKUs, one line each); then
+BENCH_CARTS, BENCH_FLOOR). At start-up it creates BENCH_CARTS guest sessions the way the service
+does (an anonymous token, then a cart with the given SKUs, one line each); then
 
 - `GET /cart/{i}` reads cart i exactly as the service's `cart` query does
   (`GET /{projectKey}/me/carts/{id}?expand=…` with that guest's token) and answers its JSON;
@@ -109,7 +111,9 @@ async def app_token(client: httpx.AsyncClient, settings: Settings) -> str:
     return token
 
 
-def create_bare_app(settings: Settings, skus: list[str], carts: int) -> Starlette:
+def create_bare_app(
+    settings: Settings, skus: list[str], carts: int, *, stdlib_json: bool = False
+) -> Starlette:
     guests: list[GuestCart] = []
     sessions: list[aiohttp.ClientSession] = []
     tokens: list[str] = []
@@ -129,8 +133,9 @@ def create_bare_app(settings: Settings, skus: list[str], carts: int) -> Starlett
             guests.extend(await asyncio.gather(*(one() for _ in range(carts))))
             tokens.append(await app_token(client, settings))
         sessions.append(floor_session(settings))
-        # As the service does: what exists now is not walked again by the cyclic collector.
-        gc.freeze()
+        if not stdlib_json:
+            # As the service does: what exists now is not walked again by the cyclic collector.
+            gc.freeze()
         yield
         await sessions[0].close()
 
@@ -141,7 +146,7 @@ def create_bare_app(settings: Settings, skus: list[str], carts: int) -> Starlett
             params=CART_EXPAND,
             headers={"Authorization": f"Bearer {guest.token}"},
         ) as upstream:
-            return _answer(orjson.loads(await upstream.read()), upstream.status)
+            return await _answer(upstream, stdlib_json)
 
     async def products(_request: Request) -> Response:
         async with sessions[0].get(
@@ -149,7 +154,7 @@ def create_bare_app(settings: Settings, skus: list[str], carts: int) -> Starlett
             params=[(k, v) for k, vs in listing.items() for v in _listed(vs)],
             headers={"Authorization": f"Bearer {tokens[0]}"},
         ) as upstream:
-            return _answer(orjson.loads(await upstream.read()), upstream.status)
+            return await _answer(upstream, stdlib_json)
 
     async def ping(_request: Request) -> JSONResponse:
         return JSONResponse({"ok": True})
@@ -164,8 +169,11 @@ def create_bare_app(settings: Settings, skus: list[str], carts: int) -> Starlett
     )
 
 
-def _answer(body: object, status: int) -> Response:
-    return Response(orjson.dumps(body), status_code=status, media_type="application/json")
+async def _answer(upstream: aiohttp.ClientResponse, stdlib_json: bool) -> Response:
+    if stdlib_json:
+        return JSONResponse(await upstream.json(), status_code=upstream.status)
+    body = orjson.loads(await upstream.read())
+    return Response(orjson.dumps(body), status_code=upstream.status, media_type="application/json")
 
 
 def _listed(value: str | list[str]) -> list[str]:
@@ -175,7 +183,12 @@ def _listed(value: str | list[str]) -> list[str]:
 def main() -> None:
     settings = Settings()
     skus = [sku for sku in os.environ["BENCH_SKUS"].split(",") if sku]
-    app = create_bare_app(settings, skus, int(os.environ.get("BENCH_CARTS", "32")))
+    app = create_bare_app(
+        settings,
+        skus,
+        int(os.environ.get("BENCH_CARTS", "32")),
+        stdlib_json=os.environ.get("BENCH_FLOOR") == "stdlib",
+    )
     uvicorn.run(
         app,
         host=settings.host,
