@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from bench import journey, profile, report, storefront
+from bench import journey, profile, report, startup, storefront
 from bench.analysis import Profiles, Runs, reproduce_section, upstream_section, what_limits
 from bench.load import http_request, merge
 from bench.options import Options, parse_options
@@ -36,7 +36,13 @@ from bench.processes import (
     wait_ready,
     worker_pids,
 )
-from bench.targets import TARGET_MEMORY_MIB, TARGET_P99_MS, TARGET_RATIO, WORKERS
+from bench.targets import (
+    TARGET_MEMORY_MIB,
+    TARGET_P99_MS,
+    TARGET_RATIO,
+    TARGET_STARTUP_SECONDS,
+    WORKERS,
+)
 
 # What a measurement asks for: the `cart` query (a 5-line cart) or the product listing.
 QUERIES = ("cart", "listing")
@@ -404,6 +410,29 @@ def profiled_settings(few: int, many: int, latency: int) -> list[tuple[str, str,
     ]
 
 
+async def measure_startups(bench: Bench) -> list[report.Row]:
+    """The demo (embedded emulator) and a real project's configuration, 1 and WORKERS workers."""
+    rows: list[report.Row] = []
+    demo = {"HOST": LOOPBACK, "APP_ENV": "development"}
+    for name, env in (
+        ("demo, 1 worker", demo),
+        ("1 worker", bench.ctp_env),
+        (f"{WORKERS} workers", {**bench.ctp_env, "WEB_CONCURRENCY": str(WORKERS)}),
+    ):
+        say(f"start-up: {name}")
+        found = await startup.measure(bench.procs, name.replace(" ", "-"), env)
+        rows.append(
+            report.Row(
+                measurement=f"start-up to the first answered request: {name}",
+                throughput=f"/healthz {1000 * found.healthz_seconds:.0f} ms, first product "
+                f"listing {1000 * found.first_query_seconds:.0f} ms",
+                target=f"< {TARGET_STARTUP_SECONDS:.0f} s",
+                result=report.verdict(found.first_query_seconds < TARGET_STARTUP_SECONDS),
+            )
+        )
+    return rows
+
+
 async def run(options: Options, log_dir: Path) -> report.Report:
     result = report.Report(report.machine())
     rows = result.rows
@@ -411,6 +440,7 @@ async def run(options: Options, log_dir: Path) -> report.Report:
         bench = Bench(options, procs)
         await bench.start()
         assert bench.service is not None
+        startups = await measure_startups(bench)
 
         calls = {query: await bench.upstream_calls_per_request(query) for query in QUERIES}
         say(f"upstream calls per request: {calls}")
@@ -434,11 +464,14 @@ async def run(options: Options, log_dir: Path) -> report.Report:
         profiles = await measure_profiles(bench, options.py_spy, log_dir) if options.py_spy else {}
 
         assert bench.workers is not None
+        workers = worker_pids(bench.workers.pid)
         memory = {
             "1 worker": [memory_kib(bench.service.pid, "VmHWM") / 1024],
-            f"{WORKERS} workers": [
-                memory_kib(pid, "VmHWM") / 1024 for pid in worker_pids(bench.workers.pid)
-            ],
+            f"{WORKERS} workers": [memory_kib(pid, "VmHWM") / 1024 for pid in workers],
+        }
+        shared = {
+            "workers now (Pss)": [memory_kib(pid, "Pss") / 1024 for pid in workers],
+            "their parent now (Pss)": [memory_kib(bench.workers.pid, "Pss") / 1024],
         }
         peak_mib = max(max(found) for found in memory.values())
         rows.append(
@@ -446,15 +479,18 @@ async def run(options: Options, log_dir: Path) -> report.Report:
                 measurement="service peak memory (VmHWM) per worker, after every run above",
                 throughput="; ".join(
                     f"{name}: {', '.join(f'{mib:.0f}' for mib in found)} MiB"
-                    for name, found in memory.items()
+                    for name, found in {**memory, **shared}.items()
                 ),
                 target=f"< {TARGET_MEMORY_MIB:.0f} MiB",
                 result=report.verdict(peak_mib < TARGET_MEMORY_MIB),
             )
         )
+        rows.extend(startups)
 
     result.sections.append(("Upstream calls", upstream_section(calls, counted)))
-    notes = what_limits(options, result.machine.cores, ceiling, runs, journeys, memory, profiles)
+    notes = what_limits(
+        options, result.machine.cores, ceiling, runs, journeys, memory, shared, profiles
+    )
     result.sections.append(("What limits the numbers", notes))
     if profiles:
         titled = [

@@ -74,6 +74,7 @@ def what_limits(
     runs: Runs,
     journeys: dict[str, Any] | None,
     memory: dict[str, list[float]],
+    shared: dict[str, list[float]],
     profiles: Profiles,
 ) -> str:
     few, many, latency = options.few, options.many, options.latency_ms
@@ -131,8 +132,14 @@ def what_limits(
             for name, found in memory.items()
         )
         + f" ({'within' if peak < TARGET_MEMORY_MIB else 'over'} the "
-        f"{TARGET_MEMORY_MIB:.0f} MiB target). The supervising parent of a multi-worker "
-        "service holds no app (about 40 MiB)."
+        f"{TARGET_MEMORY_MIB:.0f} MiB target). RSS counts pages a worker shares with the others: "
+        "the parent builds the app once and forks the workers, so what it built is shared until "
+        "written. With each shared page divided among its sharers (Pss), now: "
+        + "; ".join(
+            f"{name} {', '.join(f'{mib:.0f}' for mib in found)} MiB"
+            for name, found in shared.items()
+        )
+        + "."
     )
     if not profiles:
         out.append(

@@ -74,9 +74,12 @@ def worker_pids(pid: int) -> list[int]:
 
 
 def memory_kib(pid: int, field: str) -> int:
-    """A `VmHWM`/`VmRSS`/... line of /proc/<pid>/status, in KiB (0 when unreadable)."""
+    """A `VmHWM`/`VmRSS`/... line of /proc/<pid>/status, or `Pss` of smaps_rollup (resident
+    memory with each shared page divided among the processes sharing it), in KiB (0 when
+    unreadable)."""
+    source = "smaps_rollup" if field == "Pss" else "status"
     try:
-        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+        lines = Path(f"/proc/{pid}/{source}").read_text().splitlines()
     except OSError:
         return 0
     for line in lines:

@@ -20,29 +20,35 @@ SIGN_IN = (
     "{ customer { email } } }"
 )
 ME = "{ me { email } }"
+SIGN_OUT = "mutation { signOut { userErrors { code } } }"
 
 
 def started_workers(output: str) -> set[str]:
     return set(re.findall(r"Started server process \[(\d+)\]", output))
 
 
+def project(upstream_url: str) -> dict[str, str]:
+    return {
+        "CTP_PROJECT_KEY": "demo",
+        "CTP_CLIENT_ID": "demo-client",
+        "CTP_CLIENT_SECRET": "demo-secret",
+        "CTP_SCOPES": "manage_project:demo",
+        "CTP_API_URL": upstream_url,
+        "CTP_AUTH_URL": upstream_url,
+    }
+
+
+# A new connection per request: the kernel spreads them over the workers.
+FRESH = httpx.Limits(max_keepalive_connections=0)
+
+
 def test_two_workers_share_the_port_and_open_each_others_cookies() -> None:
     emulator = Emulator()
     with ServerThread(create_emulator_app(emulator)) as upstream:
-        env = {
-            "CTP_PROJECT_KEY": "demo",
-            "CTP_CLIENT_ID": "demo-client",
-            "CTP_CLIENT_SECRET": "demo-secret",
-            "CTP_SCOPES": "manage_project:demo",
-            "CTP_API_URL": upstream.url,
-            "CTP_AUTH_URL": upstream.url,
-            "WEB_CONCURRENCY": "2",
-            # No SESSION_SECRET_KEYS: the workers must still agree on the (random) key.
-        }
+        # No SESSION_SECRET_KEYS: the workers must still agree on the (random) key.
+        env = {**project(upstream.url), "WEB_CONCURRENCY": "2"}
         with ServiceProcess(env) as service:
-            # A new connection per request: the kernel spreads them over both workers.
-            fresh = httpx.Limits(max_keepalive_connections=0)
-            with httpx.Client(base_url=service.url, limits=fresh) as browser:
+            with httpx.Client(base_url=service.url, limits=FRESH) as browser:
                 signed_in = browser.post("/graphql", json={"query": SIGN_IN})
                 assert signed_in.json()["data"]["signIn"]["customer"]
                 for _ in range(12):
@@ -53,6 +59,35 @@ def test_two_workers_share_the_port_and_open_each_others_cookies() -> None:
     assert len(started_workers(output)) == 2, output
     assert "with 2 workers" in output
     assert "the workers share a random key" in output
+
+
+def test_with_redis_sessions_a_sign_out_ends_the_session_in_every_worker(
+    redis_url: str,
+) -> None:
+    emulator = Emulator()
+    with ServerThread(create_emulator_app(emulator)) as upstream:
+        env = {
+            **project(upstream.url),
+            "WEB_CONCURRENCY": "2",
+            "SESSION_STORE": "redis",
+            "REDIS_URL": redis_url,
+        }
+        with (
+            ServiceProcess(env) as service,
+            httpx.Client(base_url=service.url, limits=FRESH) as browser,
+            httpx.Client(base_url=service.url, limits=FRESH) as thief,
+        ):
+            browser.post("/graphql", json={"query": SIGN_IN}).raise_for_status()
+            stolen = browser.cookies.get("ctp_session")
+            assert stolen is not None
+            thief.cookies.set("ctp_session", stolen, domain="127.0.0.1")
+            for _ in range(6):
+                me = thief.post("/graphql", json={"query": ME}).json()
+                assert me == {"data": {"me": {"email": "demo@example.com"}}}
+            signed_out = browser.post("/graphql", json={"query": SIGN_OUT})
+            assert signed_out.json()["data"]["signOut"]["userErrors"] == []
+            for _ in range(6):
+                assert thief.post("/graphql", json={"query": ME}).json() == {"data": {"me": None}}
 
 
 def test_the_demo_runs_one_worker_and_says_why() -> None:
