@@ -44,6 +44,8 @@ from bench.targets import (
     WORKERS,
 )
 
+# Hand-written: the A/B steps of issue 16, measured once (not rerun by the bench).
+HISTORY = Path(__file__).resolve().parent / "history.md"
 # What a measurement asks for: the `cart` query (a 5-line cart) or the product listing.
 QUERIES = ("cart", "listing")
 # The bare routes: the floor (orjson, start-up objects frozen, as the service), and the floor as
@@ -498,6 +500,7 @@ async def run(options: Options, log_dir: Path) -> report.Report:
             for (side, query, n, ms), found in profiles.items()
         ]
         result.sections.append(("Profiles", report.profile_markdown(titled)))
+    result.sections.append(("What issue 16's changes bought", HISTORY.read_text()))
     result.sections.append(("Reproduce", reproduce_section()))
     return result
 
