@@ -58,8 +58,9 @@ def machine_busy_seconds() -> float:
 
 
 def worker_pids(pid: int) -> list[int]:
-    """The worker processes of the service `pid` (WEB_CONCURRENCY > 1: children started by
-    multiprocessing's spawn), oldest first; [pid] itself when it has none."""
+    """The worker processes of the service `pid` (WEB_CONCURRENCY > 1: its children, but for
+    multiprocessing's resource tracker should one run), oldest first; [pid] itself when it has
+    none."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -68,7 +69,7 @@ def worker_pids(pid: int) -> list[int]:
         except OSError:
             continue
         fields = text[text.rindex(")") + 2 :].split()
-        if int(fields[1]) == pid and b"spawn_main" in command:
+        if int(fields[1]) == pid and b"resource_tracker" not in command:
             found.append((int(fields[19]), int(stat.parent.name)))
     return [child for _, child in sorted(found)] or [pid]
 
