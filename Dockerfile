@@ -64,6 +64,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH \
     HOST=0.0.0.0 \
     PORT=8000 \
+    WEB_CONCURRENCY=auto \
     MAIL_OUTBOX_DIR=/tmp/outbox \
     DEMO_STOREFRONT=false
 

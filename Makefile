@@ -37,7 +37,7 @@ pytest: $(STAMP)
 emulator: $(STAMP)
 	$(BIN)/python -m emulator --port 8989
 
-## Measure the service against a bare route, in separate processes (2-4 minutes); rewrites
+## Measure the service against a bare route, in separate processes (about 4 minutes); rewrites
 ## docs/performance.md. BENCH_ARGS passes options (see .venv/bin/python -m bench --help).
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)

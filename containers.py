@@ -21,9 +21,10 @@ from dependency_injector import containers, providers
 
 from app.ctp.breaker import CircuitBreakers
 from app.ctp.gateway import CtpGateway
-from app.ctp.http import CtpHttp, build_http_client
+from app.ctp.http import CtpHttp
 from app.ctp.sdk import build_sdk_client
 from app.ctp.tokens import TokenFlows
+from app.ctp.transport import UpstreamTransport
 from app.mailer import build_mailer
 from app.payments.factory import build_payment_provider
 from app.readiness import Readiness
@@ -69,6 +70,13 @@ from webhooks.handlers import (
 from webhooks.payments import PaymentNotifications
 
 
+def _pooled_transport(max_connections: int) -> UpstreamTransport:
+    # Imported when first built: the demo never loads aiohttp (80 ms of its start-up).
+    from app.ctp.aiohttp_transport import AiohttpTransport
+
+    return AiohttpTransport(max_connections=max_connections)
+
+
 def _throttle_rule(settings: providers.Provider[Settings], max_attempts: Any) -> Any:
     """Credential checks and reset requests share the window and lockout; only how many
     attempts each allows differs."""
@@ -84,16 +92,10 @@ class CoreContainer(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     session_secrets = providers.Dependency(instance_of=list)
     clock = providers.Object(time.time)
-    # None for a real project; the composition root puts the embedded emulator's in-process
-    # transport here in demo mode.
-    upstream_transport: providers.Object[httpx.AsyncBaseTransport | None] = providers.Object(None)
-
-    upstream_client = providers.Singleton(
-        build_http_client,
-        connect_timeout=settings.provided.upstream.connect_timeout_seconds,
-        read_timeout=settings.provided.upstream.read_timeout_seconds,
-        max_connections=settings.provided.upstream.max_connections,
-        transport=upstream_transport,
+    # One keep-alive pool per process; in demo mode the composition root overrides it with the
+    # embedded emulator's in-process transport.
+    upstream_transport: providers.Provider[UpstreamTransport] = providers.Singleton(
+        _pooled_transport, max_connections=settings.provided.upstream.max_connections
     )
     # Per process: fails calls at once while commercetools is down (docs/security.md).
     upstream_breakers = providers.Singleton(
@@ -103,7 +105,9 @@ class CoreContainer(containers.DeclarativeContainer):
     )
     http = providers.Singleton(
         CtpHttp,
-        upstream_client,
+        upstream_transport,
+        connect_timeout=settings.provided.upstream.connect_timeout_seconds,
+        read_timeout=settings.provided.upstream.read_timeout_seconds,
         max_retries=settings.provided.upstream.max_retries,
         deadline_seconds=settings.provided.upstream.deadline_seconds,
         breakers=upstream_breakers,

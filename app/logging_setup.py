@@ -31,6 +31,8 @@ class RedactingFilter(logging.Filter):
     handler, so it also sees records of libraries' loggers."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "redacted", False) and not record.exc_info:
+            return True
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message or record.args:

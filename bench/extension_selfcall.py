@@ -112,7 +112,7 @@ async def measure(levels: list[int], seconds: float, log_dir: Path) -> list[dict
                 browsers=shoppers,
                 warmup_seconds=3.0,
                 measure_seconds=seconds,
-                watch={"service": service.pid},
+                watch={"service": [service.pid]},
             )
             load = asyncio.create_task(run_json_child("bench.journey", asdict(spec), seconds + 120))
             await asyncio.sleep(spec.warmup_seconds)

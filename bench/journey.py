@@ -151,7 +151,7 @@ class JourneySpec:
     browsers: int
     warmup_seconds: float
     measure_seconds: float
-    watch: dict[str, int] = field(default_factory=dict)
+    watch: dict[str, list[int]] = field(default_factory=dict)
 
 
 async def run_journeys(spec: JourneySpec) -> dict[str, Any]:

@@ -36,8 +36,9 @@ class LoadSpec:
     measure_seconds: float
     # "graphql": 200 and no "errors" in the body; "status": 200.
     check: str = "status"
-    # name -> pid of processes whose CPU use during the window is reported.
-    watch: dict[str, int] = field(default_factory=dict)
+    # name -> pids of processes whose CPU use during the window is reported (summed per name:
+    # a service's workers).
+    watch: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> LoadSpec:
@@ -194,16 +195,14 @@ async def _browser(spec: LoadSpec, request: bytes, window: _Window) -> None:
             writer.close()
 
 
-async def cpu_during(start: float, stop: float, watch: dict[str, int]) -> dict[str, float]:
-    """CPU used between two perf_counter() instants, in % of one core: by each watched pid, by
-    "load" (this process) and by "other" (every other process of the machine)."""
-    pids = {**watch, "load": 0}
+async def cpu_during(start: float, stop: float, watch: dict[str, list[int]]) -> dict[str, float]:
+    """CPU used between two perf_counter() instants, in % of one core: by each watched name (its
+    pids together), by "load" (this process) and by "other" (every other process of the
+    machine)."""
 
     def sample() -> dict[str, float]:
-        used = {
-            name: time.process_time() if pid == 0 else cpu_seconds(pid)
-            for name, pid in pids.items()
-        }
+        used = {name: sum(cpu_seconds(pid) for pid in pids) for name, pids in watch.items()}
+        used["load"] = time.process_time()
         used["machine"] = machine_busy_seconds()
         return used
 

@@ -57,10 +57,30 @@ def machine_busy_seconds() -> float:
     return sum(int(value) for value in first[1:4]) / _CLOCK_TICKS
 
 
+def worker_pids(pid: int) -> list[int]:
+    """The worker processes of the service `pid` (WEB_CONCURRENCY > 1: its children, but for
+    multiprocessing's resource tracker should one run), oldest first; [pid] itself when it has
+    none."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        if int(fields[1]) == pid and b"resource_tracker" not in command:
+            found.append((int(fields[19]), int(stat.parent.name)))
+    return [child for _, child in sorted(found)] or [pid]
+
+
 def memory_kib(pid: int, field: str) -> int:
-    """A `VmHWM`/`VmRSS`/... line of /proc/<pid>/status, in KiB (0 when unreadable)."""
+    """A `VmHWM`/`VmRSS`/... line of /proc/<pid>/status, or `Pss` of smaps_rollup (resident
+    memory with each shared page divided among the processes sharing it), in KiB (0 when
+    unreadable)."""
+    source = "smaps_rollup" if field == "Pss" else "status"
     try:
-        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+        lines = Path(f"/proc/{pid}/{source}").read_text().splitlines()
     except OSError:
         return 0
     for line in lines:

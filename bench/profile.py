@@ -28,19 +28,12 @@ def _any(*needles: str) -> Matcher:
 
 BUCKETS: list[tuple[str, Matcher]] = [
     (
-        "httpcore `current_async_library()`: a failing `import sniffio` on every call",
-        _any("current_async_library (httpcore"),
+        "upstream HTTP client (aiohttp, yarl, multidict; the demo's in-process transport)",
+        _any("aiohttp/", "yarl/", "multidict/", "aiohttp_transport.py", "asgi_transport.py"),
     ),
     (
-        "httpcore pool bookkeeping: `_assign_requests_to_connections()` walks every pooled "
-        "connection (a poll() per idle one) and, per queued request, all of them again, on "
-        "every request and response",
-        _any("has_expired (httpcore", "_assign_requests_to_connections (httpcore"),
-    ),
-    ("JSON decoding of the upstream answer", _any("Response.json (httpx", "_decode (app/ctp")),
-    (
-        "rest of the upstream HTTP call (httpx, httpcore, anyio)",
-        _any("httpx/", "httpcore/", "anyio/"),
+        "JSON decoding and encoding (upstream answers, GraphQL responses)",
+        _any("json/", "orjson", "_decode (app/ctp"),
     ),
     (
         "GraphQL validation (rules that depend on variables run per request)",

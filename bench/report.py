@@ -13,7 +13,16 @@ from typing import Any
 
 from bench.profile import Profile
 
-PACKAGES = ("uvicorn", "uvloop", "httptools", "starlette", "ariadne", "graphql-core", "httpx")
+PACKAGES = (
+    "uvicorn",
+    "uvloop",
+    "httptools",
+    "starlette",
+    "ariadne",
+    "graphql-core",
+    "aiohttp",
+    "orjson",
+)
 
 
 @dataclass(frozen=True)
@@ -170,13 +179,19 @@ class Report:
             "# Performance",
             "",
             "Written by `make bench` (`bench/`); do not edit by hand: run it again. The "
-            "service (`python -m bootstrap serve`), the commercetools emulator (`python -m "
-            "emulator`), a bare reference route (`bench/bare_app.py`) and the load "
+            "service (`python -m bootstrap serve`, once with one worker and once with two), the "
+            "commercetools emulator (`python -m emulator`), two bare reference routes "
+            "(`bench/bare_app.py`: the floor, and the floor as issue 16 measured it) and the load "
             "generator (`bench/load.py`, `bench/journey.py`) run as separate processes on "
-            "loopback; every number below comes from one run. The bare route and the service are "
-            "measured in alternating slices (bare, service, service, bare), so both see the "
-            "same machine. Timings never decide a test's pass or fail; the targets below are "
-            "read, not asserted.",
+            "loopback; every number below comes from one run. The sides compared in a row group "
+            "are measured in alternating slices (bare, service, service, bare), so they see the "
+            "same machine.",
+            "",
+            "**The machine this ran on is shared** with other work (the last column shows how "
+            "much of a core other processes took during each window). Absolute "
+            "throughput and latency move with their load from run to run; the ratios (sides "
+            "measured alternately) and the CPU per request are the figures to compare. Timings "
+            "never decide a test's pass or fail; the targets below are read, not asserted.",
             "",
             "## Machine",
             "",

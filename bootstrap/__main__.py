@@ -20,8 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser(
         "serve",
-        help="serve the storefront GraphQL API (HOST, PORT), and in the demo the demo "
-        "storefront (STOREFRONT_URL)",
+        help="serve the storefront GraphQL API (HOST, PORT, WEB_CONCURRENCY), and in the demo the "
+        "demo storefront (STOREFRONT_URL)",
     )
     register = commands.add_parser(
         "register-webhooks",
@@ -48,15 +48,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(settings: Settings) -> int:
-    from bootstrap.app import create_app
+    from app.logging_setup import configure_logging
+    from bootstrap.workers import serve, worker_count
 
+    configure_logging(settings)
     if os.environ.get("FORWARDED_ALLOW_IPS"):
         print(
             "ctp-bff: FORWARDED_ALLOW_IPS is ignored; TRUSTED_PROXIES alone says whose "
             "X-Forwarded-For is believed (docs/security.md)",
             file=sys.stderr,
         )
-    api: dict[str, Any] = {
+    workers = worker_count(settings)
+    server: dict[str, Any] = {
         "host": settings.host,
         "port": settings.port,
         "log_config": None,
@@ -66,12 +69,18 @@ def _serve(settings: Settings) -> int:
         "proxy_headers": False,
         "server_header": False,
     }
-    if not settings.serves_demo_storefront:
-        uvicorn.run(create_app(settings), **api)
-        return 0
+    if settings.serves_demo_storefront:
+        # Only in the demo, which runs one worker (its emulator lives in the process).
+        return _serve_with_demo_storefront(settings, server)
+    # Each worker builds the app itself (create_app() from the environment).
+    config = uvicorn.Config("bootstrap.app:create_app", factory=True, workers=workers, **server)
+    return serve(config, workers, settings)
 
+
+def _serve_with_demo_storefront(settings: Settings, server: dict[str, Any]) -> int:
     from urllib.parse import urlsplit
 
+    from bootstrap.app import create_app
     from bootstrap.demo_storefront import create_storefront_app
     from bootstrap.serving import serve_with_companion
 
@@ -83,7 +92,7 @@ def _serve(settings: Settings) -> int:
         access_log=False,
         server_header=False,
     )
-    serve_with_companion(uvicorn.Config(create_app(settings), **api), storefront)
+    serve_with_companion(uvicorn.Config(create_app(settings), **server), storefront)
     return 0
 
 

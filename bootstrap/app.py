@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import secrets
 from collections.abc import AsyncIterator, Sequence
@@ -142,6 +143,8 @@ def create_app(
             )
         # Built now so that a bad PUBSUB_* setting stops start-up rather than the first event.
         webhook_container.event_authenticator()
+        # The upstream client too: its import is not the first request's wait.
+        core.http()
         if settings.registers_demo_webhooks and emulator is not None:
             from bootstrap.embedded_emulator import route_extension_calls_in_process
 
@@ -152,7 +155,13 @@ def create_app(
                 base_url=own_base_url(settings),
                 secret=webhook_container.webhook_secret(),
             )
+        # What exists now lives as long as the app: the cyclic garbage collector need not walk
+        # it again. Without this, every collection that requests trigger (a product listing
+        # allocates ~10,000 objects) walked ~170,000 of them: 4.8 ms to read a 20-product
+        # search answer instead of 0.9 ms (docs/performance.md).
+        gc.freeze()
         yield
+        gc.unfreeze()
         # Mails still being sent (e.g. a password reset) finish before the pool closes.
         await core.mailer().aclose()
         await core.http().aclose()

@@ -9,6 +9,8 @@ from __future__ import annotations
 import httpx
 
 from app.asgi import ASGIApp
+from app.ctp.asgi_transport import AsgiTransport
+from app.ctp.transport import UpstreamTransport
 from app.settings import CommercetoolsSettings
 from emulator.app import create_emulator_app
 from emulator.config import EmulatorConfig
@@ -23,8 +25,8 @@ def build_embedded_emulator(settings: CommercetoolsSettings) -> Emulator:
     )
 
 
-def transport_to(emulator: Emulator) -> httpx.AsyncBaseTransport:
-    return httpx.ASGITransport(app=create_emulator_app(emulator))
+def transport_to(emulator: Emulator) -> UpstreamTransport:
+    return AsgiTransport(create_emulator_app(emulator))
 
 
 def route_extension_calls_in_process(emulator: Emulator, base_url: str, app: ASGIApp) -> None:

@@ -17,6 +17,7 @@ from schema.context import context_value
 from schema.document_cache import DocumentCache
 from schema.enums import ENUMS
 from schema.errors import build_error_formatter
+from schema.executor import StorefrontExecutor
 from schema.http_handler import StorefrontHTTPHandler
 from schema.introspection import INTROSPECTION_RULES
 from schema.limits import alias_limit_rule, depth_limit_rule, request_rules
@@ -55,6 +56,7 @@ def build_graphql_app(settings: Settings) -> GraphQL:
         # GET runs queries only (Ariadne refuses mutations there); CDNs can cache them.
         execute_get_queries=True,
         http_handler=StorefrontHTTPHandler(),
+        execution_context_class=StorefrontExecutor,
         # Ariadne logs every error with its trace, shoppers' typos included; schema/errors.py
         # logs the unexpected ones itself.
         logger=QUIET_LOGGER,

@@ -17,6 +17,7 @@ import pytest
 from app.ctp.breaker import BreakerState, CircuitBreaker
 from app.ctp.errors import CtpUnavailable
 from app.ctp.http import CtpHttp
+from app.ctp.transport import AttemptLimits, UpstreamRequest, UpstreamResponse
 from bootstrap.app import create_app
 from emulator.app import create_emulator_app
 from emulator.state import Emulator
@@ -316,30 +317,44 @@ def test_the_breaker_lets_one_trial_through_after_the_wait() -> None:
     assert breaker.state.value == "closed" and breaker.allow() and breaker.allow()
 
 
+class Overloaded:
+    """An upstream transport that answers every request with 503."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def send(self, request: UpstreamRequest, limits: AttemptLimits) -> UpstreamResponse:
+        self.calls += 1
+        return UpstreamResponse(503, b'{"message": "busy"}')
+
+    async def aclose(self) -> None:
+        return None
+
+
 @pytest.mark.anyio
 async def test_retries_back_off_with_jitter_within_the_deadline() -> None:
-    calls = 0
-
-    def overloaded(request: httpx.Request) -> httpx.Response:
-        nonlocal calls
-        calls += 1
-        return httpx.Response(503, json={"message": "busy"})
-
     slept: list[float] = []
 
     async def sleep(seconds: float) -> None:
         slept.append(seconds)
 
-    client = httpx.AsyncClient(transport=httpx.MockTransport(overloaded))
-    http = CtpHttp(client, max_retries=4, sleep=sleep, jitter=lambda: 0.5)
+    overloaded = Overloaded()
+    http = CtpHttp(
+        overloaded,
+        connect_timeout=1.0,
+        read_timeout=1.0,
+        max_retries=4,
+        sleep=sleep,
+        jitter=lambda: 0.5,
+    )
     with pytest.raises(CtpUnavailable):
         await http.send("GET", "http://ctp.test/x", headers={}, idempotent=True)
-    assert calls == 5
+    assert overloaded.calls == 5
     # Full jitter over an exponential ceiling: half of 50, 100, 200, 400 ms.
     assert slept == pytest.approx([0.025, 0.05, 0.1, 0.2])
 
-    calls = 0
+    overloaded.calls = 0
     with pytest.raises(CtpUnavailable):
         await http.send("POST", "http://ctp.test/x", headers={}, idempotent=False, json={})
-    assert calls == 1  # a write that reached the server is never repeated
-    await client.aclose()
+    assert overloaded.calls == 1  # a write that reached the server is never repeated
+    await http.aclose()

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-import httpx
 import jwt
 
 log = logging.getLogger(__name__)
@@ -59,11 +58,9 @@ class RemoteKeySource:
         self,
         url: str,
         *,
-        client: httpx.AsyncClient | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._url = url
-        self._client = client
         self._clock = clock
         self._keys: dict[str | None, jwt.PyJWK] = {}
         self._expires_at = 0.0
@@ -89,22 +86,31 @@ class RemoteKeySource:
     async def _refresh(self) -> None:
         self._fetched_at = self._clock()
         try:
-            response = await self._get()
-            response.raise_for_status()
-            keys = parse_jwks(response.json())
-        except (httpx.HTTPError, ValueError, jwt.PyJWTError) as exc:
+            document, cache_control = await self._get()
+            keys = parse_jwks(document)
+        except (OSError, ValueError, jwt.PyJWTError) as exc:
             # Keep the keys we had: Google rotates slowly, an outage should not lock us out.
             log.warning("could not fetch Pub/Sub signing keys from %s: %s", self._url, exc)
             self._expires_at = self._clock() + _MIN_TTL / 10
             return
         self._keys = keys
-        self._expires_at = self._clock() + _ttl(response.headers.get("cache-control", ""))
+        self._expires_at = self._clock() + _ttl(cache_control)
 
-    async def _get(self) -> httpx.Response:
-        if self._client is not None:
-            return await self._client.get(self._url, timeout=_FETCH_TIMEOUT_SECONDS)
-        async with httpx.AsyncClient(timeout=_FETCH_TIMEOUT_SECONDS) as client:
-            return await client.get(self._url)
+    async def _get(self) -> tuple[Any, str]:
+        """The JWKS document and its Cache-Control. A rare call with a session of its own; the
+        client is imported here, so that a demo's start-up does not load it for this."""
+        import aiohttp
+
+        timeout = aiohttp.ClientTimeout(total=_FETCH_TIMEOUT_SECONDS)
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=timeout) as session,
+                session.get(self._url, raise_for_status=True, allow_redirects=False) as response,
+            ):
+                document = json.loads(await response.read())
+                return document, response.headers.get("Cache-Control", "")
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise OSError(f"{type(exc).__name__}: {exc}") from exc
 
 
 def _ttl(cache_control: str) -> float:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from app.settings.base import ConfigurationError
@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     debug: bool = False
     host: str = "127.0.0.1"
     port: int = 8000
+    # Worker processes of `python -m bootstrap serve`; "auto": one per core the process may use
+    # (the Docker image's default). The demo always runs one (bootstrap/workers.py).
+    web_concurrency: Annotated[int, Field(ge=1, le=256)] | Literal["auto"] = 1
     # The API's address as browsers reach it (scheme, host, optional port and path), e.g.
     # https://api.shop.example; required in production (docs/deployment.md).
     public_url: str | None = None
