@@ -12,7 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from emulator import pricing
-from emulator.errors import CtpApiError, invalid_input, invalid_operation
+from emulator.errors import (
+    CtpApiError,
+    invalid_input,
+    invalid_operation,
+    referenced_resource_not_found,
+)
 from emulator.jsonio import Json, opt_bool, opt_int, opt_str, req_int, req_obj, req_str
 from emulator.resources import (
     address_from_draft,
@@ -126,15 +131,8 @@ def set_shipping_method(emulator: Emulator, cart: Json, action: Json) -> None:
         else catalog.shipping_method_by_key(method_key or "")
     )
     if method is None:
-        identifier = method_id or method_key
-        raise CtpApiError(
-            400,
-            "ReferencedResourceNotFound",
-            f"The referenced object of type 'shipping-method' with identifier '{identifier}' "
-            "was not found.",
-            typeId="shipping-method",
-            **({"id": method_id} if method_id else {"key": method_key}),
-        )
+        by = {"id": method_id} if method_id else {"key": method_key or ""}
+        raise referenced_resource_not_found("shipping-method", **by)
     if not method.get("active", True):
         raise invalid_operation(f"The Shipping Method '{method['id']}' is not active.")
     address = cart.get("shippingAddress")
@@ -232,14 +230,7 @@ def _set_customer_id(emulator: Emulator, cart: Json, action: Json) -> None:
         cart.pop("customerId", None)
         return
     if customer_id not in emulator.customers:
-        raise CtpApiError(
-            400,
-            "ReferencedResourceNotFound",
-            f"The referenced object of type 'customer' with identifier '{customer_id}' "
-            "was not found.",
-            typeId="customer",
-            id=customer_id,
-        )
+        raise referenced_resource_not_found("customer", id=customer_id)
     cart["customerId"] = customer_id
 
 
@@ -256,14 +247,7 @@ def _payment_id(emulator: Emulator, action: Json) -> str:
     payment = req_obj(action, "payment", "actions")
     payment_id = req_str(payment, "id", "actions -> payment")
     if emulator.payments.get(payment_id) is None:
-        raise CtpApiError(
-            400,
-            "ReferencedResourceNotFound",
-            f"The referenced object of type 'payment' with identifier '{payment_id}' was not "
-            "found.",
-            typeId="payment",
-            id=payment_id,
-        )
+        raise referenced_resource_not_found("payment", id=payment_id)
     return payment_id
 
 

@@ -25,6 +25,7 @@ from emulator.errors import (
     invalid_json,
     invalid_operation,
     not_found,
+    referenced_resource_not_found,
 )
 from emulator.hooks import Action as HookAction
 from emulator.jsonio import Json, opt_int, opt_list, opt_objects, opt_str, unknown_action
@@ -96,14 +97,7 @@ def build_cart(
         customer_id = opt_str(draft, "customerId") or customer_id
         anonymous_id = opt_str(draft, "anonymousId") or anonymous_id
         if customer_id is not None and customer_id not in emulator.customers:
-            raise CtpApiError(
-                400,
-                "ReferencedResourceNotFound",
-                f"The referenced object of type 'customer' with identifier '{customer_id}' "
-                "was not found.",
-                typeId="customer",
-                id=customer_id,
-            )
+            raise referenced_resource_not_found("customer", id=customer_id)
     cart: Json = {"type": "Cart", **new_resource(emulator)}
     key = None if my else opt_str(draft, "key")
     if key is not None:

@@ -106,6 +106,18 @@ def not_found(resource_id: str) -> CtpApiError:
     )
 
 
+def referenced_resource_not_found(type_id: str, **identifier: str) -> CtpApiError:
+    """A reference (by `id=` or `key=`) to a resource that does not exist."""
+    [(kind, value)] = identifier.items()
+    return CtpApiError(
+        400,
+        "ReferencedResourceNotFound",
+        f"The referenced object of type '{type_id}' with identifier '{value}' was not found.",
+        typeId=type_id,
+        **{kind: value},
+    )
+
+
 def concurrent_modification(resource_id: str, expected: int, current: int) -> CtpApiError:
     return CtpApiError(
         409,

@@ -13,7 +13,13 @@ from starlette.routing import BaseRoute, Route
 
 from emulator import carts
 from emulator.auth import emulator_of, require_scope, require_token
-from emulator.errors import CtpApiError, invalid_json, invalid_operation, not_found
+from emulator.errors import (
+    CtpApiError,
+    invalid_json,
+    invalid_operation,
+    not_found,
+    referenced_resource_not_found,
+)
 from emulator.jsonio import Json, opt_obj, opt_str, read_object, req_int, req_str
 from emulator.query import paged_query, query_source
 from emulator.resources import (
@@ -187,13 +193,7 @@ async def create(request: Request) -> Response:
     with emulator.lock:
         cart = emulator.carts.get(cart_id)
         if cart is None:
-            raise CtpApiError(
-                400,
-                "ReferencedResourceNotFound",
-                f"The referenced object of type 'cart' with identifier '{cart_id}' was not found.",
-                typeId="cart",
-                id=cart_id,
-            )
+            raise referenced_resource_not_found("cart", id=cart_id)
         return respond(create_order(emulator, cart, version, draft), 201)
 
 

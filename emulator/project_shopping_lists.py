@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from emulator.auth import emulator_of, require_scope, require_token
-from emulator.errors import CtpApiError, not_found
+from emulator.errors import CtpApiError, not_found, referenced_resource_not_found
 from emulator.jsonio import (
     Json,
     opt_obj,
@@ -44,14 +44,7 @@ def _customer_id(emulator: Emulator, identifier: Json | None, path: str) -> str 
         return None
     customer_id = req_str(identifier, "id", path)
     if customer_id not in emulator.customers:
-        raise CtpApiError(
-            400,
-            "ReferencedResourceNotFound",
-            f"The referenced object of type 'customer' with identifier '{customer_id}' "
-            "was not found.",
-            typeId="customer",
-            id=customer_id,
-        )
+        raise referenced_resource_not_found("customer", id=customer_id)
     return customer_id
 
 
