@@ -165,6 +165,9 @@ def create_app(
         # Mails still being sent (e.g. a password reset) finish before the pool closes.
         await core.mailer().aclose()
         await core.http().aclose()
+        payments = core.payment_provider()
+        if payments is not None:
+            await payments.aclose()
         redis = core.redis()
         if redis is not None:
             await redis.aclose()

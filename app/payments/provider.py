@@ -131,3 +131,7 @@ class PaymentProvider(Protocol):
     def parse_notification(self, body: bytes, headers: Mapping[str, str]) -> Notification:
         """Verifies and reads a notification; raises InvalidNotification."""
         ...
+
+    async def aclose(self) -> None:
+        """Closes the provider's connections (at shutdown)."""
+        ...

@@ -132,26 +132,25 @@ def _product_type(doc: Doc, _v: Json | None, _p: Json | None, _lang: str | None)
     return [ref["id"]] if isinstance(ref, dict) and "id" in ref else []
 
 
+def _dig(value: Any, path: tuple[str, ...]) -> list[Any]:
+    """The value at `path` inside nested objects, as a list of one; none when it is missing."""
+    for name in path:
+        if not isinstance(value, dict):
+            return []
+        value = value.get(name)
+    return [] if value is None else [value]
+
+
 def _variant_path(*path: str) -> Reader:
     def read(_doc: Doc, variant: Json | None, _p: Json | None, _lang: str | None) -> list[Any]:
-        value: Any = variant
-        for name in path:
-            if not isinstance(value, dict):
-                return []
-            value = value.get(name)
-        return [] if value is None else [value]
+        return _dig(variant, path)
 
     return read
 
 
 def _price_path(*path: str) -> Reader:
     def read(_doc: Doc, _v: Json | None, price: Json | None, _lang: str | None) -> list[Any]:
-        value: Any = price
-        for name in path:
-            if not isinstance(value, dict):
-                return []
-            value = value.get(name)
-        return [] if value is None else [value]
+        return _dig(price, path)
 
     return read
 
