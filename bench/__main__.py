@@ -80,6 +80,9 @@ class Bench:
             "SESSION_SECRET_KEYS": secrets.token_urlsafe(36),
             "HOST": LOOPBACK,
             "APP_ENV": "development",
+            # Every simulated browser comes from the loopback address: the per-address budget
+            # of new guest sessions (sized for one office's NAT) would refuse the 257th.
+            "ANONYMOUS_SESSIONS_PER_ADDRESS": "100000",
         }
         self.emulator: Child | None = None
         self.service: Child | None = None
