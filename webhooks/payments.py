@@ -110,6 +110,7 @@ class PaymentNotifications:
                 log.info("paid cart %s not ordered here: %s", cart_id, exc)
                 return PaymentOutcome.SYNCED
             log.info("paid cart %s ordered from the notification: order %s", cart_id, order["id"])
+            await self._checkout.release_others(order, str(record["id"]))
             return PaymentOutcome.ORDERED
         raise RuntimeError(f"cart {cart_id} kept changing while being ordered")
 

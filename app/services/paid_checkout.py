@@ -28,6 +28,7 @@ from app.payments.provider import (
     ProviderPayment,
 )
 from app.services.payment_records import PaymentRecords
+from app.services.payment_release import release_payment
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def new_order_number(now: float) -> str:
     return f"{day}-{secrets.token_hex(4).upper()}"
 
 
-def cart_payment_ids(cart: resources.Cart) -> list[str]:
+def cart_payment_ids(cart: resources.Cart | resources.Order) -> list[str]:
     info = cart.get("paymentInfo")
     return [str(p["id"]) for p in info["payments"]] if info is not None else []
 
@@ -69,8 +70,16 @@ class PaidCheckout:
         """The order's paymentState if the cart may be ordered now (None: the shop takes no
         payments); else a BadUserInput saying what to do. `payment_id` is the Payment the
         shopper started, which counts only while the cart lists it."""
+        state, _paid_with = await self.check(cart, payment_id)
+        return state
+
+    async def check(
+        self, cart: resources.Cart, payment_id: str | None
+    ) -> tuple[models.PaymentState | None, str | None]:
+        """payment_state, and the id of the Payment that covers the cart (None without a
+        provider): the one the order keeps, when others are released after it."""
         if self._provider is None:
-            return None
+            return None, None
         listed = cart_payment_ids(cart)
         if payment_id not in listed:
             # A session that lost its payment id still finds the newest payment of its cart.
@@ -96,9 +105,18 @@ class PaidCheckout:
                 raise BadUserInput(_DECLINED, code=UserErrorCode.PAYMENT_DECLINED)
             raise BadUserInput(_REQUIRED, code=UserErrorCode.PAYMENT_REQUIRED)
         if current.status is PaymentStatus.SUCCEEDED:
-            return models.PaymentState.PAID
+            return models.PaymentState.PAID, payment_id
         # Authorised, to be captured later: the money is guaranteed, not yet taken.
-        return models.PaymentState.PENDING
+        return models.PaymentState.PENDING, payment_id
+
+    async def release_others(self, order: resources.Order, paid_with: str | None) -> None:
+        """Gives back every other payment the ordered cart listed (e.g. two tabs each started
+        one): refunded, or its authorisation cancelled (payment_release.py)."""
+        if self._provider is None or paid_with is None:
+            return
+        for other in cart_payment_ids(order):
+            if other != paid_with:
+                await release_payment(self._records, self._provider, other)
 
     async def order(
         self,

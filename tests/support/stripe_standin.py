@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from typing import Any
 
 import httpx
@@ -11,10 +13,38 @@ from emulator.stripe_standin.state import PUBLISHABLE_KEY
 from tests.support.servers import ServerThread
 
 
+class ReadGate:
+    """Holds the next read of a PaymentIntent until the test lets it go: the moment between
+    the service's payment check and its order, in which a test lets another request in."""
+
+    def __init__(self, app: Any) -> None:
+        self._app = app
+        self._armed = False
+        self.reached = threading.Event()
+        self._release = threading.Event()
+
+    def arm(self) -> None:
+        self.reached.clear()
+        self._release.clear()
+        self._armed = True
+
+    def release(self) -> None:
+        self._release.set()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        reading = scope["type"] == "http" and scope["method"] == "GET"
+        if self._armed and reading and scope["path"].startswith("/v1/payment_intents/"):
+            self._armed = False
+            self.reached.set()
+            await asyncio.to_thread(self._release.wait, 20)
+        await self._app(scope, receive, send)
+
+
 class RunningStandIn:
     def __init__(self, stand_in: StripeStandIn | None = None) -> None:
         self.stand_in = stand_in or StripeStandIn(retry_delays=(0.05, 0.1, 0.2))
-        self._server = ServerThread(create_stripe_app(self.stand_in))
+        self.gate = ReadGate(create_stripe_app(self.stand_in))
+        self._server = ServerThread(self.gate)
 
     @property
     def url(self) -> str:
