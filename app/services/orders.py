@@ -76,6 +76,13 @@ class OrderService:
                 raise
             return cart_mapping.order(found, self._context.shopper.locale)
         except (CtpBadRequest, CtpConcurrentModification) as exc:
+            # Refused because the webhook ordered the cart between this request's check and
+            # its order (commercetools orders a cart once): that order is the answer too.
+            found = (
+                await self._order_paid_in_this_session() if isinstance(exc, CtpBadRequest) else None
+            )
+            if found is not None:
+                return cart_mapping.order(found, self._context.shopper.locale)
             raise shopper_error(exc, "order") from exc
         self._remember_order(order)
         await self._checkout.release_others(order, paid_with)
