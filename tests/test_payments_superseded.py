@@ -1,7 +1,8 @@
 """A payment the shopper no longer orders with is given back, over HTTP against the emulator's
 Stripe stand-in: money taken is refunded, an authorisation cancelled, an open payment cancelled
-(so an old tab cannot still pay it), each recorded once on the commercetools Payment. And a
-cart changed between placeOrder's payment check and its order is not ordered for less."""
+(so an old tab cannot still pay it), each recorded once on the commercetools Payment, whether
+a new payment replaced it or the cart was ordered with another. And a cart changed between
+placeOrder's payment check and its order is not ordered for less."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from tests.support.browser import Browser
 from tests.support.queries import ADD, CART, PLACE_ORDER
 from tests.support.stripe_standin import RunningStandIn, browser_confirms
 from tests.test_orders_api import TSHIRT, ready_cart
-from tests.test_payments_api import pay, start_payment
+from tests.test_payments_api import CREATE_PAYMENT, pay, start_payment
 
 pytestmark = pytest.mark.anyio
 
@@ -162,3 +163,40 @@ async def test_a_cart_changed_between_the_payment_check_and_the_order_is_not_ord
         order = (await shopper.gql(PLACE_ORDER)).ok()["placeOrder"]["order"]
         assert order["totalPrice"] == now["totalPrice"]
     assert refunds_of(stand_in, intent_of(paid)) == [paid["amount"]["centAmount"]]
+
+
+async def test_ordering_with_one_payment_refunds_the_carts_other_paid_one(
+    start_paying_service: Callable[..., RunningService], stand_in: RunningStandIn
+) -> None:
+    service = start_paying_service()
+    async with service.browser() as shopper:
+        cart = await ready_cart(shopper)
+        # Two tabs: the first starts a payment for the cart as it is, and is slow to get it
+        # created; meanwhile the second adds a line and starts (and finishes) its own.
+        stand_in.gate.arm("POST", "/v1/payment_intents")
+        slow = asyncio.create_task(shopper.gql(CREATE_PAYMENT, {"m": "card"}))
+        assert await asyncio.to_thread(stand_in.gate.reached.wait, 20)
+        bigger = await grow_cart(shopper)
+        current = await start_payment(shopper)
+        stand_in.gate.release()
+        old = (await slow).ok()["createPayment"]["payment"]
+        assert old["amount"]["centAmount"] == cart["totalPrice"]["centAmount"]
+        assert current["amount"] == bigger["totalPrice"]
+        # Both are paid, and the cart lists both; the session names the old one (its answer
+        # came last), which no longer covers the cart.
+        await pay(stand_in, old, "pm_card_visa")
+        await pay(stand_in, current, "pm_card_visa")
+        listed = service.emulator.carts[cart["id"]]["paymentInfo"]["payments"]
+        assert {p["id"] for p in listed} == {old["id"], current["id"]}
+        session = await service.read_session(shopper)
+        assert session is not None and session.data["pa"] == old["id"]
+        order = (await shopper.gql(PLACE_ORDER)).ok()["placeOrder"]["order"]
+        assert order["totalPrice"] == bigger["totalPrice"] and order["paymentState"] == "PAID"
+    # Ordered with the payment that covers it; the other one's money goes back, once.
+    old_amount = old["amount"]["centAmount"]
+    assert refunds_of(stand_in, intent_of(old)) == [old_amount]
+    assert refunds_of(stand_in, intent_of(current)) == []
+    assert transactions(service, old["id"]) == [
+        ("Charge", "Success", old_amount),
+        ("Refund", "Success", old_amount),
+    ]

@@ -37,14 +37,15 @@ def released(payment: Json) -> bool:
 
 
 async def release_payment(
-    records: PaymentRecords, provider: PaymentProvider, payment_id: str
+    records: PaymentRecords, provider: PaymentProvider, payment_id: str, *, keep: str = ""
 ) -> Json | None:
     """Refunds or cancels one superseded payment, and records it; None when there was nothing
-    to give back. A provider failure is logged and left for support (the Payment keeps its
+    to give back. `keep` is the provider payment still in use: a Payment standing for it too
+    is left alone. A provider failure is logged and left for support (the Payment keeps its
     successful transaction): the shopper's checkout must not fail because of an old payment."""
     payment = await records.get(payment_id)
     interface_id = payment.get("interfaceId") if payment is not None else None
-    if payment is None or not interface_id or released(payment):
+    if payment is None or not interface_id or interface_id == keep or released(payment):
         return None
     try:
         current = await provider.retrieve(str(interface_id))
@@ -61,7 +62,7 @@ async def release_payment(
             current = await _cancel(provider, str(interface_id), current)
             if current.status is PaymentStatus.SUCCEEDED:
                 # Confirmed in the meantime (another tab): the money is taken, so give it back.
-                return await release_payment(records, provider, payment_id)
+                return await release_payment(records, provider, payment_id, keep=keep)
             payment = await records.sync(payment, current)
             if current.status is not PaymentStatus.CANCELED or not _was_authorised(payment):
                 return payment

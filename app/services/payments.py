@@ -177,7 +177,9 @@ class PaymentService:
         await self._carts.set_payment(str(payment["id"]), stale)
         assert self._provider is not None
         for superseded in stale:
-            await release_payment(self._records, self._provider, superseded)
+            await release_payment(
+                self._records, self._provider, superseded, keep=provider_payment.id
+            )
         return payment
 
     def _provider_name(self) -> str:

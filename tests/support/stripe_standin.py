@@ -13,28 +13,34 @@ from emulator.stripe_standin.state import PUBLISHABLE_KEY
 from tests.support.servers import ServerThread
 
 
-class ReadGate:
-    """Holds the next read of a PaymentIntent until the test lets it go: the moment between
-    the service's payment check and its order, in which a test lets another request in."""
+class RequestGate:
+    """Holds the next matching request until the test lets it go: e.g. the moment between the
+    service's payment check and its order, in which a test lets another request in."""
 
     def __init__(self, app: Any) -> None:
         self._app = app
-        self._armed = False
+        self._armed: tuple[str, str] | None = None
         self.reached = threading.Event()
         self._release = threading.Event()
 
-    def arm(self) -> None:
+    def arm(self, method: str = "GET", path: str = "/v1/payment_intents/") -> None:
+        """Holds the next `method` request whose path starts with `path`."""
         self.reached.clear()
         self._release.clear()
-        self._armed = True
+        self._armed = (method, path)
 
     def release(self) -> None:
         self._release.set()
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        reading = scope["type"] == "http" and scope["method"] == "GET"
-        if self._armed and reading and scope["path"].startswith("/v1/payment_intents/"):
-            self._armed = False
+        armed = self._armed
+        if (
+            armed is not None
+            and scope["type"] == "http"
+            and scope["method"] == armed[0]
+            and scope["path"].startswith(armed[1])
+        ):
+            self._armed = None
             self.reached.set()
             await asyncio.to_thread(self._release.wait, 20)
         await self._app(scope, receive, send)
@@ -43,7 +49,7 @@ class ReadGate:
 class RunningStandIn:
     def __init__(self, stand_in: StripeStandIn | None = None) -> None:
         self.stand_in = stand_in or StripeStandIn(retry_delays=(0.05, 0.1, 0.2))
-        self.gate = ReadGate(create_stripe_app(self.stand_in))
+        self.gate = RequestGate(create_stripe_app(self.stand_in))
         self._server = ServerThread(self.gate)
 
     @property
