@@ -84,15 +84,17 @@ def _serve_with_demo_storefront(settings: Settings, server: dict[str, Any]) -> i
     from bootstrap.demo_storefront import create_storefront_app
     from bootstrap.serving import serve_with_companion
 
+    api = create_app(settings)
+    # The app's settings: the demo's payments (the Stripe stand-in) are in them.
     storefront = uvicorn.Config(
-        create_storefront_app(settings),
+        create_storefront_app(api.state.core.settings()),
         host=settings.host,
         port=urlsplit(settings.shop.storefront_url).port or 80,
         log_config=None,
         access_log=False,
         server_header=False,
     )
-    serve_with_companion(uvicorn.Config(create_app(settings), **server), storefront)
+    serve_with_companion(uvicorn.Config(api, **server), storefront)
     return 0
 
 

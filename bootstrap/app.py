@@ -46,6 +46,7 @@ from webhooks.demo import own_base_url, register_demo_webhooks
 from webhooks.routes import webhook_routes
 
 if TYPE_CHECKING:
+    from bootstrap.embedded_emulator import DemoPayments
     from emulator.state import Emulator
 
 log = logging.getLogger("app")
@@ -65,10 +66,16 @@ def create_app(
     webhook_packages: Sequence[ModuleType] = (webhooks,),
     clock: Clock | None = None,
     embedded_emulator: Emulator | None = None,
+    demo_payments: DemoPayments | None = None,
 ) -> Starlette:
     """The whole service. `clock` and `embedded_emulator` replace the real ones (tests move
-    time forward and inspect the emulator); `webhook_packages` is what WebhookContainer wires."""
+    time forward and inspect the emulator); `demo_payments` turns the demo's Stripe stand-in on
+    (the development demo has it unless PAYMENT_PROVIDER is set); `webhook_packages` is what
+    WebhookContainer wires."""
     settings = settings or Settings()
+    demo_payments = demo_payments or _demo_payments(settings)
+    if demo_payments is not None:
+        settings = demo_payments.settings_for(settings)
     configure_logging(settings)
     for warning in browser_warnings(settings):
         log.warning("%s", warning)
@@ -81,6 +88,8 @@ def create_app(
         from bootstrap.embedded_emulator import transport_to
 
         core.upstream_transport.override(providers.Object(transport_to(emulator)))
+    if demo_payments is not None:
+        core.payment_transport.override(providers.Object(demo_payments.transport()))
     graphql_container = GraphQLContainer(core=core)
     webhook_container = WebhookContainer(core=core)
     wire_strictly(webhook_container, webhook_packages, role="Webhook")
@@ -155,6 +164,13 @@ def create_app(
                 base_url=own_base_url(settings),
                 secret=webhook_container.webhook_secret(),
             )
+        if demo_payments is not None:
+            demo_payments.register_webhook(own_base_url(settings), this_app)
+            log.info(
+                "demo: payments go to the Stripe stand-in at %s (test cards: pm_card_visa, "
+                "pm_card_chargeDeclined, pm_card_authenticationRequired)",
+                settings.payments.stripe_api_base,
+            )
         # What exists now lives as long as the app: the cyclic garbage collector need not walk
         # it again. Without this, every collection that requests trigger (a product listing
         # allocates ~10,000 objects) walked ~170,000 of them: 4.8 ms to read a 20-product
@@ -179,6 +195,7 @@ def create_app(
             Route("/readyz", readyz, methods=["GET"]),
             Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
             *webhook_routes(),
+            *([demo_payments.route()] if demo_payments is not None else []),
         ],
         # Outermost first: the request id exists before anything logs; security headers go on
         # every answer, the access log's last-resort 500 included; a foreign Host is refused
@@ -216,7 +233,17 @@ def create_app(
     app.state.graphql_container = graphql_container
     app.state.webhook_container = webhook_container
     app.state.embedded_emulator = emulator
+    app.state.demo_payments = demo_payments
     return app
+
+
+def _demo_payments(settings: Settings) -> DemoPayments | None:
+    """The Stripe stand-in the development demo pays with (docs/payments.md, "The demo")."""
+    if not settings.commercetools.uses_embedded_emulator:
+        return None  # never load the emulator's code outside the demo
+    from bootstrap.embedded_emulator import DemoPayments, wants_demo_payments
+
+    return DemoPayments() if wants_demo_payments(settings) else None
 
 
 def _demo_upstream(settings: Settings, given: Emulator | None) -> Emulator | None:

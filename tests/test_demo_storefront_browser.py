@@ -1,5 +1,6 @@
-"""A real browser (Debian's headless Chromium, driven by Playwright) walks the demo storefront from
-browse to order: `python -m bootstrap serve` as `make run` starts it, the page on
+"""A real browser (Debian's headless Chromium, driven by Playwright) walks the demo storefront
+from browse to a paid order (a declined card, then one that pays, at the demo's Stripe
+stand-in): `python -m bootstrap serve` as `make run` starts it, the page on
 http://localhost:<port> calling the API on http://localhost:<other port> — two origins of one
 site, so the SameSite=Lax session cookie goes with every call — in a fresh profile. The cart
 survives a reload. Skipped, saying why, where Chromium or Playwright cannot be had."""
@@ -130,15 +131,27 @@ def test_a_guest_buys_in_the_demo_storefront_and_the_cart_survives_a_reload(
     address.get_by_role("button", name="Use this address").click()
     page.get_by_role("radio", name=re.compile("Express")).check()
     expect(page.get_by_text("Shipping (Express)")).to_be_visible()
-    page.get_by_role("button", name="Place order").click()
+
+    # Pay with the demo's Stripe stand-in: a declined card first, then one that pays.
+    payment = page.get_by_role("form", name="Payment")
+    pay = payment.get_by_role("button", name=re.compile("^Pay .* and place order$"))
+    payment.get_by_role("radio", name="Visa, declined").check()
+    pay.click()
+    expect(payment.get_by_role("alert")).to_contain_text("Your card was declined.")
+    payment.get_by_role("radio", name="Visa, pays").check()
+    pay.click()
 
     expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible()
+    expect(page.get_by_text("Payment: Paid")).to_be_visible()
     line = "3 \N{MULTIPLICATION SIGN} Classic T-Shirt (TSHIRT-CLASSIC-BLUE-S)"
     expect(page.get_by_text(line)).to_be_visible()
     expect(page.get_by_text("Ships to Erika Mustermann")).to_be_visible()
     expect(cart_badge).to_have_text("0")
 
     assert problems == []
-    # Every call went to the API by the page's own host name, never 127.0.0.1.
-    assert api_calls and set(api_calls) == {api_url}
+    # Every call went to the API by the page's own host name, never 127.0.0.1: GraphQL, and
+    # the payment's confirmation at the demo's Stripe stand-in (as Stripe.js would).
+    stand_in = f"http://localhost:{service.port}/_stripe/v1/payment_intents/"
+    assert {url for url in api_calls if not url.startswith(stand_in)} == {api_url}
+    assert sum(url.endswith("/confirm") for url in api_calls) == 2
     context.close()

@@ -1,16 +1,18 @@
-"""A whole storefront journey through real HTTP with one cookie jar, against the emulator:
-the done-when of the storefront issue, step by step."""
+"""A whole storefront journey through real HTTP with one cookie jar, against the emulator and
+its Stripe stand-in: the done-when of the storefront issue, step by step, paying by card."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
+from emulator.stripe_standin.state import PUBLISHABLE_KEY, SECRET_KEY
 from tests.conftest import RunningService
 from tests.support.browser import Browser
 from tests.support.outbox import link_token, wait_for_mail_to
@@ -32,6 +34,7 @@ from tests.support.queries import (
     SIGN_OUT,
     SIGN_UP,
 )
+from tests.support.stripe_standin import RunningStandIn, browser_confirms
 
 pytestmark = pytest.mark.anyio
 
@@ -48,6 +51,11 @@ PRODUCT = """query($slug: String!) { product(by: {slug: $slug}) {
   masterVariant { sku price { centAmount currencyCode } images { url } }
   variants { sku price { centAmount } attributes { name value } } } }"""
 STOREFRONT = "https://shop.example.com"
+PAYMENT_FIELDS = "id status clientSecret declineMessage amount { centAmount currencyCode }"
+CREATE_PAYMENT = f"""mutation {{ createPayment(input: {{method: "card"}}) {{
+  payment {{ {PAYMENT_FIELDS} }} userErrors {{ code }} }} }}"""
+PAYMENT = f"query($id: ID!) {{ payment(id: $id) {{ {PAYMENT_FIELDS} }} }}"
+STRIPE_WEBHOOK_SECRET = "whsec_test_journey"
 
 
 def lines(cart: dict[str, Any]) -> dict[str, int]:
@@ -60,11 +68,45 @@ def outbox(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def shop(start_service: Callable[..., RunningService], outbox: Path) -> RunningService:
-    return start_service(mail_outbox_dir=outbox, storefront_url=STOREFRONT)
+def stand_in() -> Iterator[RunningStandIn]:
+    running = RunningStandIn().start()
+    yield running
+    running.stop()
 
 
-async def test_a_shoppers_whole_journey(shop: RunningService, outbox: Path) -> None:
+@pytest.fixture
+def shop(
+    start_service: Callable[..., RunningService], outbox: Path, stand_in: RunningStandIn
+) -> RunningService:
+    """A shop that takes card payments (the emulator's Stripe stand-in), whose events come
+    back to its webhook as Stripe's would: it may order a paid cart before the browser does."""
+    service = start_service(
+        mail_outbox_dir=outbox,
+        storefront_url=STOREFRONT,
+        payment_provider="stripe",
+        stripe_secret_key=SECRET_KEY,
+        stripe_publishable_key=PUBLISHABLE_KEY,
+        stripe_webhook_secret=STRIPE_WEBHOOK_SECRET,
+        stripe_api_base=stand_in.url,
+    )
+    stand_in.stand_in.events.add_endpoint(
+        service.url + "/webhooks/payments/stripe", secret=STRIPE_WEBHOOK_SECRET
+    )
+    return service
+
+
+async def pay(browser: Browser, stand_in: RunningStandIn, card: str = "pm_card_visa") -> str:
+    """Starts a payment for the cart and confirms it at the provider as Stripe.js would."""
+    started = (await browser.gql(CREATE_PAYMENT)).ok()["createPayment"]
+    assert started["userErrors"] == []
+    payment = started["payment"]
+    (await browser_confirms(stand_in.url, payment["clientSecret"], card)).raise_for_status()
+    return str(payment["id"])
+
+
+async def test_a_shoppers_whole_journey(
+    shop: RunningService, outbox: Path, stand_in: RunningStandIn
+) -> None:
     email = f"journey-{uuid.uuid4().hex[:10]}@example.com"
     password, new_password = "First-Passw0rd", "Second-Passw0rd"
     async with shop.browser() as browser:
@@ -125,9 +167,38 @@ async def test_a_shoppers_whole_journey(shop: RunningService, outbox: Path) -> N
         assert cart["discount"]["centAmount"] == round(cart["subtotal"]["centAmount"] * 0.1)
         assert cart["shippingInfo"]["name"] == "Express"
 
-        # Order, and find it again both ways.
+        # Pay: a declined card first (nothing to order yet), then a card whose bank asks for
+        # 3-D Secure, passed on the bank's page.
+        started = (await browser.gql(CREATE_PAYMENT)).ok()["createPayment"]["payment"]
+        assert started["amount"] == {
+            "centAmount": cart["totalPrice"]["centAmount"],
+            "currencyCode": cart["totalPrice"]["currencyCode"],
+        }
+        declined = await browser_confirms(
+            stand_in.url, started["clientSecret"], "pm_card_chargeDeclined"
+        )
+        assert declined.status_code == 402
+        assert (await browser.gql(PLACE_ORDER)).refused() == ["PAYMENT_DECLINED"]
+        payment_id = await pay(browser, stand_in, "pm_card_authenticationRequired")
+        assert payment_id == started["id"]
+        waiting = (await browser.gql(PAYMENT, {"id": payment_id})).ok()["payment"]
+        assert waiting["status"] == "REQUIRES_ACTION"
+        assert (await browser.gql(PLACE_ORDER)).refused() == ["PAYMENT_REQUIRED"]
+        intent = started["clientSecret"].split("_secret_")[0]
+        async with httpx.AsyncClient() as bank:
+            authenticated = await bank.post(
+                f"{stand_in.url}/_stand-in/authenticate/{intent}",
+                data={"client_secret": started["clientSecret"]},
+            )
+        assert authenticated.json()["status"] == "succeeded"
+        paid = (await browser.gql(PAYMENT, {"id": payment_id})).ok()["payment"]
+        assert paid["status"] == "SUCCEEDED" and paid["clientSecret"] is None
+
+        # Order (or find the order the payment's webhook placed a moment earlier), and find
+        # it again both ways.
         order = (await browser.gql(PLACE_ORDER)).ok()["placeOrder"]["order"]
         assert order["totalPrice"] == cart["totalPrice"]
+        assert order["paymentState"] == "PAID"
         assert {li["sku"]: li["quantity"] for li in order["lineItems"]} == lines(merged)
         history = (await browser.gql(MY_ORDERS)).ok()["myOrders"]
         assert [o["id"] for o in history["results"]] == [order["id"]]
@@ -151,13 +222,16 @@ async def test_a_shoppers_whole_journey(shop: RunningService, outbox: Path) -> N
         assert (await browser.gql(MY_ORDERS)).ok()["myOrders"]["pageInfo"]["total"] == 1
 
 
-async def test_two_journeys_at_once_never_see_each_others_data(shop: RunningService) -> None:
+async def test_two_journeys_at_once_never_see_each_others_data(
+    shop: RunningService, stand_in: RunningStandIn
+) -> None:
     async def journey(browser: Browser, sku: str, quantity: int) -> dict[str, Any]:
         email = f"parallel-{uuid.uuid4().hex[:10]}@example.com"
         signup = {"input": {"email": email, "password": "Parallel-Passw0rd"}}
         (await browser.gql(ADD, {"sku": sku, "q": quantity})).ok()
         (await browser.gql(SIGN_UP, signup)).ok()
         (await browser.gql(SET_SHIPPING_ADDRESS, {"a": BERLIN})).ok()
+        await pay(browser, stand_in)
         order: dict[str, Any] = (await browser.gql(PLACE_ORDER)).ok()["placeOrder"]["order"]
         return order
 

@@ -1,6 +1,8 @@
 """Load and soak: 200 concurrent browsers doing whole journeys against the emulator with faults
 switched on. Zero 5xx, no answer holding another browser's data, no lost line item, every
-placed order found again in its customer's myOrders.
+placed order found again in its customer's myOrders. One browser in four shops where the shop
+takes card payments (a second instance on the same emulator, paying at its Stripe stand-in,
+whose events reach that instance's webhook): its order is paid, for exactly its total.
 
 Short by default (one journey per browser); `pytest tests/test_load.py --soak-seconds=600`
 keeps every browser shopping for that long.
@@ -17,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from emulator.app import create_emulator_app
+from emulator.stripe_standin.state import PUBLISHABLE_KEY, SECRET_KEY
 from tests.conftest import RunningService
 from tests.support.browser import Browser, GraphQLResult
 from tests.support.catalog import priced_skus
@@ -30,11 +34,18 @@ from tests.support.queries import (
     SIGN_OUT,
     SIGN_UP,
 )
+from tests.support.servers import ServerThread
+from tests.support.service_process import ServiceProcess
+from tests.support.stripe_standin import RunningStandIn, browser_confirms
 
 pytestmark = pytest.mark.anyio
 
 BROWSERS = 200
+PAYING_EVERY = 4
 ME = "{ me { id email } }"
+CREATE_PAYMENT = """mutation { createPayment(input: {method: "card"}) {
+  payment { id status clientSecret amount { centAmount currencyCode } } userErrors { code } } }"""
+STRIPE_WEBHOOK_SECRET = "whsec_test_load"
 # A storefront retries what the service says is worth retrying.
 RETRYABLE = {"UPSTREAM_UNAVAILABLE", "CONFLICT"}
 
@@ -47,7 +58,9 @@ class Tally:
     foreign: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
     missing_orders: list[str] = field(default_factory=list)
+    unpaid: list[str] = field(default_factory=list)
     journeys: int = 0
+    paid_journeys: int = 0
 
 
 async def call(
@@ -67,7 +80,33 @@ async def call(
     raise AssertionError(f"still failing after retries: {query[:60]}")
 
 
-async def journey(browser: Browser, index: int, skus: list[str], tally: Tally) -> None:
+async def pay(
+    browser: Browser, index: int, stand_in: RunningStandIn, tally: Tally
+) -> dict[str, Any] | None:
+    """Pays for the cart with a card at the stand-in, as the storefront's page would."""
+    started = await call(browser, tally, CREATE_PAYMENT)
+    if started is None:
+        return None
+    payload = started["createPayment"]
+    if payload["userErrors"]:
+        tally.unpaid.append(f"browser {index}: createPayment {payload['userErrors']}")
+        return None
+    payment: dict[str, Any] = payload["payment"]
+    if payment["status"] != "SUCCEEDED":
+        confirmed = await browser_confirms(stand_in.url, payment["clientSecret"], "pm_card_visa")
+        if confirmed.status_code != 200:
+            tally.unpaid.append(f"browser {index}: confirm {confirmed.status_code}")
+            return None
+    return payment
+
+
+async def journey(
+    browser: Browser,
+    index: int,
+    skus: list[str],
+    tally: Tally,
+    stand_in: RunningStandIn | None = None,
+) -> None:
     email = f"load-{index}-{uuid.uuid4().hex[:8]}@example.com"
     # Quantities unique to this browser make any foreign cart recognisable.
     wanted = {skus[index % len(skus)]: 1 + index % 7, skus[(index + 3) % len(skus)]: 8 + index % 5}
@@ -94,7 +133,14 @@ async def journey(browser: Browser, index: int, skus: list[str], tally: Tally) -
     if lines != wanted:
         tally.lost.append(f"browser {index}: {lines} instead of {wanted}")
     await call(browser, tally, SET_SHIPPING_ADDRESS, {"a": BERLIN})
+    payment = await pay(browser, index, stand_in, tally) if stand_in is not None else None
+    if stand_in is not None and payment is None:
+        return
     order = (await call(browser, tally, PLACE_ORDER))["placeOrder"]["order"]
+    if payment is not None:
+        tally.paid_journeys += 1
+        if order["paymentState"] != "PAID" or order["totalPrice"] != payment["amount"]:
+            tally.unpaid.append(f"browser {index}: {order['paymentState']} {order['totalPrice']}")
     ordered = {li["sku"]: li["quantity"] for li in order["lineItems"]}
     if ordered != wanted:
         tally.lost.append(f"browser {index}: ordered {ordered} instead of {wanted}")
@@ -114,18 +160,51 @@ async def test_200_browsers_shop_at_once_with_faults_on(
     soak_seconds: float = request.config.getoption("--soak-seconds")
     # 200 browsers on one loopback address stand for shoppers at many: the per-address budgets
     # (new guest sessions; credential checks in flight, sign-ups included) are no part of this.
-    service = start_service(
-        anonymous_sessions_per_address=1_000_000, throttle_max_failures_per_address=1_000_000
+    budgets = {
+        "anonymous_sessions_per_address": 1_000_000,
+        "throttle_max_failures_per_address": 1_000_000,
+    }
+    service = start_service(**budgets)
+    # The paying shop is its own process (one process wires one service), on the same
+    # emulator, served over HTTP: the faults below hit both.
+    stand_in = RunningStandIn().start()
+    request.addfinalizer(stand_in.stop)
+    upstream = ServerThread(create_emulator_app(service.emulator)).start()
+    request.addfinalizer(upstream.stop)
+    paying = ServiceProcess(
+        {
+            "APP_ENV": "test",
+            "CTP_PROJECT_KEY": "demo",
+            "CTP_CLIENT_ID": "demo-client",
+            "CTP_CLIENT_SECRET": "demo-secret",
+            "CTP_SCOPES": "manage_project:demo",
+            "CTP_API_URL": upstream.url,
+            "CTP_AUTH_URL": upstream.url,
+            "UPSTREAM_MAX_RETRIES": "2",
+            **{name.upper(): str(value) for name, value in budgets.items()},
+            "PAYMENT_PROVIDER": "stripe",
+            "STRIPE_SECRET_KEY": SECRET_KEY,
+            "STRIPE_PUBLISHABLE_KEY": PUBLISHABLE_KEY,
+            "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
+            "STRIPE_API_BASE": stand_in.url,
+        }
+    ).start()
+    request.addfinalizer(paying.stop)
+    stand_in.stand_in.events.add_endpoint(
+        paying.url + "/webhooks/payments/stripe", secret=STRIPE_WEBHOOK_SECRET
     )
     skus = priced_skus(service.emulator, 12)
     service.emulator.faults.configure(latency_ms=2, error_rate=0.03, conflict_rate=0.05, seed=11)
     tally = Tally()
     deadline = time.monotonic() + soak_seconds
-    browsers = [service.browser() for _ in range(BROWSERS)]
+    browsers = [
+        Browser(paying.url) if i % PAYING_EVERY == 0 else service.browser() for i in range(BROWSERS)
+    ]
 
     async def shop(index: int, browser: Browser) -> None:
+        pays = stand_in if index % PAYING_EVERY == 0 else None
         while True:
-            await journey(browser, index, skus, tally)
+            await journey(browser, index, skus, tally, pays)
             if time.monotonic() >= deadline:
                 return
 
@@ -137,11 +216,13 @@ async def test_200_browsers_shop_at_once_with_faults_on(
         await asyncio.gather(*(b.aclose() for b in browsers))
     elapsed = time.monotonic() - started
     print(
-        f"\n{tally.journeys} journeys, {tally.requests} requests ({tally.retries} retried) "
-        f"in {elapsed:.1f} s"
+        f"\n{tally.journeys} journeys ({tally.paid_journeys} paid), {tally.requests} requests "
+        f"({tally.retries} retried) in {elapsed:.1f} s"
     )
     assert tally.server_errors == []
     assert tally.foreign == []
     assert tally.lost == []
     assert tally.missing_orders == []
+    assert tally.unpaid == []
     assert tally.journeys >= BROWSERS
+    assert tally.paid_journeys >= BROWSERS // PAYING_EVERY

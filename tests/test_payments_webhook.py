@@ -19,7 +19,7 @@ from emulator.stripe_standin.state import PUBLISHABLE_KEY, SECRET_KEY
 from tests.conftest import RunningService, make_settings
 from tests.support.clock import FakeClock
 from tests.support.outbox import read_outbox, wait_for_mail_to
-from tests.support.queries import CART, PLACE_ORDER
+from tests.support.queries import PLACE_ORDER
 from tests.support.stripe_standin import RunningStandIn, browser_confirms
 from tests.support.webhooks import OwnPortServer
 from tests.test_orders_api import ready_cart
@@ -29,6 +29,7 @@ pytestmark = pytest.mark.anyio
 
 WEBHOOK_SECRET = "whsec_test_webhook"
 PATH = "/webhooks/payments/stripe"
+LAST_ORDER_AND_CART = "{ lastOrder { id paymentState } cart { id } }"
 
 
 @pytest.fixture
@@ -110,8 +111,12 @@ async def test_a_payment_that_succeeds_while_the_browser_is_gone_orders_once(
         assert orders_of(shop.emulator, str(cart["id"])) == [order_id]
         mails = [m for m in read_outbox(outbox) if m["Subject"] == f"Your order {number}"]
         assert len(mails) == 1
-        # The browser, back later, has no cart left to order twice.
-        assert (await shopper.gql(CART)).ok() == {"cart": None}
+        # The browser, back later, is shown the order the webhook placed (found by the payment
+        # its session started), in the same request as its cart, which is gone: nothing is
+        # left to order twice.
+        back = (await shopper.gql(LAST_ORDER_AND_CART)).ok()
+        assert back == {"lastOrder": {"id": order_id, "paymentState": "PAID"}, "cart": None}
+        assert (await shopper.gql(LAST_ORDER_AND_CART)).ok() == back
         assert (await shopper.gql(PLACE_ORDER)).refused() == ["CART_EMPTY"]
     stored = shop.emulator.payments[payment["id"]]
     assert [t["state"] for t in stored["transactions"]] == ["Success"]

@@ -4,10 +4,12 @@ enforces scopes as commercetools' API reference declares them, with exactly its 
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -15,6 +17,7 @@ import pytest
 from app.settings.commercetools import CUSTOMER_SCOPE_NAMES
 from emulator import carts
 from emulator.state import Emulator
+from emulator.stripe_standin.state import PUBLISHABLE_KEY, SECRET_KEY
 from tests.support.browser import Browser
 from tests.support.project_service import ProjectService, project_service
 from tests.support.queries import (
@@ -22,11 +25,13 @@ from tests.support.queries import (
     BERLIN,
     PLACE_ORDER,
     RESET,
+    SET_EMAIL,
     SET_SHIPPING_ADDRESS,
     SET_SHIPPING_METHOD,
     SHIPPING_METHODS,
     SIGN_UP,
 )
+from tests.support.stripe_standin import RunningStandIn, browser_confirms
 from tests.support.webhooks import SECRET, bearer
 
 pytestmark = pytest.mark.anyio
@@ -34,8 +39,12 @@ pytestmark = pytest.mark.anyio
 DOC = Path(__file__).resolve().parent.parent / "docs" / "configuration.md"
 UPDATE_EMAIL = """mutation($input: ProfileInput!) {
   updateProfile(input: $input) { customer { email } userErrors { code } } }"""
+CREATE_PAYMENT = """mutation { createPayment(input: {method: "card"}) {
+  payment { id clientSecret } userErrors { code } } }"""
+STRIPE_WEBHOOK_SECRET = "whsec_test_scopes"
+PAYMENT_WEBHOOK = "/webhooks/payments/stripe"
 
-Flow = Callable[[ProjectService], Awaitable[bool]]
+Flow = Callable[[ProjectService, RunningStandIn], Awaitable[bool]]
 
 
 def documented_flows() -> dict[str, list[str]]:
@@ -54,7 +63,7 @@ def documented_flows() -> dict[str, list[str]]:
     return flows
 
 
-async def browsing(service: ProjectService) -> bool:
+async def browsing(service: ProjectService, _stand_in: RunningStandIn) -> bool:
     async with Browser(service.url) as browser:
         answers = [
             await browser.gql("{ categories { id } }"),
@@ -65,7 +74,7 @@ async def browsing(service: ProjectService) -> bool:
     return all(answer.status_code == 200 and not answer.errors for answer in answers)
 
 
-async def checkout(service: ProjectService) -> bool:
+async def checkout(service: ProjectService, _stand_in: RunningStandIn) -> bool:
     async with Browser(service.url) as browser:
         (await browser.gql(ADD, {"sku": "TSHIRT-CLASSIC-BLUE-M"})).ok()
         (await browser.gql(SET_SHIPPING_ADDRESS, {"a": BERLIN})).ok()
@@ -78,7 +87,7 @@ async def checkout(service: ProjectService) -> bool:
         return not ordered.codes and ordered.data["placeOrder"]["order"] is not None
 
 
-async def accounts(service: ProjectService) -> bool:
+async def accounts(service: ProjectService, _stand_in: RunningStandIn) -> bool:
     email = f"scopes-{uuid.uuid4().hex[:8]}@example.com"
     password = "Scopes-Passw0rd"
     async with Browser(service.url) as browser:
@@ -91,7 +100,7 @@ async def accounts(service: ProjectService) -> bool:
     return not changed.codes and reset.codes == ["TOKEN_INVALID"]
 
 
-async def cart_api_extension(service: ProjectService) -> bool:
+async def cart_api_extension(service: ProjectService, _stand_in: RunningStandIn) -> bool:
     with service.emulator.lock:
         cart = carts.build_cart(
             service.emulator,
@@ -108,12 +117,79 @@ async def cart_api_extension(service: ProjectService) -> bool:
     return any(action["action"] == "setShippingMethod" for action in actions)
 
 
+async def paid_for_cart(browser: Browser, stand_in: RunningStandIn) -> bool:
+    """A guest's cart, paid with a card at the stand-in; False when the service refuses."""
+    (await browser.gql(ADD, {"sku": "TSHIRT-CLASSIC-BLUE-M"})).ok()
+    (await browser.gql(SET_EMAIL, {"e": "scopes@example.com"})).ok()
+    (await browser.gql(SET_SHIPPING_ADDRESS, {"a": BERLIN})).ok()
+    started = await browser.gql(CREATE_PAYMENT)
+    if started.errors or started.codes:
+        return False
+    payment = started.data["createPayment"]["payment"]
+    confirmed = await browser_confirms(stand_in.url, payment["clientSecret"], "pm_card_visa")
+    return confirmed.status_code == 200
+
+
+async def paid_checkout(service: ProjectService, stand_in: RunningStandIn) -> bool:
+    async with Browser(service.url) as browser:
+        if not await paid_for_cart(browser, stand_in):
+            return False
+        ordered = await browser.gql(PLACE_ORDER)
+    order = None if ordered.errors or ordered.codes else ordered.data["placeOrder"]["order"]
+    return order is not None and order["paymentState"] == "PAID"
+
+
+async def payment_webhook(service: ProjectService, stand_in: RunningStandIn) -> bool:
+    """The shopper pays and closes the tab: the provider's event orders the cart."""
+    events = stand_in.stand_in.events
+    endpoint = events.add_endpoint(
+        service.url + PAYMENT_WEBHOOK,
+        secret=STRIPE_WEBHOOK_SECRET,
+        enabled_events=("payment_intent.succeeded",),
+    )
+    try:
+        async with Browser(service.url) as browser:
+            if not await paid_for_cart(browser, stand_in):
+                return False
+        for _ in range(500):
+            answers = [d.status for d in events.deliveries if d.endpoint_id == endpoint.id]
+            if answers:
+                # The first answer says it: 200 once ordered, 503 (retry later) when refused.
+                return answers[0] == 200 and bool(service.emulator.orders)
+            await asyncio.sleep(0.01)
+        return False
+    finally:
+        del events.endpoints[endpoint.id]
+
+
 FLOWS: dict[str, Flow] = {
     "browsing": browsing,
     "checkout": checkout,
     "accounts": accounts,
     "cart API Extension": cart_api_extension,
+    "paid checkout": paid_checkout,
+    "payment webhook": payment_webhook,
 }
+
+
+def flow_settings(flow: str, stand_in: RunningStandIn) -> dict[str, Any]:
+    """PAYMENT_PROVIDER=stripe at the stand-in for the flows of a shop that takes payments."""
+    if flow not in ("paid checkout", "payment webhook"):
+        return {}
+    return {
+        "payment_provider": "stripe",
+        "stripe_secret_key": SECRET_KEY,
+        "stripe_publishable_key": PUBLISHABLE_KEY,
+        "stripe_webhook_secret": STRIPE_WEBHOOK_SECRET,
+        "stripe_api_base": stand_in.url,
+    }
+
+
+@pytest.fixture
+def stand_in() -> Iterator[RunningStandIn]:
+    running = RunningStandIn().start()
+    yield running
+    running.stop()
 
 
 def scopes(names: list[str]) -> str:
@@ -126,15 +202,20 @@ def test_every_flow_of_the_table_is_tested() -> None:
 
 
 @pytest.mark.parametrize("flow", sorted(FLOWS))
-async def test_each_flow_works_with_its_documented_scopes_and_needs_each(flow: str) -> None:
+async def test_each_flow_works_with_its_documented_scopes_and_needs_each(
+    flow: str, stand_in: RunningStandIn
+) -> None:
     needed = documented_flows()[flow]
     assert needed, flow
-    with project_service(Emulator(), scopes(needed), webhook_secret=SECRET) as service:
-        assert await FLOWS[flow](service), f"{flow} fails with {needed}"
+    settings = flow_settings(flow, stand_in)
+    with project_service(Emulator(), scopes(needed), webhook_secret=SECRET, **settings) as service:
+        assert await FLOWS[flow](service, stand_in), f"{flow} fails with {needed}"
     for left_out in needed:
         fewer = [name for name in needed if name != left_out]
-        with project_service(Emulator(), scopes(fewer), webhook_secret=SECRET) as service:
-            assert not await FLOWS[flow](service), f"{flow} works without {left_out}"
+        with project_service(
+            Emulator(), scopes(fewer), webhook_secret=SECRET, **settings
+        ) as service:
+            assert not await FLOWS[flow](service, stand_in), f"{flow} works without {left_out}"
 
 
 def test_the_narrow_client_holds_every_flows_scopes_and_the_shoppers() -> None:

@@ -96,7 +96,7 @@ class PaymentNotifications:
             if cart is None or cart.get("cartState") != "Active":
                 return PaymentOutcome.SYNCED  # ordered already (by the shopper, or before)
             try:
-                state = await self._checkout.payment_state(cart, str(record["id"]))
+                state, paid_with = await self._checkout.check(cart, str(record["id"]))
             except UserError as exc:
                 # The cart changed after the payment (or lists a newer one): nothing to order
                 # for this money; the shopper's next placeOrder says what to do.
@@ -110,6 +110,7 @@ class PaymentNotifications:
                 log.info("paid cart %s not ordered here: %s", cart_id, exc)
                 return PaymentOutcome.SYNCED
             log.info("paid cart %s ordered from the notification: order %s", cart_id, order["id"])
+            await self._checkout.release_others(order, paid_with)
             return PaymentOutcome.ORDERED
         raise RuntimeError(f"cart {cart_id} kept changing while being ordered")
 

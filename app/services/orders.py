@@ -46,8 +46,10 @@ class OrderService:
 
     async def place_order(self) -> models.Order:
         order_number = new_order_number(self._clock())
+        paid_with: str | None = None
 
         async def draft(_conflict: CtpConcurrentModification | None) -> Json:
+            nonlocal paid_with
             # Read (again, after a 409: another tab changed the cart) and checked as it is now,
             # since the payment must cover what the cart holds at the version ordered.
             cart = await self._carts.raw_active_cart()
@@ -58,19 +60,62 @@ class OrderService:
                     "Add a shipping address before placing the order.",
                     code=UserErrorCode.SHIPPING_ADDRESS_MISSING,
                 )
-            payment_state = await self._checkout.payment_state(cart, self._session.payment_id)
+            payment_state, paid_with = await self._checkout.check(cart, self._session.payment_id)
             return order_draft(cart, order_number, payment_state)
 
         try:
             # The cart is read with the session's own token, so it is this shopper's.
             order: resources.Order = await self._gateway.write_prepared(ORDERS_PATH, draft)
+        except BadUserInput as exc:
+            if exc.reason is not UserErrorCode.CART_EMPTY:
+                raise
+            # No cart left: the provider's webhook may have ordered it the moment the payment
+            # went through (before this request came); that order is the answer.
+            found = await self._order_paid_in_this_session()
+            if found is None:
+                raise
+            return cart_mapping.order(found, self._context.shopper.locale)
         except (CtpBadRequest, CtpConcurrentModification) as exc:
+            # Refused because the webhook ordered the cart between this request's check and
+            # its order (commercetools orders a cart once): that order is the answer too.
+            found = (
+                await self._order_paid_in_this_session() if isinstance(exc, CtpBadRequest) else None
+            )
+            if found is not None:
+                return cart_mapping.order(found, self._context.shopper.locale)
             raise shopper_error(exc, "order") from exc
+        self._remember_order(order)
+        await self._checkout.release_others(order, paid_with)
+        return cart_mapping.order(order, self._context.shopper.locale)
+
+    def _remember_order(self, order: resources.Order) -> None:
         self._session.last_order_id = order["id"]
         self._session.cart_id = None
         self._session.cart_version = None
         self._session.payment_id = None
-        return cart_mapping.order(order, self._context.shopper.locale)
+
+    async def _order_paid_in_this_session(self) -> resources.Order | None:
+        """The order of the payment this session started, when the provider's webhook placed it
+        (the shopper closed the tab, or was slower than the webhook): the webhook cannot reach
+        the session, so the session finds the order by its payment, and remembers it."""
+        payment_id = self._session.payment_id
+        if payment_id is None or not _ID.match(payment_id):
+            return None
+        params = {
+            "where": f'paymentInfo(payments(id="{payment_id}"))',
+            "sort": "createdAt desc",
+            "limit": 1,
+        }
+        page = await self._tokens.call(
+            lambda token: self._gateway.get("/me/orders", token=token, params=params),
+            create=False,
+        )
+        results = page.get("results") if page is not None else None
+        if not results:
+            return None
+        order: resources.Order = results[0]
+        self._remember_order(order)
+        return order
 
     async def my_orders(
         self, limit: int | None = None, offset: int | None = None
@@ -118,6 +163,9 @@ class OrderService:
         return cart_mapping.order(raw, self._context.shopper.locale)
 
     async def last_order(self) -> models.Order | None:
+        placed_by_webhook = await self._order_paid_in_this_session()
+        if placed_by_webhook is not None:
+            return cart_mapping.order(placed_by_webhook, self._context.shopper.locale)
         order_id = self._session.last_order_id
         if order_id is None:
             return None

@@ -28,6 +28,7 @@ from app.payments.provider import (
     ProviderPayment,
 )
 from app.services.payment_records import PaymentRecords
+from app.services.payment_release import release_payment
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def new_order_number(now: float) -> str:
     return f"{day}-{secrets.token_hex(4).upper()}"
 
 
-def cart_payment_ids(cart: resources.Cart) -> list[str]:
+def cart_payment_ids(cart: resources.Cart | resources.Order) -> list[str]:
     info = cart.get("paymentInfo")
     return [str(p["id"]) for p in info["payments"]] if info is not None else []
 
@@ -63,20 +64,39 @@ class PaidCheckout:
         self._records = records
         self._provider = provider
 
-    async def payment_state(
+    async def check(
         self, cart: resources.Cart, payment_id: str | None
-    ) -> models.PaymentState | None:
-        """The order's paymentState if the cart may be ordered now (None: the shop takes no
-        payments); else a BadUserInput saying what to do. `payment_id` is the Payment the
-        shopper started, which counts only while the cart lists it."""
+    ) -> tuple[models.PaymentState | None, str | None]:
+        """The order's paymentState if the cart may be ordered now, and the id of the Payment
+        that covers it (None, None: the shop takes no payments); else a BadUserInput saying
+        what to do. `payment_id` is the Payment the shopper started, which counts only while
+        the cart lists it; the order keeps it, the cart's others are released after it.
+
+        The session's payment comes first (else the cart's newest); when it does not do, the
+        cart's other payments are tried, newest first (two tabs each started one, and the
+        other one is paid for the cart as it is); if none does, the first one's refusal says
+        what to do."""
         if self._provider is None:
-            return None
+            return None, None
         listed = cart_payment_ids(cart)
-        if payment_id not in listed:
-            # A session that lost its payment id still finds the newest payment of its cart.
-            payment_id = listed[-1] if listed else None
-        if payment_id is None:
+        if not listed:
             raise BadUserInput(_REQUIRED, code=UserErrorCode.PAYMENT_REQUIRED)
+        # A session that lost its payment id still finds the newest payment of its cart.
+        preferred = payment_id if payment_id in listed else listed[-1]
+        try:
+            return await self._check_one(cart, preferred), preferred
+        except BadUserInput as refusal:
+            for other in reversed(listed):
+                if other == preferred:
+                    continue
+                try:
+                    return await self._check_one(cart, other), other
+                except BadUserInput:
+                    continue
+            raise refusal
+
+    async def _check_one(self, cart: resources.Cart, payment_id: str) -> models.PaymentState:
+        assert self._provider is not None
         payment = await self._records.get(payment_id)
         interface_id = payment.get("interfaceId") if payment is not None else None
         if payment is None or not interface_id:
@@ -99,6 +119,21 @@ class PaidCheckout:
             return models.PaymentState.PAID
         # Authorised, to be captured later: the money is guaranteed, not yet taken.
         return models.PaymentState.PENDING
+
+    async def release_others(self, order: resources.Order, paid_with: str | None) -> None:
+        """Gives back every other payment the ordered cart listed (e.g. two tabs each started
+        one): refunded, or its authorisation cancelled (payment_release.py)."""
+        if self._provider is None or paid_with is None:
+            return
+        others = [p for p in cart_payment_ids(order) if p != paid_with]
+        if not others:
+            return
+        kept = await self._records.get(paid_with)
+        # Two Payments can stand for one provider payment (a double click made both with the
+        # same idempotency key): that one is what the order is paid with.
+        keep = str(kept.get("interfaceId") or "") if kept is not None else ""
+        for other in others:
+            await release_payment(self._records, self._provider, other, keep=keep)
 
     async def order(
         self,

@@ -43,6 +43,19 @@ def payment_transaction(payment: Json) -> Json | None:
     return None
 
 
+class _AlreadyRecorded(Exception):
+    def __init__(self, payment: Json | None) -> None:
+        super().__init__("recorded already")
+        self.payment = payment
+
+
+def _has_transaction(payment: Json, kind: str) -> bool:
+    return any(
+        t.get("type") == kind and t.get("state") == "Success"
+        for t in payment.get("transactions") or []
+    )
+
+
 class PaymentRecords:
     def __init__(self, gateway: CtpGateway) -> None:
         self._gateway = gateway
@@ -75,6 +88,25 @@ class PaymentRecords:
         if not actions:
             return payment
         return await self._write(payment, actions)
+
+    async def add_transaction(self, payment: Json, transaction: Json) -> Json:
+        """Records a refund or a cancelled authorisation the provider has done, once: after a
+        409 the Payment is read again, and left as it is when another request recorded one of
+        that type meanwhile (placeOrder and the webhook can release the same payment at once)."""
+        path = f"/payments/{payment['id']}"
+
+        async def prepare(conflict: CtpConcurrentModification | None) -> Json:
+            current = payment if conflict is None else await self.get(str(payment["id"]))
+            if current is None or _has_transaction(current, str(transaction["type"])):
+                raise _AlreadyRecorded(current)
+            action = {"action": "addTransaction", "transaction": transaction}
+            return {"version": int(current["version"]), "actions": [action]}
+
+        try:
+            updated: Json = await self._gateway.write_prepared(path, prepare)
+        except _AlreadyRecorded as done:
+            return done.payment if done.payment is not None else payment
+        return updated
 
     async def _write(self, payment: Json, actions: list[Json]) -> Json:
         try:

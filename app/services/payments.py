@@ -32,6 +32,7 @@ from app.services import mapping
 from app.services.cart import CartService
 from app.services.paid_checkout import cart_payment_ids, covers
 from app.services.payment_records import PaymentRecords, transaction_type
+from app.services.payment_release import release_payment
 from app.services.session_tokens import SessionTokens
 
 MAX_METHOD_LENGTH = 64
@@ -170,9 +171,15 @@ class PaymentService:
         if created is None:
             raise BadUserInput("Your cart is empty.", code=UserErrorCode.CART_EMPTY)
         payment = await self._records.attach(created, provider_payment)
-        # The cart names only its current payment: one started for an older total goes.
+        # The cart names only its current payment: one started for an older total goes, and
+        # what it took or reserved is given back (payment_release.py).
         stale = [p for p in cart_payment_ids(cart) if p != payment["id"]]
         await self._carts.set_payment(str(payment["id"]), stale)
+        assert self._provider is not None
+        for superseded in stale:
+            await release_payment(
+                self._records, self._provider, superseded, keep=provider_payment.id
+            )
         return payment
 
     def _provider_name(self) -> str:

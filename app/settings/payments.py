@@ -44,6 +44,11 @@ class PaymentSettings(BaseModel):
         return value.rstrip("/")
 
     @property
+    def provider_is_set(self) -> bool:
+        """Whether PAYMENT_PROVIDER was given (the development demo pays only when it was not)."""
+        return "provider" in self.model_fields_set
+
+    @property
     def unset_stripe_variables(self) -> list[str]:
         """The STRIPE_* keys the Stripe provider cannot work without, when they are unset."""
         missing = []

@@ -51,7 +51,7 @@ fragment CartFields on Cart {
 
 const ORDER = `
 fragment OrderFields on Order {
-  id orderNumber createdAt orderState email totalQuantity
+  id orderNumber createdAt orderState paymentState email totalQuantity
   lineItems { id name sku quantity totalPrice { ...MoneyFields } }
   shippingAddress { ...AddressFields }
   shippingInfo { name price { ...MoneyFields } }
@@ -206,6 +206,7 @@ export const CHECKOUT = gql(
 query Checkout {
   cart { ...CartFields }
   me { ...CustomerFields }
+  paymentMethods
   shippingMethods { shippingMethodId name description price { ...MoneyFields } freeAbove { ...MoneyFields } }
 }`,
   CART,
@@ -236,6 +237,23 @@ mutation SetShippingMethod($shippingMethodId: ID!) {
 }`,
   CART,
   ADDRESS,
+  MONEY,
+);
+
+/**
+ * Starts paying for the cart's total as it is now (the amount never comes from the page); the
+ * page then confirms it with the provider (storefront/js/payment-provider.js). Asked again for
+ * an unchanged cart it answers the same payment; after a change, a new one (and the old one is
+ * cancelled or refunded).
+ */
+export const CREATE_PAYMENT = gql(
+  `
+mutation CreatePayment($method: String!) {
+  createPayment(input: { method: $method }) {
+    payment { id status method clientSecret publishableKey declineMessage amount { ...MoneyFields } }
+    ${USER_ERRORS}
+  }
+}`,
   MONEY,
 );
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from typing import Any
 
 import httpx
@@ -11,10 +13,44 @@ from emulator.stripe_standin.state import PUBLISHABLE_KEY
 from tests.support.servers import ServerThread
 
 
+class RequestGate:
+    """Holds the next matching request until the test lets it go: e.g. the moment between the
+    service's payment check and its order, in which a test lets another request in."""
+
+    def __init__(self, app: Any) -> None:
+        self._app = app
+        self._armed: tuple[str, str] | None = None
+        self.reached = threading.Event()
+        self._release = threading.Event()
+
+    def arm(self, method: str = "GET", path: str = "/v1/payment_intents/") -> None:
+        """Holds the next `method` request whose path starts with `path`."""
+        self.reached.clear()
+        self._release.clear()
+        self._armed = (method, path)
+
+    def release(self) -> None:
+        self._release.set()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        armed = self._armed
+        if (
+            armed is not None
+            and scope["type"] == "http"
+            and scope["method"] == armed[0]
+            and scope["path"].startswith(armed[1])
+        ):
+            self._armed = None
+            self.reached.set()
+            await asyncio.to_thread(self._release.wait, 20)
+        await self._app(scope, receive, send)
+
+
 class RunningStandIn:
     def __init__(self, stand_in: StripeStandIn | None = None) -> None:
         self.stand_in = stand_in or StripeStandIn(retry_delays=(0.05, 0.1, 0.2))
-        self._server = ServerThread(create_stripe_app(self.stand_in))
+        self.gate = RequestGate(create_stripe_app(self.stand_in))
+        self._server = ServerThread(self.gate)
 
     @property
     def url(self) -> str:
