@@ -93,8 +93,11 @@ def create_app(
             locale=settings.shop.default_locale,
             currency=settings.shop.default_currency,
             country=settings.shop.default_country,
+            store_key=settings.shop.store_key,
+            store_keys=settings.shop.store_keys,
         ),
         trusted_proxies=settings.security.trusted_proxy_networks,
+        rules=core.project_markets().snapshot,
     )
     session_layer = SessionMiddleware(
         graphql_app,
@@ -155,6 +158,11 @@ def create_app(
                 base_url=own_base_url(settings),
                 secret=webhook_container.webhook_secret(),
             )
+        # In a store, a shopper who chose nothing gets the store's defaults from the first
+        # request on (docs/storefront-api.md); without one, the configured defaults stand
+        # until the project is first read (setShopperContext, shopperContext, stores).
+        if settings.shop.store_key is not None:
+            await _read_markets(core)
         # What exists now lives as long as the app: the cyclic garbage collector need not walk
         # it again. Without this, every collection that requests trigger (a product listing
         # allocates ~10,000 objects) walked ~170,000 of them: 4.8 ms to read a 20-product
@@ -217,6 +225,17 @@ def create_app(
     app.state.webhook_container = webhook_container
     app.state.embedded_emulator = emulator
     return app
+
+
+async def _read_markets(core: CoreContainer) -> None:
+    try:
+        await core.project_markets().get()
+    except Exception as exc:
+        log.warning(
+            "project settings and stores not read at start-up (%s): the configured defaults "
+            "apply until they are",
+            type(exc).__name__,
+        )
 
 
 def _demo_upstream(settings: Settings, given: Emulator | None) -> Emulator | None:

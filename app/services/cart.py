@@ -131,6 +131,48 @@ class CartService:
         actions.append({"action": "addPayment", "payment": {"typeId": "payment", "id": payment_id}})
         return await self._change(actions)
 
+    # -- the shopper context --------------------------------------------------------------------
+    async def set_country(self, country: str) -> models.Cart:
+        """Prices the cart for another country in the same currency (commercetools' setCountry;
+        the shipping address and method stay: the address is where the parcel goes)."""
+        return await self._change([{"action": "setCountry", "country": country}])
+
+    async def start_cart(self, lines: list[Json], keep: Json) -> resources.Cart:
+        """A new cart in the shopper's context (currency, country, store) with these lines and
+        the draft fields in `keep` (addresses, e-mail); the session's cart from now on."""
+        draft = self._draft(lineItems=lines, **keep)
+
+        async def create(token: str) -> resources.Cart:
+            created: resources.Cart = await self._gateway.post(
+                self._context.store.path("/me/carts"), draft, token=token, params=CART_EXPAND
+            )
+            self._remember(created)
+            return created
+
+        created = await self._tokens.call(create, create=True)
+        assert created is not None  # create=True: the session has a token
+        return created
+
+    async def raw_cart(self, cart_id: str) -> resources.Cart | None:
+        """One of the shopper's carts by id, in the current store, if still active."""
+
+        async def fetch(token: str) -> resources.Cart | None:
+            try:
+                found: resources.Cart = await self._gateway.get(
+                    self._context.store.path(f"/me/carts/{cart_id}"), token=token
+                )
+            except CtpNotFound:
+                return None
+            return found if found.get("cartState") == "Active" else None
+
+        return await self._tokens.call(fetch, create=False)
+
+    def model(self, raw: resources.Cart) -> models.Cart:
+        return cart_mapping.cart(raw, self._context.shopper.locale)
+
+    def forget(self) -> None:
+        self._forget_cart()
+
     # -- the mechanism -------------------------------------------------------------------------
     async def _change(
         self,
@@ -166,7 +208,7 @@ class CartService:
             raise NotFound(_NO_CART, code=UserErrorCode.CART_EMPTY)
         try:
             created: resources.Cart = await self._gateway.post(
-                "/me/carts", draft, token=token, params=CART_EXPAND
+                self._context.store.path("/me/carts"), draft, token=token, params=CART_EXPAND
             )
         except CtpBadRequest as exc:
             raise refused.error(exc) from exc
@@ -182,7 +224,7 @@ class CartService:
         draft: Json | None,
         refused: _Refusal,
     ) -> resources.Cart:
-        path = f"/me/carts/{cart_id}"
+        path = self._context.store.path(f"/me/carts/{cart_id}")
         try:
             updated: resources.Cart = await self._gateway.update(
                 path, version, actions, token=token, params=CART_EXPAND
@@ -216,7 +258,9 @@ class CartService:
         if cart_id is not None:
             try:
                 cart: resources.Cart = await self._gateway.get(
-                    f"/me/carts/{cart_id}", token=token, params=CART_EXPAND
+                    self._context.store.path(f"/me/carts/{cart_id}"),
+                    token=token,
+                    params=CART_EXPAND,
                 )
                 if cart.get("cartState") == "Active":
                     self._remember(cart)
@@ -225,7 +269,7 @@ class CartService:
                 pass
         try:
             active: resources.Cart = await self._gateway.get(
-                "/me/active-cart", token=token, params=CART_EXPAND
+                self._context.store.path("/me/active-cart"), token=token, params=CART_EXPAND
             )
         except CtpNotFound:
             self._forget_cart()
@@ -235,7 +279,9 @@ class CartService:
 
     async def _is_active(self, token: str, cart_id: str) -> bool:
         try:
-            cart: resources.Cart = await self._gateway.get(f"/me/carts/{cart_id}", token=token)
+            cart: resources.Cart = await self._gateway.get(
+                self._context.store.path(f"/me/carts/{cart_id}"), token=token
+            )
         except CtpNotFound:
             return False
         return cart.get("cartState") == "Active"

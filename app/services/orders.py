@@ -63,7 +63,9 @@ class OrderService:
 
         try:
             # The cart is read with the session's own token, so it is this shopper's.
-            order: resources.Order = await self._gateway.write_prepared(ORDERS_PATH, draft)
+            order: resources.Order = await self._gateway.write_prepared(
+                self._context.store.path(ORDERS_PATH), draft
+            )
         except (CtpBadRequest, CtpConcurrentModification) as exc:
             raise shopper_error(exc, "order") from exc
         self._session.last_order_id = order["id"]
@@ -94,7 +96,9 @@ class OrderService:
             raise Unauthenticated(_SIGN_IN_FIRST)
         params = {"sort": "createdAt desc", "limit": limit, "offset": offset, "withTotal": "true"}
         page = await self._tokens.call(
-            lambda token: self._gateway.get("/me/orders", token=token, params=params),
+            lambda token: self._gateway.get(
+                self._context.store.path("/me/orders"), token=token, params=params
+            ),
             create=False,
         )
         if page is None:
@@ -132,7 +136,7 @@ class OrderService:
         async def fetch(token: str) -> resources.Order | None:
             try:
                 found: resources.Order = await self._gateway.get(
-                    f"/me/orders/{order_id}", token=token
+                    self._context.store.path(f"/me/orders/{order_id}"), token=token
                 )
             except CtpNotFound:
                 return None

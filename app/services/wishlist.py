@@ -56,7 +56,10 @@ class WishlistService:
                 }
                 try:
                     created: resources.ShoppingList = await self._gateway.post(
-                        "/me/shopping-lists", draft, token=token, params=_EXPAND
+                        self._context.store.path("/me/shopping-lists"),
+                        draft,
+                        token=token,
+                        params=_EXPAND,
                     )
                 except CtpBadRequest as exc:
                     raise shopper_error(
@@ -91,7 +94,9 @@ class WishlistService:
         if list_id is not None:
             try:
                 found: resources.ShoppingList = await self._gateway.get(
-                    f"/me/shopping-lists/{list_id}", token=token, params=_EXPAND
+                    self._context.store.path(f"/me/shopping-lists/{list_id}"),
+                    token=token,
+                    params=_EXPAND,
                 )
                 return found
             except CtpNotFound:
@@ -100,7 +105,9 @@ class WishlistService:
             return None
         # A customer's wishlist outlives the browser session: find the newest one.
         params = {**_EXPAND, "sort": "createdAt desc", "limit": 1}
-        page = await self._gateway.get("/me/shopping-lists", token=token, params=params)
+        page = await self._gateway.get(
+            self._context.store.path("/me/shopping-lists"), token=token, params=params
+        )
         results = page.get("results") or []
         if not results:
             return None
@@ -116,7 +123,7 @@ class WishlistService:
         field: Field,
         otherwise: ShopperMessage,
     ) -> resources.ShoppingList:
-        path = f"/me/shopping-lists/{shopping_list['id']}"
+        path = self._context.store.path(f"/me/shopping-lists/{shopping_list['id']}")
         try:
             updated: resources.ShoppingList = await self._gateway.update(
                 path, int(shopping_list["version"]), actions, token=token, params=_EXPAND
