@@ -1,9 +1,11 @@
 """The demo project's markets: two Stores, their Channels and Product Selections, and the
 Customer Group `vip` (docs/emulator-catalog.md, "Markets").
 
-| Store     | countries | currency | languages | distribution channel | supply channel  | selection |
-| `de-shop` | DE, AT    | EUR      | de, en    | `de-distribution`    | `de-warehouse`  | `de-assortment`: every published product |
-| `us-shop` | US        | USD      | en        | `us-distribution`    | `us-warehouse`  | `us-assortment`: every published product but `keyring-brass` |
+- `de-shop`: countries DE and AT (EUR), languages de and en, channels `de-distribution`
+  (ProductDistribution) and `de-warehouse` (InventorySupply), Product Selection
+  `de-assortment` with every published product;
+- `us-shop`: country US (USD), language en, channels `us-distribution` and `us-warehouse`,
+  Product Selection `us-assortment` with every published product but `keyring-brass`.
 
 Ids are uuid5s of the keys (`catalog/ids.py`), so they are the same on every run.
 """
