@@ -29,6 +29,9 @@ KNOWN_SCOPE_NAMES = frozenset(
     {
         "manage_project",
         "view_project_settings",
+        "manage_project_settings",
+        "manage_channels",
+        "view_channels",
         "create_anonymous_token",
         "introspect_oauth_tokens",
         "manage_api_clients",
@@ -105,10 +108,14 @@ def require_token(request: Request) -> TokenInfo:
     return info
 
 
-def require_scope(token: TokenInfo, *names: str) -> None:
-    """403 insufficient_scope unless the token holds one of the named scopes (or implies it)."""
-    if not token.grants(*names):
-        raise insufficient_scope(*(f"{name}:{token.project_key}" for name in names))
+def require_scope(token: TokenInfo, *names: str, store: str | None = None) -> None:
+    """403 insufficient_scope unless the token holds one of the named scopes (or implies it);
+    on an in-store endpoint (`store`), also the Store-based form `{name}:{project}:{store}`."""
+    if not token.grants(*names, store=store):
+        wanted = [f"{name}:{token.project_key}" for name in names]
+        if store is not None:
+            wanted += [f"{name}:{token.project_key}:{store}" for name in names]
+        raise insufficient_scope(*wanted)
 
 
 # -- client authentication and parameters ------------------------------------------------------
