@@ -1,0 +1,148 @@
+"""Markets (issue 14) over HTTP, in commercetools Stores: with STORE_KEY=us-shop every cart,
+order and customer call goes through `/in-store/key=us-shop/…` (the emulator's request log
+shows it), a customer of one store signs in there and not in another, and the context's
+storeKey switches between the stores of STORE_KEYS. One service for the module; every test has
+its own browsers and accounts."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from bootstrap.app import create_app
+from emulator.state import Emulator
+from tests.conftest import make_settings
+from tests.support.browser import Browser
+from tests.support.queries import ADD, ME, PLACE_ORDER, SET_SHIPPING_ADDRESS, SIGN_IN
+from tests.test_markets import CART, CONTEXT, LISTING, PASSWORD, US, set_context
+
+pytestmark = pytest.mark.anyio
+
+SIGN_UP = "mutation($i: SignUpInput!) { signUp(input: $i) { userErrors { code } } }"
+STORES = "{ stores { key name countries currencies languages } }"
+# Paths of store-scoped resources: carts, orders, customers, shopping lists, sign-in.
+SCOPED = ("/carts", "/orders", "/me", "/customers", "/login", "/shopping-lists")
+
+
+@pytest.fixture(scope="module")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Emulator:
+    return Emulator()
+
+
+@pytest.fixture(scope="module")
+def url(emulator: Emulator) -> Iterator[str]:
+    settings = make_settings(
+        credential_failure_min_seconds=0,
+        demo_webhooks=False,
+        store_key="us-shop",
+        store_keys="us-shop,de-shop",
+        store_currencies="us-shop:USD,de-shop:EUR",
+    )
+    from tests.support.servers import ServerThread
+
+    with ServerThread(create_app(settings, embedded_emulator=emulator)) as server:
+        yield server.url
+
+
+def scoped_calls(emulator: Emulator) -> list[tuple[str, str]]:
+    return [
+        (method, path)
+        for method, path in emulator.request_log
+        if any(part in path for part in SCOPED) and not path.startswith("/oauth/token")
+    ]
+
+
+async def first_priced_sku(browser: Browser) -> str:
+    for product in (await browser.gql(LISTING)).ok()["products"]["results"]:
+        if product["masterVariant"]["price"]:
+            sku: str = product["masterVariant"]["sku"]
+            return sku
+    raise AssertionError("no priced product in the listing")
+
+
+async def test_the_store_is_the_default_context(url: str) -> None:
+    async with Browser(url) as browser:
+        context = (await browser.gql(CONTEXT)).ok()["shopperContext"]
+        prices = (await browser.gql(LISTING)).ok()["products"]["results"]
+    assert context == {"country": "US", "currency": "USD", "language": "en", "storeKey": "us-shop"}
+    assert {
+        p["masterVariant"]["price"]["currencyCode"] for p in prices if p["masterVariant"]["price"]
+    } == {"USD"}
+
+
+async def test_stores_lists_the_allowed_stores(url: str) -> None:
+    async with Browser(url) as browser:
+        stores = {s["key"]: s for s in (await browser.gql(STORES)).ok()["stores"]}
+    assert set(stores) == {"us-shop", "de-shop"}
+    assert stores["de-shop"]["countries"] == ["DE", "AT"]
+    assert stores["de-shop"]["currencies"] == ["EUR"]
+    assert stores["us-shop"]["languages"] == ["en"]
+
+
+async def test_every_cart_order_and_customer_call_goes_through_the_store(
+    url: str, emulator: Emulator
+) -> None:
+    email = f"us-{uuid.uuid4().hex[:8]}@example.com"
+    emulator.clear_request_log()
+    async with Browser(url) as browser:
+        sku = await first_priced_sku(browser)
+        (await browser.gql(ADD, {"sku": sku})).ok()
+        (await browser.gql(SIGN_UP, {"i": {"email": email, "password": PASSWORD}})).ok()
+        (await browser.gql(ME)).ok()
+        (await browser.gql(SET_SHIPPING_ADDRESS, {"a": US})).ok()
+        order = (await browser.gql(PLACE_ORDER)).ok()["placeOrder"]["order"]
+        assert order["totalPrice"]["currencyCode"] == "USD"
+    calls = scoped_calls(emulator)
+    assert calls, emulator.request_log
+    outside = [(m, p) for m, p in calls if "/in-store/key=us-shop/" not in p]
+    assert outside == []
+
+
+async def test_a_customer_of_one_store_signs_in_there_and_not_in_another(url: str) -> None:
+    email = f"us-only-{uuid.uuid4().hex[:8]}@example.com"
+    async with Browser(url) as browser:
+        (await browser.gql(SIGN_UP, {"i": {"email": email, "password": PASSWORD}})).ok()
+    async with Browser(url) as elsewhere:
+        (await set_context_ok(elsewhere, storeKey="de-shop"))
+        refused = await elsewhere.gql(SIGN_IN, {"e": email, "p": PASSWORD})
+        assert refused.refused() == ["INVALID_CREDENTIALS"]
+    async with Browser(url) as here:
+        (await here.gql(SIGN_IN, {"e": email, "p": PASSWORD})).ok()
+        assert (await here.gql(ME)).ok()["me"]["email"] == email
+
+
+async def test_switching_store_replaces_the_cart_in_the_other_store(url: str) -> None:
+    async with Browser(url) as browser:
+        sku = await first_priced_sku(browser)
+        (await browser.gql(ADD, {"sku": sku, "q": 2})).ok()
+        switched = await set_context_ok(browser, storeKey="de-shop")
+        assert switched["shopperContext"]["storeKey"] == "de-shop"
+        assert switched["shopperContext"]["currency"] == "EUR"
+        assert switched["shopperContext"]["country"] == "DE"
+        assert switched["cart"]["currencyCode"] == "EUR"
+        assert [(li["sku"], li["quantity"]) for li in switched["cart"]["lineItems"]] == [(sku, 2)]
+        assert (await browser.gql(CART)).ok()["cart"]["id"] == switched["cart"]["id"]
+
+
+async def test_a_currency_the_store_does_not_sell_in_is_refused(url: str) -> None:
+    async with Browser(url) as browser:
+        refused = await set_context(browser, currency="EUR")
+        assert [(e["field"], e["code"]) for e in refused["userErrors"]] == [
+            (["input", "currency"], "CURRENCY_NOT_ALLOWED")
+        ]
+        wrong_country = await set_context(browser, storeKey="us-shop", country="DE")
+        assert [e["code"] for e in wrong_country["userErrors"]] == ["COUNTRY_NOT_ALLOWED"]
+
+
+async def set_context_ok(browser: Browser, **fields: Any) -> dict[str, Any]:
+    payload = await set_context(browser, **fields)
+    assert payload["userErrors"] == [], payload
+    return payload
