@@ -108,11 +108,45 @@ async def cart_api_extension(service: ProjectService) -> bool:
     return any(action["action"] == "setShippingMethod" for action in actions)
 
 
+async def shopper_context(service: ProjectService) -> bool:
+    async with Browser(service.url) as browser:
+        shown = await browser.gql("{ shopperContext { country currency language } }")
+        chosen = await browser.gql(
+            "mutation { setShopperContext(input: {country: \"AT\"}) { "
+            "shopperContext { country } userErrors { code } } }"
+        )
+    return (
+        not shown.errors
+        and not chosen.codes
+        and chosen.data["setShopperContext"]["shopperContext"]["country"] == "AT"
+    )
+
+
+async def stores(service: ProjectService) -> bool:
+    async with Browser(service.url) as browser:
+        listed = await browser.gql("{ stores { key countries } }")
+        switched = await browser.gql(
+            "mutation { setShopperContext(input: {storeKey: \"us-shop\"}) { "
+            "shopperContext { storeKey } userErrors { code } } }"
+        )
+    return (
+        not listed.errors
+        and {s["key"] for s in listed.data["stores"]} == {"de-shop", "us-shop"}
+        and not switched.codes
+    )
+
+
 FLOWS: dict[str, Flow] = {
     "browsing": browsing,
     "checkout": checkout,
     "accounts": accounts,
     "cart API Extension": cart_api_extension,
+    "shopper context": shopper_context,
+    "stores": stores,
+}
+# Settings a flow needs besides the scopes.
+FLOW_SETTINGS: dict[str, dict[str, str]] = {
+    "stores": {"store_key": "de-shop", "store_keys": "de-shop,us-shop"},
 }
 
 
@@ -129,11 +163,12 @@ def test_every_flow_of_the_table_is_tested() -> None:
 async def test_each_flow_works_with_its_documented_scopes_and_needs_each(flow: str) -> None:
     needed = documented_flows()[flow]
     assert needed, flow
-    with project_service(Emulator(), scopes(needed), webhook_secret=SECRET) as service:
+    extra = FLOW_SETTINGS.get(flow, {})
+    with project_service(Emulator(), scopes(needed), webhook_secret=SECRET, **extra) as service:
         assert await FLOWS[flow](service), f"{flow} fails with {needed}"
     for left_out in needed:
         fewer = [name for name in needed if name != left_out]
-        with project_service(Emulator(), scopes(fewer), webhook_secret=SECRET) as service:
+        with project_service(Emulator(), scopes(fewer), webhook_secret=SECRET, **extra) as service:
             assert not await FLOWS[flow](service), f"{flow} works without {left_out}"
 
 
