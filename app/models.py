@@ -25,6 +25,9 @@ class Shopper:
     store_key: str | None = None
     # The store's distribution channel (price selection's `priceChannel`).
     channel_id: str | None = None
+    # The store's id (Product Search's `variants.stores`); None outside a store or before the
+    # store was read.
+    store_id: str | None = None
     # The signed-in customer's Customer Groups (price selection); () for guests.
     customer_groups: tuple[str, ...] = ()
 
@@ -40,6 +43,8 @@ class StoreMarket:
     languages: tuple[str, ...]
     # The first distribution channel: the store's prices (priceChannel).
     channel_id: str | None = None
+    # The Store's id: Product Search names stores by id (`variants.stores`).
+    id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

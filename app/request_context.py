@@ -65,6 +65,7 @@ class RequestContext:
             country=context.country,
             store_key=context.store_key,
             channel_id=store.channel_id if store is not None else None,
+            store_id=store.id if store is not None else None,
             customer_groups=groups or (),
         )
 

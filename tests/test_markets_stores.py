@@ -22,6 +22,8 @@ from tests.test_markets import CART, CONTEXT, LISTING, PASSWORD, US, set_context
 pytestmark = pytest.mark.anyio
 
 SIGN_UP = "mutation($i: SignUpInput!) { signUp(input: $i) { userErrors { code } } }"
+PRODUCT_BY_SLUG = """query($slug: String!) { product(by: {slug: $slug}) {
+  slug masterVariant { sku price { centAmount currencyCode } } } }"""
 STORES = "{ stores { key name countries currencies languages } }"
 # Paths of store-scoped resources: carts, orders, customers, shopping lists, sign-in.
 SCOPED = ("/carts", "/orders", "/me", "/customers", "/login", "/shopping-lists")
@@ -146,3 +148,43 @@ async def set_context_ok(browser: Browser, **fields: Any) -> dict[str, Any]:
     payload = await set_context(browser, **fields)
     assert payload["userErrors"] == [], payload
     return payload
+
+
+NOT_IN_US_SHOP = "keyring-brass"
+PREDICTIVE = '{ predictiveSearch(query: "keyring") { products { slug } } }'
+
+
+async def test_the_store_sells_its_assortment_only(url: str) -> None:
+    async with Browser(url) as us, Browser(url) as de:
+        await set_context_ok(de, storeKey="de-shop")
+        us_slugs = {p["slug"] for p in (await us.gql(LISTING)).ok()["products"]["results"]}
+        de_slugs = {p["slug"] for p in (await de.gql(LISTING)).ok()["products"]["results"]}
+        us_found = (await us.gql(PREDICTIVE)).ok()["predictiveSearch"]["products"]
+        de_found = (await de.gql(PREDICTIVE)).ok()["predictiveSearch"]["products"]
+        us_page = (await us.gql(PRODUCT_BY_SLUG, {"slug": NOT_IN_US_SHOP})).ok()["product"]
+    assert NOT_IN_US_SHOP in de_slugs and NOT_IN_US_SHOP not in us_slugs
+    assert [p["slug"] for p in de_found] == [NOT_IN_US_SHOP] and us_found == []
+    assert us_page is None
+
+
+async def test_a_line_the_other_store_does_not_sell_is_reported_and_comes_back(url: str) -> None:
+    async with Browser(url) as browser:
+        await set_context_ok(browser, storeKey="de-shop")
+        keyring = (await browser.gql(PRODUCT_BY_SLUG, {"slug": NOT_IN_US_SHOP})).ok()["product"]
+        keyring_sku = keyring["masterVariant"]["sku"]
+        other_sku = await first_priced_sku(browser)
+        (await browser.gql(ADD, {"sku": keyring_sku, "q": 2})).ok()
+        (await browser.gql(ADD, {"sku": other_sku})).ok()
+        de_cart = (await browser.gql(CART)).ok()["cart"]
+
+        moved = await set_context(browser, storeKey="us-shop")
+        assert moved["shopperContext"]["storeKey"] == "us-shop"
+        assert [e["code"] for e in moved["userErrors"]] == ["NOT_SOLD_IN_MARKET"]
+        assert [(li["sku"], li["quantity"]) for li in moved["leftOutLines"]] == [(keyring_sku, 2)]
+        assert [li["sku"] for li in moved["cart"]["lineItems"]] == [other_sku]
+        assert moved["cart"]["currencyCode"] == "USD"
+
+        back = await set_context_ok(browser, storeKey="de-shop")
+        lines = {(li["sku"], li["quantity"]) for li in back["cart"]["lineItems"]}
+        assert lines == {(keyring_sku, 2), (other_sku, 1)}
+        assert back["cart"]["id"] != de_cart["id"]

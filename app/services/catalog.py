@@ -122,6 +122,7 @@ class CatalogService:
             market=prices,
             country_prices=self._country_prices,
             with_facets=with_facets,
+            store_id=self._shopper.store_id,
         )
         raw, tree = await asyncio.gather(self._search(body), self._tree())
         page = await self._page_products(raw, prices)
@@ -153,7 +154,9 @@ class CatalogService:
         tree = await self._tree()
         if not catalog_predictive.words(checked.text):
             return models.PredictiveSearchResult(products=(), categories=())
-        body = catalog_predictive.product_search_body(checked, self._language())
+        body = catalog_predictive.product_search_body(
+            checked, self._language(), self._shopper.store_id
+        )
         raw = await self._search(body)
         page = await self._page_products(raw, prices)
         texts = self._texts()

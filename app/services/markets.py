@@ -72,4 +72,5 @@ class ProjectMarkets:
             currencies=self._store_currencies.get(key, ()),
             languages=tuple(store.get("languages") or ()),
             channel_id=channels[0]["id"] if channels else None,
+            id=store["id"],
         )
