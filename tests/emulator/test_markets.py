@@ -192,3 +192,68 @@ async def test_product_search_by_store_with_projection_parameters(ctp: Ctp) -> N
     assert projections["boots-chelsea"]["masterVariant"]["price"]["value"]["centAmount"] == 13199
     assert projections["tote-canvas"]["masterVariant"]["price"]["value"]["centAmount"] == 2699
     assert set(projections["tote-canvas"]["name"]) == {"en"}
+
+
+async def test_the_vip_demo_customer_is_in_the_vip_group(ctp: Ctp) -> None:
+    token = await ctp.customer_token("vip@example.com", "Demo-Passw0rd!")
+    me = await ctp.get("/me", token)
+    admin = await ctp.client_token()
+    vip = await ctp.get("/customer-groups/key=vip", admin)
+    assert me["customerGroup"] == {"typeId": "customer-group", "id": vip["id"]}
+    assert me["customerGroupAssignments"] == [
+        {"customerGroup": {"typeId": "customer-group", "id": vip["id"]}}
+    ]
+    assert me["stores"] == []
+
+
+async def test_customer_group_and_store_update_actions(ctp: Ctp) -> None:
+    admin = await ctp.client_token()
+    customer, _ = await ctp.new_customer("groups@example.com")
+    vip = await ctp.get("/customer-groups/key=vip", admin)
+
+    async def update(*actions: object, expect: int = 200) -> dict[str, object]:
+        nonlocal customer
+        body = await ctp.post(
+            f"/customers/{customer['id']}",
+            admin,
+            {"version": customer["version"], "actions": list(actions)},
+            expect=expect,
+        )
+        if expect == 200:
+            customer = body
+        return body
+
+    await update(
+        {"action": "setCustomerGroup", "customerGroup": {"key": "vip"}},
+        {
+            "action": "addCustomerGroupAssignment",
+            "customerGroupAssignment": {"customerGroup": {"id": vip["id"]}},
+        },
+        {"action": "addStore", "store": {"key": "de-shop"}},
+    )
+    assert customer["customerGroup"] == {"typeId": "customer-group", "id": vip["id"]}
+    assert customer["customerGroupAssignments"][0]["customerGroup"]["id"] == vip["id"]
+    assert customer["stores"] == [{"typeId": "store", "key": "de-shop"}]
+    missing = await update(
+        {"action": "setCustomerGroup", "customerGroup": {"key": "nope"}}, expect=400
+    )
+    assert error_code(missing) == "ReferencedResourceNotFound"
+    await update(
+        {"action": "setCustomerGroup"},
+        {"action": "removeCustomerGroupAssignment", "customerGroup": {"key": "vip"}},
+        {"action": "setStores", "stores": []},
+    )
+    assert "customerGroup" not in customer
+    assert customer["customerGroupAssignments"] == [] and customer["stores"] == []
+    # The customer's own /me cannot change its group.
+    own = await ctp.customer_token("groups@example.com", "Secret-123")
+    denied = await ctp.post(
+        "/me",
+        own,
+        {
+            "version": customer["version"],
+            "actions": [{"action": "setCustomerGroup", "customerGroup": {"key": "vip"}}],
+        },
+        expect=400,
+    )
+    assert error_code(denied) == "InvalidJsonInput"
