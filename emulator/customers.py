@@ -41,6 +41,7 @@ from emulator.jsonio import (
     unknown_action,
     update_body,
 )
+from emulator.markets import membership
 from emulator.passwords import hash_password, verify_password
 from emulator.query import paged_query, query_source
 from emulator.resources import (
@@ -62,6 +63,11 @@ DEMO_CUSTOMER_ID = str(
 )
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "Demo-Passw0rd!"  # noqa: S105 - the documented demo account
+# The second demo account: global, in the Customer Group `vip` (docs/emulator.md).
+VIP_CUSTOMER_ID = str(
+    uuid.uuid5(uuid.NAMESPACE_URL, "https://ctp-bff.invalid/emulator/vip-customer")
+)
+VIP_EMAIL = "vip@example.com"
 
 
 # -- creation and authentication ----------------------------------------------------------------
@@ -79,17 +85,40 @@ def _set_password(emulator: Emulator, customer: Json, password: str) -> None:
     customer["password"] = _masked(hashed)
 
 
-def _email_taken(emulator: Emulator, email: str, except_id: str | None = None) -> bool:
-    found = emulator.customer_by_email(email)
-    return found is not None and found["id"] != except_id
+def _email_taken(
+    emulator: Emulator, email: str, except_id: str | None = None, stores: list[str] | None = None
+) -> bool:
+    """Whether another customer of the same scope has the e-mail: project-wide among global
+    customers, per Store among the customers of a Store."""
+    for store_key in stores or [None]:  # type: ignore[list-item]
+        found = emulator.customer_by_email(email, store_key)
+        if found is not None and found["id"] != except_id:
+            return True
+    return False
 
 
 def create_customer(
-    emulator: Emulator, draft: Json, *, my: bool = False, customer_id: str | None = None
+    emulator: Emulator,
+    draft: Json,
+    *,
+    my: bool = False,
+    customer_id: str | None = None,
+    store_key: str | None = None,
 ) -> Json:
-    """Build and store a Customer from a CustomerDraft (MyCustomerDraft when `my`)."""
+    """Build and store a Customer from a CustomerDraft (MyCustomerDraft when `my`); in a Store
+    (`store_key`), a draft without `stores` makes a Customer of that Store."""
     email = req_str(draft, "email")
-    if _email_taken(emulator, email):
+    markets = emulator.catalog.markets
+    scoped: Json = {
+        "stores": draft.get("stores") or ([{"key": store_key}] if store_key else []),
+    }
+    if not my:
+        for field in ("customerGroup", "customerGroupAssignments"):
+            if draft.get(field) is not None:
+                scoped[field] = draft[field]
+    memberships: Json = {}
+    membership.apply_draft(markets, memberships, scoped)
+    if _email_taken(emulator, email, stores=membership.store_keys(memberships)):
         raise duplicate_field("email", email)
     mode = "Password" if my else (opt_str(draft, "authenticationMode") or "Password")
     if mode not in {"Password", "ExternalAuth"}:
@@ -147,11 +176,13 @@ def create_customer(
         billing_ids = _with(billing_ids, customer["defaultBillingAddressId"])
     customer["billingAddressIds"] = billing_ids
     customer["isEmailVerified"] = False if my else bool(opt_bool(draft, "isEmailVerified"))
-    customer["customerGroupAssignments"] = []
+    if "customerGroup" in memberships:
+        customer["customerGroup"] = memberships["customerGroup"]
+    customer["customerGroupAssignments"] = memberships["customerGroupAssignments"]
     locale = opt_str(draft, "locale")
     if locale is not None:
         customer["locale"] = locale
-    customer["stores"] = []
+    customer["stores"] = memberships["stores"]
     customer["authenticationMode"] = mode
     if password is not None:
         _set_password(emulator, customer, password)
@@ -165,10 +196,20 @@ def _with(ids: list[str], address_id: str) -> list[str]:
     return ids if address_id in ids else [*ids, address_id]
 
 
-def authenticate(emulator: Emulator, email: str, password: str) -> Json | None:
-    """The Customer with this email and password, or None (never says which one was wrong)."""
+def authenticate(
+    emulator: Emulator, email: str, password: str, store_key: str | None = None
+) -> Json | None:
+    """The Customer with this email and password, or None (never says which one was wrong).
+
+    Outside a Store only global Customers sign in; in a Store (`store_key`), that Store's
+    Customers and the global ones (Customers reference, "Authenticate Customer in Store": a
+    Customer of another Store gets InvalidCredentials)."""
     with emulator.lock:
-        customer = emulator.customer_by_email(email)
+        customer = None
+        if store_key is not None:
+            customer = emulator.customer_by_email(email, store_key)
+        if customer is None:
+            customer = emulator.customer_by_email(email)
         stored_hash = emulator.password_hashes.get(customer["id"]) if customer else None
     if customer is None or stored_hash is None:
         return None
@@ -206,6 +247,46 @@ def seed_demo_customer(emulator: Emulator) -> None:
             "locale": "en",
         },
         customer_id=DEMO_CUSTOMER_ID,
+    )
+
+
+def seed_vip_customer(emulator: Emulator) -> None:
+    """The second demo account: global, in the Customer Group `vip` (as `customerGroup` and
+    as a `customerGroupAssignments` entry), with a German default address."""
+    vip = emulator.catalog.markets.customer_group_by_key("vip")
+    groups: Json = {}
+    if vip is not None:
+        groups = {
+            "customerGroup": {"typeId": "customer-group", "id": vip["id"]},
+            "customerGroupAssignments": [
+                {"customerGroup": {"typeId": "customer-group", "id": vip["id"]}}
+            ],
+        }
+    address = {
+        "key": "home",
+        "firstName": "Max",
+        "lastName": "Mustermann",
+        "streetName": "Maximilianstraße",
+        "streetNumber": "10",
+        "postalCode": "80539",
+        "city": "München",
+        "country": "DE",
+        "email": VIP_EMAIL,
+    }
+    create_customer(
+        emulator,
+        {
+            "email": VIP_EMAIL,
+            "password": DEMO_PASSWORD,
+            "firstName": "Max",
+            "lastName": "Mustermann",
+            "addresses": [address],
+            "defaultShippingAddress": 0,
+            "defaultBillingAddress": 0,
+            "locale": "de",
+            **groups,
+        },
+        customer_id=VIP_CUSTOMER_ID,
     )
 
 
@@ -306,7 +387,8 @@ def _set_text(field: str) -> Action:
 
 def _change_email(emulator: Emulator, customer: Json, action: Json) -> None:
     email = req_str(action, "email", "actions")
-    if _email_taken(emulator, email, except_id=customer["id"]):
+    stores = membership.store_keys(customer)
+    if _email_taken(emulator, email, except_id=customer["id"], stores=stores):
         raise duplicate_field("email", email)
     customer["email"] = email
     customer["isEmailVerified"] = False
@@ -338,10 +420,26 @@ MY_CUSTOMER_ACTIONS: dict[str, Action] = {
         )
     },
 }
+
+
+def _membership(apply: Callable[[Any, Json, Json], None]) -> Action:
+    def action(emulator: Emulator, customer: Json, body: Json) -> None:
+        apply(emulator.catalog.markets, customer, body)
+
+    return action
+
+
 CUSTOMER_ACTIONS: dict[str, Action] = {
     **MY_CUSTOMER_ACTIONS,
     "setKey": _set_text("key"),
     "setExternalId": _set_text("externalId"),
+    "setCustomerGroup": _membership(membership.set_customer_group),
+    "addCustomerGroupAssignment": _membership(membership.add_customer_group_assignment),
+    "removeCustomerGroupAssignment": _membership(membership.remove_customer_group_assignment),
+    "setCustomerGroupAssignments": _membership(membership.set_customer_group_assignments),
+    "setStores": _membership(membership.set_stores),
+    "addStore": _membership(membership.add_store),
+    "removeStore": _membership(membership.remove_store),
 }
 
 

@@ -302,8 +302,15 @@ class Emulator:
         if not self.config.seed_demo_data:
             return
         # Imported here: customers.py builds on this module.
-        from emulator.customers import DEMO_CUSTOMER_ID, seed_demo_customer
+        from emulator.customers import (
+            DEMO_CUSTOMER_ID,
+            VIP_CUSTOMER_ID,
+            seed_demo_customer,
+            seed_vip_customer,
+        )
 
         seed_demo_customer(self)
-        # The documented demo account outlives any cap.
+        seed_vip_customer(self)
+        # The documented demo accounts outlive any cap.
         self._store.customers.pin(DEMO_CUSTOMER_ID)
+        self._store.customers.pin(VIP_CUSTOMER_ID)

@@ -29,7 +29,7 @@ from starlette.routing import BaseRoute, Route
 
 from emulator.catalog.access import PRODUCT_SCOPES, catalog_for, now, require_view_products
 from emulator.catalog.catalog import Catalog
-from emulator.catalog.pricing import with_selected_prices
+from emulator.catalog.projection import Projection, apply, from_query
 from emulator.catalog.search_routes import search_routes
 from emulator.errors import CtpApiError, not_found
 from emulator.jsonio import Json
@@ -89,34 +89,53 @@ def _projection_or_404(catalog: Catalog, product_id: str, staged: bool) -> Json:
     return product
 
 
+def _projection(request: Request, catalog: Catalog) -> Projection:
+    params = request.query_params
+    _price_selection(params)  # the currency and country checks, with their messages
+    return from_query(params, catalog.markets)
+
+
 async def query_product_projections(request: Request) -> JSONResponse:
     catalog = catalog_for(request, PRODUCT_SCOPES)
     params = request.query_params
     staged = _staged(request, params)
-    selection = _price_selection(params)
-    body = paged_query(catalog.product_projections(staged=staged), params)
+    projection = _projection(request, catalog)
+    products = catalog.product_projections(staged=staged)
+    if projection.store is not None:
+        offered = catalog.markets.store_offers
+        products = [p for p in products if offered(projection.store["key"], p["id"])]
+    body = paged_query(products, params)
     moment = now(request)
-    body["results"] = [with_selected_prices(p, selection, moment) for p in body["results"]]
+    body["results"] = [apply(p, projection, catalog.markets, moment) for p in body["results"]]
     return JSONResponse(body)
+
+
+def _projected(request: Request, catalog: Catalog, product: Json) -> JSONResponse:
+    found = apply(product, _projection(request, catalog), catalog.markets, now(request))
+    if found is None:
+        raise not_found(product["id"])
+    return JSONResponse(found)
 
 
 async def get_product_projection(request: Request) -> JSONResponse:
     catalog = catalog_for(request, PRODUCT_SCOPES)
-    params = request.query_params
-    staged = _staged(request, params)
-    product = _projection_or_404(catalog, request.path_params["id"], staged)
-    return JSONResponse(with_selected_prices(product, _price_selection(params), now(request)))
+    staged = _staged(request, request.query_params)
+    return _projected(
+        request, catalog, _projection_or_404(catalog, request.path_params["id"], staged)
+    )
 
 
 async def get_product_projection_by_key(request: Request) -> JSONResponse:
     catalog = catalog_for(request, PRODUCT_SCOPES)
-    params = request.query_params
-    staged = _staged(request, params)
+    staged = _staged(request, request.query_params)
     key = request.path_params["key"]
     product = catalog.product_projection_by_key(key, staged=staged)
     if product is None:
         raise _key_not_found(key)
-    return JSONResponse(with_selected_prices(product, _price_selection(params), now(request)))
+    found = apply(product, _projection(request, catalog), catalog.markets, now(request))
+    if found is None:
+        raise _key_not_found(key)
+    return JSONResponse(found)
 
 
 # -- categories, shipping methods, discounts, tax categories ------------------------------------
