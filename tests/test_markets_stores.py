@@ -151,7 +151,7 @@ async def set_context_ok(browser: Browser, **fields: Any) -> dict[str, Any]:
 
 
 NOT_IN_US_SHOP = "keyring-brass"
-PREDICTIVE = '{ predictiveSearch(query: "keyring") { products { slug } } }'
+PREDICTIVE = '{ predictiveSearch(query: "brass key") { products { slug } } }'
 
 
 async def test_the_store_sells_its_assortment_only(url: str) -> None:
