@@ -247,3 +247,20 @@ async def test_the_product_cache_never_serves_one_customer_groups_price_to_a_gue
         vip_price = listed_prices(await vip.gql(LISTING, {"text": "cashmere"}))[VIP_PRODUCT]
         guest_price = listed_prices(await guest.gql(LISTING, {"text": "cashmere"}))[VIP_PRODUCT]
     assert guest_price["centAmount"] > vip_price["centAmount"]
+
+
+WISHLIST_ADD = """mutation($sku: String!) { addToWishlist(sku: $sku) {
+  wishlist { lineItems { sku price { centAmount currencyCode } } } userErrors { code } } }"""
+
+
+async def test_the_wishlist_follows_the_context_and_the_customer_group(url: str) -> None:
+    async with Browser(url) as guest, Browser(url) as vip:
+        await set_context(guest, country="US", currency="USD")
+        usd_page = (await guest.gql(PRODUCT, {"slug": VIP_PRODUCT})).ok()["product"]
+        sku = usd_page["masterVariant"]["sku"]
+        guest_list = (await guest.gql(WISHLIST_ADD, {"sku": sku})).ok()["addToWishlist"]
+        (await vip.gql(SIGN_IN, {"e": VIP_EMAIL, "p": VIP_PASSWORD})).ok()
+        vip_page = (await vip.gql(PRODUCT, {"slug": VIP_PRODUCT})).ok()["product"]
+        vip_list = (await vip.gql(WISHLIST_ADD, {"sku": sku})).ok()["addToWishlist"]
+    assert guest_list["wishlist"]["lineItems"][0]["price"] == usd_page["masterVariant"]["price"]
+    assert vip_list["wishlist"]["lineItems"][0]["price"] == vip_page["masterVariant"]["price"]

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from app import models
 from app.ctp import resources
 from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpNotFound
@@ -141,15 +143,7 @@ def wishlist_model(raw: resources.ShoppingList, shopper: models.Shopper) -> mode
         variant = line.get("variant", {})
         images = variant.get("images", [])
         line_item_id = nonempty(line["id"], "ShoppingListLineItem.id")
-        price = next(
-            (
-                p
-                for p in variant.get("prices", [])
-                if p["value"]["currencyCode"] == shopper.currency
-                and p.get("country") in (shopper.country, None)
-            ),
-            None,
-        )
+        price = selected_price(variant.get("prices", []), shopper)
         items.append(
             models.WishlistLineItem(
                 id=owned_id(wishlist_id, line_item_id),
@@ -164,3 +158,28 @@ def wishlist_model(raw: resources.ShoppingList, shopper: models.Shopper) -> mode
             )
         )
     return models.Wishlist(id=wishlist_id, line_items=tuple(items))
+
+
+def selected_price(prices: list[Any], shopper: models.Shopper) -> Any:
+    """commercetools' price selection over a variant's embedded prices, for a shopping list
+    (which has no price selection of its own): the shopper's currency; a price for their
+    customer group, the store's channel and their country where there is one, in
+    commercetools' fallback order (group, then channel, then country, most specific first)."""
+    best: Any = None
+    best_rank: tuple[bool, bool, bool] | None = None
+    for price in prices:
+        if price["value"]["currencyCode"] != shopper.currency:
+            continue
+        group = (price.get("customerGroup") or {}).get("id")
+        channel = (price.get("channel") or {}).get("id")
+        country = price.get("country")
+        if group is not None and group not in shopper.customer_groups:
+            continue
+        if channel is not None and channel != shopper.channel_id:
+            continue
+        if country is not None and country != shopper.country:
+            continue
+        rank = (group is not None, channel is not None, country is not None)
+        if best_rank is None or rank > best_rank:
+            best, best_rank = price, rank
+    return best
