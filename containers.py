@@ -304,6 +304,7 @@ class GraphQLContainer(containers.DeclarativeContainer):
         core.password_reset_budget,
         core.session_revoker,
         core.clock,
+        shopper_context_service,
     )
 
     verification_service = providers.Factory(

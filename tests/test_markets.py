@@ -264,3 +264,34 @@ async def test_the_wishlist_follows_the_context_and_the_customer_group(url: str)
         vip_list = (await vip.gql(WISHLIST_ADD, {"sku": sku})).ok()["addToWishlist"]
     assert guest_list["wishlist"]["lineItems"][0]["price"] == usd_page["masterVariant"]["price"]
     assert vip_list["wishlist"]["lineItems"][0]["price"] == vip_page["masterVariant"]["price"]
+
+
+async def test_signing_in_to_an_account_with_a_eur_cart_after_switching_to_usd(url: str) -> None:
+    """commercetools merges the guest's USD cart into the customer's EUR cart; the cart then
+    follows the context: one USD cart with the lines of both."""
+    email = f"markets-{uuid.uuid4().hex[:8]}@example.com"
+    async with Browser(url) as customer:
+        (
+            await customer.gql(
+                "mutation($i: SignUpInput!) { signUp(input: $i) { userErrors { code } } }",
+                {"i": {"email": email, "password": PASSWORD}},
+            )
+        ).ok()
+        page = (await customer.gql(PRODUCT, {"slug": VIP_PRODUCT})).ok()["product"]
+        (await customer.gql(ADD, {"sku": page["masterVariant"]["sku"]})).ok()
+    async with Browser(url) as guest:
+        await set_context(guest, country="US", currency="USD")
+        skus = [
+            p["masterVariant"]["sku"]
+            for p in (await guest.gql(LISTING)).ok()["products"]["results"]
+            if p["masterVariant"]["price"] and p["slug"] != VIP_PRODUCT
+        ]
+        (await guest.gql(ADD, {"sku": skus[0], "q": 2})).ok()
+        (await guest.gql(SIGN_IN, {"e": email, "p": PASSWORD})).ok()
+        cart = (await guest.gql(CART)).ok()["cart"]
+    assert cart["currencyCode"] == "USD"
+    assert {(li["sku"], li["quantity"]) for li in cart["lineItems"]} == {
+        (page["masterVariant"]["sku"], 1),
+        (skus[0], 2),
+    }
+    assert {li["unitPrice"]["currencyCode"] for li in cart["lineItems"]} == {"USD"}

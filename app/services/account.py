@@ -47,6 +47,7 @@ from app.services.addresses import is_email, single_line, validate_address
 from app.services.credential_guard import CredentialGuard, customer_key, email_key
 from app.services.reset_budget import PasswordResetBudget
 from app.services.session_tokens import SessionTokens, to_session_token
+from app.services.shopper_context import ShopperContextService
 from app.services.upstream_errors import SHOPPER_MESSAGES, shopper_error
 from app.session.revocation import CustomerSessionRevoker
 from app.session.store import SessionStoreUnavailable
@@ -127,6 +128,7 @@ class AccountService:
         reset_budget: PasswordResetBudget,
         revoker: CustomerSessionRevoker,
         clock: Clock = time.time,
+        contexts: ShopperContextService | None = None,
     ) -> None:
         self._context = context
         self._session = context.session
@@ -141,6 +143,8 @@ class AccountService:
         # Ends the customer's other sessions after a password change or reset.
         self._revoker = revoker
         self._clock = clock
+        # Puts the cart sign-in leaves into the shopper context (its currency and store).
+        self._contexts = contexts
 
     async def me(self) -> models.Customer | None:
         if not self._session.is_signed_in:
@@ -192,6 +196,7 @@ class AccountService:
         if guest_token is None:
             result = {"customer": await self._gateway.get(self._me, token=issued.access_token)}
         self._start_customer_session(issued, result["customer"], cart_id)
+        await self._follow_context(result.get("cart"))
         return mapping.customer(result["customer"])
 
     async def sign_up(self, form: SignUpInput) -> models.Customer:
@@ -228,6 +233,7 @@ class AccountService:
         issued = await self._flows.password(email, form.password, store_key=self._store_key)
         cart_id = (result.get("cart") or {}).get("id")
         self._start_customer_session(issued, result["customer"], cart_id)
+        await self._follow_context(result.get("cart"))
         return mapping.customer(result["customer"])
 
     def sign_out(self) -> bool:
@@ -592,6 +598,14 @@ class AccountService:
         if self._session.is_signed_in:
             return None
         return await self._tokens.current()
+
+    async def _follow_context(self, cart: resources.Cart | None) -> None:
+        """The merged cart in the context's currency: a guest who switched to USD and signs in
+        to an account with a EUR cart gets one USD cart with both carts' lines. Lines it cannot
+        price stay in the cart left behind (the session remembers it: switching back to its
+        currency brings them back)."""
+        if cart is not None and self._contexts is not None:
+            await self._contexts.follow(cart)
 
     def _start_customer_session(
         self, issued: Any, customer: resources.Customer, cart_id: str | None

@@ -109,19 +109,30 @@ class ShopperContextService:
             self._session.language = language
         elif store_changed and self._session.language not in (None, *languages):
             self._session.language = None
-        cart, left_out = await self._follow(old_cart, store_changed)
+        cart, left_out = await self._follow(old_cart)
         return ContextChange(self._context.shopper_context, cart, left_out)
+
+    async def follow(self, cart: resources.Cart) -> tuple[LeftOutLine, ...]:
+        """Puts the cart sign-in left (commercetools merged the guest's cart into the
+        customer's, whose currency may be another) into the shopper context. Lines it cannot
+        price stay in the cart left behind, which the session remembers."""
+        if cart.get("cartState", "Active") != "Active":
+            return ()
+        _, left_out = await self._follow(cart)
+        return left_out
 
     # -- the cart follows ---------------------------------------------------------------------
 
     async def _follow(
-        self, old: resources.Cart | None, store_changed: bool
+        self, old: resources.Cart | None
     ) -> tuple[models.Cart | None, tuple[LeftOutLine, ...]]:
         if old is None:
             return None, ()
         shopper = self._context.shopper
         same_currency = old["totalPrice"]["currencyCode"] == shopper.currency
-        if same_currency and not store_changed:
+        store = old.get("store")
+        same_store = (store["key"] if store is not None else None) == shopper.store_key
+        if same_currency and same_store:
             if old.get("country") == shopper.country:
                 return self._carts.model(old), ()
             return await self._carts.set_country(shopper.country), ()
