@@ -20,14 +20,17 @@ from tests.support.servers import ServerThread
 pytestmark = pytest.mark.anyio
 
 CONTEXT_FIELDS = "country currency language storeKey"
+CART_FIELDS = (
+    "id currencyCode country lineItems { sku quantity unitPrice { currencyCode centAmount } }"
+)
 SET_CONTEXT = f"""mutation($input: ShopperContextInput!) {{
   setShopperContext(input: $input) {{
     shopperContext {{ {CONTEXT_FIELDS} }}
-    cart {{ id currencyCode country lineItems {{ sku quantity unitPrice {{ currencyCode centAmount }} }} }}
+    cart {{ {CART_FIELDS} }}
     leftOutLines {{ sku quantity name }}
     userErrors {{ field code message }} }} }}"""
 CONTEXT = f"{{ shopperContext {{ {CONTEXT_FIELDS} }} }}"
-CART = "{ cart { id currencyCode country lineItems { sku quantity unitPrice { currencyCode centAmount } } } }"
+CART = f"{{ cart {{ {CART_FIELDS} }} }}"
 LISTING = """query($text: String) { products(text: $text, limit: 50) { results {
   slug masterVariant { sku price { centAmount currencyCode } } } } }"""
 PRODUCT = """query($slug: String!) { product(by: {slug: $slug}) {

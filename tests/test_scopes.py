@@ -112,7 +112,7 @@ async def shopper_context(service: ProjectService) -> bool:
     async with Browser(service.url) as browser:
         shown = await browser.gql("{ shopperContext { country currency language } }")
         chosen = await browser.gql(
-            "mutation { setShopperContext(input: {country: \"AT\"}) { "
+            'mutation { setShopperContext(input: {country: "AT"}) { '
             "shopperContext { country } userErrors { code } } }"
         )
     return (
@@ -126,7 +126,7 @@ async def stores(service: ProjectService) -> bool:
     async with Browser(service.url) as browser:
         listed = await browser.gql("{ stores { key countries } }")
         switched = await browser.gql(
-            "mutation { setShopperContext(input: {storeKey: \"us-shop\"}) { "
+            'mutation { setShopperContext(input: {storeKey: "us-shop"}) { '
             "shopperContext { storeKey } userErrors { code } } }"
         )
     return (
