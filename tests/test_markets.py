@@ -298,3 +298,31 @@ async def test_signing_in_to_an_account_with_a_eur_cart_after_switching_to_usd(u
         (skus[0], 2),
     }
     assert {li["unitPrice"]["currencyCode"] for li in cart["lineItems"]} == {"USD"}
+
+
+async def test_upstream_calls_of_a_context_change(browser: Browser, emulator: Emulator) -> None:
+    """docs/upstream-calls.md, "Shopper context and stores": 2 for another country (the cart,
+    setCountry), 3 for another currency (the cart, which lines the new market prices, the new
+    cart), 0 for refused input; the project is cached."""
+    await set_context(browser, country="DE", currency="EUR")
+    sku = (await browser.gql(PRODUCT, {"slug": VIP_PRODUCT})).ok()["product"]["masterVariant"][
+        "sku"
+    ]
+    (await browser.gql(ADD, {"sku": sku})).ok()
+
+    def calls() -> list[tuple[str, str]]:
+        return [(m, p) for m, p in emulator.request_log if not p.startswith("/oauth")]
+
+    emulator.clear_request_log()
+    await set_context(browser, country="AT")
+    assert [m for m, _ in calls()] == ["GET", "POST"], calls()
+    emulator.clear_request_log()
+    await set_context(browser, country="US", currency="USD")
+    assert [(m, p.split("?")[0].rsplit("/", 1)[-1]) for m, p in calls()][1:] == [
+        ("GET", "product-projections"),
+        ("POST", "carts"),
+    ], calls()
+    assert len(calls()) == 3
+    emulator.clear_request_log()
+    await set_context(browser, country="FR")
+    assert calls() == []
