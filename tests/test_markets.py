@@ -223,9 +223,13 @@ async def test_vip_sees_the_same_group_price_on_the_listing_and_the_product_page
         vip_listed = listed_prices(await vip.gql(LISTING))[VIP_PRODUCT]
         page = (await vip.gql(PRODUCT, {"slug": VIP_PRODUCT})).ok()["product"]["masterVariant"]
         guest_after = listed_prices(await guest.gql(LISTING))[VIP_PRODUCT]
+        # The customer's groups are private: signed out, the browser sees a guest's prices.
+        (await vip.gql(SIGN_OUT)).ok()
+        signed_out = listed_prices(await vip.gql(LISTING))[VIP_PRODUCT]
     assert vip_listed["centAmount"] < guest_before["centAmount"]
     assert page["price"] == vip_listed
     assert guest_after == guest_before
+    assert signed_out == guest_before
 
 
 @pytest.mark.xfail(

@@ -10,14 +10,18 @@ stores wait for a fresh one (`get`).
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Mapping
 
 from app.clock import Clock
 from app.ctp import resources
+from app.ctp.errors import CtpNotFound
 from app.ctp.gateway import CtpGateway
 from app.models import MarketRules, StoreMarket
 from app.services.ttl_cache import CachedValue
+
+log = logging.getLogger(__name__)
 
 MARKETS_TTL_SECONDS = 300.0
 MARKETS_STALE_SECONDS = 3_600.0
@@ -58,11 +62,16 @@ class ProjectMarkets:
             countries=tuple(project.get("countries") or ()),
             currencies=tuple(project.get("currencies") or ()),
             languages=tuple(project.get("languages") or ()),
-            stores=tuple(stores),
+            stores=tuple(store for store in stores if store is not None),
         )
 
-    async def _store(self, key: str) -> StoreMarket:
-        store: resources.Store = await self._gateway.get(f"/stores/key={key}")
+    async def _store(self, key: str) -> StoreMarket | None:
+        try:
+            store: resources.Store = await self._gateway.get(f"/stores/key={key}")
+        except CtpNotFound:
+            # A deployment naming a store the project lacks: the others still work.
+            log.error("STORE_KEYS names %r, which the project has no store for", key)
+            return None
         channels = store.get("distributionChannels") or []
         name = store.get("name") or {}
         return StoreMarket(
