@@ -294,12 +294,18 @@ def _anonymous_id_in_use(emulator: Emulator, anonymous_id: str) -> bool:
 
 
 async def password_token_endpoint(request: Request) -> JSONResponse:
+    """The password flow; on `/oauth/{projectKey}/in-store/key={storeKey}/customers/token`
+    (the in-store password flow, for Customers of a Store), the Customers of that Store and
+    the global ones sign in, and a Customer of a Store signs in nowhere else."""
     # Imported here: customers.py imports this module for require_token.
     from emulator.customers import authenticate
 
     emulator = emulator_of(request)
     client_id = _authenticate_client(request, emulator)
     _check_path_project(request, emulator)
+    store_key = request.path_params.get("storeKey")
+    if store_key is not None and emulator.catalog.markets.store_by_key(store_key) is None:
+        raise CtpApiError(400, "invalid_request", f"Store '{store_key}' not found.")
     params = await _params(request)
     if params.get("grant_type") != "password":
         raise CtpApiError(
@@ -310,7 +316,7 @@ async def password_token_endpoint(request: Request) -> JSONResponse:
     if not username or password is None:
         raise CtpApiError(400, "invalid_request", "Parameters username and password are required.")
     scopes = _requested_scopes(params, emulator.config.project_key)
-    customer = authenticate(emulator, username, password)
+    customer = authenticate(emulator, username, password, store_key)
     if customer is None:
         raise CtpApiError(
             400,
@@ -351,4 +357,9 @@ def routes() -> list[BaseRoute]:
         Route("/oauth/introspect", introspect_endpoint, methods=["POST"]),
         Route("/oauth/{projectKey}/anonymous/token", anonymous_token_endpoint, methods=["POST"]),
         Route("/oauth/{projectKey}/customers/token", password_token_endpoint, methods=["POST"]),
+        Route(
+            "/oauth/{projectKey}/in-store/key={storeKey}/customers/token",
+            password_token_endpoint,
+            methods=["POST"],
+        ),
     ]

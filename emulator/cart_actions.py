@@ -19,6 +19,7 @@ from emulator.errors import (
     referenced_resource_not_found,
 )
 from emulator.jsonio import Json, opt_bool, opt_int, opt_str, req_int, req_obj, req_str
+from emulator.markets.cart_rules import check_store_country, line_channels
 from emulator.resources import (
     address_from_draft,
     country_code,
@@ -61,19 +62,22 @@ def add_line_item(emulator: Emulator, cart: Json, action: Json, path: str = "act
     quantity = _quantity(action, 1, 1) or 1
     key = opt_str(action, "key", path)
     product, variant = pricing.find_variant(emulator.catalog, sku, product_id, variant_id)
+    channels = line_channels(emulator.catalog.markets, cart, action)
     for line in cart["lineItems"]:
-        # Same variant, mode and (absent) custom fields/channels: only the quantity grows.
+        # Same variant, mode, channels and (absent) custom fields: only the quantity grows.
         if (
             line["productId"] == product["id"]
             and line["variant"]["id"] == variant["id"]
             and line.get("lineItemMode") == "Standard"
             and "custom" not in line
             and "custom" not in action
+            and line.get("distributionChannel") == channels.get("distributionChannel")
+            and line.get("supplyChannel") == channels.get("supplyChannel")
         ):
             pricing.set_quantity(line, int(line["quantity"]) + quantity)
             line["lastModifiedAt"] = emulator.now_iso()
             return
-    line = pricing.new_line_item(emulator, cart, product, variant, quantity)
+    line = pricing.new_line_item(emulator, cart, product, variant, quantity, channels)
     if key is not None:
         line = {"id": line["id"], "key": key, **{k: v for k, v in line.items() if k != "id"}}
     cart["lineItems"].append(line)
@@ -208,6 +212,7 @@ def _set_country(emulator: Emulator, cart: Json, action: Json) -> None:
         cart.pop("country", None)
     else:
         cart["country"] = country_code(action["country"], "actions -> country")
+        check_store_country(emulator.catalog.markets, cart)
 
 
 def _set_locale(emulator: Emulator, cart: Json, action: Json) -> None:

@@ -42,6 +42,7 @@ from emulator.jsonio import (
     update_body,
 )
 from emulator.markets import membership
+from emulator.markets.store_context import customer_in_store, scope
 from emulator.passwords import hash_password, verify_password
 from emulator.query import paged_query, query_source
 from emulator.resources import (
@@ -627,16 +628,18 @@ def sign_in_mode(body: Json, field: str) -> str:
 
 async def query_customers(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "view_customers")
+    store_key = scope(request, token, "view_customers")
     emulator = emulator_of(request)
     with emulator.lock:
         found = query_source(emulator.customers, request.query_params, CUSTOMER_QUERY_HINTS)
+        if store_key is not None:
+            found = [c for c in found if customer_in_store(c, store_key)]
         return respond(paged_query(found, request.query_params))
 
 
 async def create(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "manage_customers")
+    store_key = scope(request, token, "manage_customers")
     draft = await read_object(request)
     anonymous_id = opt_str(draft, "anonymousId")
     cart_ref = opt_obj(draft, "anonymousCart")
@@ -645,20 +648,21 @@ async def create(request: Request) -> Response:
     )
     emulator = emulator_of(request)
     with emulator.lock:
-        customer = create_customer(emulator, draft)
+        customer = create_customer(emulator, draft, store_key=store_key)
         result = signin.sign_in(
             emulator,
             customer,
             anonymous_id=anonymous_id,
             anonymous_cart_id=cart_id,
             mode="MergeWithExistingCustomerCart",
+            store_key=store_key,
         )
         return respond(result, 201)
 
 
 async def login(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "manage_customers")
+    store_key = scope(request, token, "manage_customers")
     body = await read_object(request)
     email = req_str(body, "email")
     password = req_str(body, "password")
@@ -669,7 +673,7 @@ async def login(request: Request) -> Response:
         req_str(cart_ref, "id", "anonymousCart") if cart_ref else opt_str(body, "anonymousCartId")
     )
     emulator = emulator_of(request)
-    customer = authenticate(emulator, email, password)
+    customer = authenticate(emulator, email, password, store_key)
     if customer is None:
         raise invalid_credentials()
     with emulator.lock:
@@ -679,26 +683,36 @@ async def login(request: Request) -> Response:
             anonymous_id=anonymous_id,
             anonymous_cart_id=cart_id,
             mode=mode,
+            store_key=store_key,
         )
         return respond(result)
 
 
+def _customer_in(emulator: Emulator, customer_id: str, store_key: str | None) -> Json:
+    """The customer; in a Store, 404 for a Customer of other Stores (Customers in Store
+    reference); a global Customer belongs to every Store."""
+    customer = get_customer(emulator, customer_id)
+    if not customer_in_store(customer, store_key):
+        raise not_found(customer_id)
+    return customer
+
+
 async def get_by_id(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "view_customers")
+    store_key = scope(request, token, "view_customers")
     emulator = emulator_of(request)
     with emulator.lock:
-        return respond(get_customer(emulator, request.path_params["id"]))
+        return respond(_customer_in(emulator, request.path_params["id"], store_key))
 
 
 async def update(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "manage_customers")
+    store_key = scope(request, token, "manage_customers")
     body = await read_object(request)
     version, actions = update_body(body)
     emulator = emulator_of(request)
     with emulator.lock:
-        customer = get_customer(emulator, request.path_params["id"])
+        customer = _customer_in(emulator, request.path_params["id"], store_key)
         return respond(update_customer(emulator, customer, version, actions))
 
 

@@ -19,8 +19,10 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from emulator.catalog import Catalog
+from emulator.catalog.pricing import PriceSelector
 from emulator.errors import CtpApiError, invalid_input
 from emulator.jsonio import Json
+from emulator.markets.cart_rules import cart_groups, line_channel, sync_customer_group
 from emulator.query import parse_predicate
 from emulator.resources import money, reference
 from emulator.state import Emulator
@@ -61,15 +63,26 @@ def find_variant(
     raise invalid_input("Either 'sku' or 'productId' (with 'variantId') is required.")
 
 
-def select_price(emulator: Emulator, cart: Json, product_id: str, variant: Json) -> Json:
+def select_price(
+    emulator: Emulator, cart: Json, product_id: str, variant: Json, line: Json | None = None
+) -> Json:
+    """The Line Item's Price for the Cart's currency, country and Customer Group and the Line
+    Item's distribution Channel (catalog/pricing.py has the fallback order)."""
     currency = cart["totalPrice"]["currencyCode"]
     country = cart.get("country")
-    price = emulator.catalog.select_price(variant, currency, country, now_datetime(emulator))
+    groups = cart_groups(cart)
+    channel = line_channel(line)
+    selector = PriceSelector(currency, country, groups, channel)
+    price = emulator.catalog.select_price(variant, selector, now=now_datetime(emulator))
     if price is None:
         where = f"{currency}, {country}" if country else currency
         extra: Json = {"productId": product_id, "variantId": variant["id"], "currency": currency}
         if country:
             extra["country"] = country
+        if groups:
+            extra["customerGroup"] = {"typeId": "customer-group", "id": groups[0]}
+        if channel:
+            extra["channel"] = {"typeId": "channel", "id": channel}
         raise CtpApiError(
             400,
             "MatchingPriceNotFound",
@@ -81,8 +94,14 @@ def select_price(emulator: Emulator, cart: Json, product_id: str, variant: Json)
 
 
 def new_line_item(
-    emulator: Emulator, cart: Json, product: Json, variant: Json, quantity: int
+    emulator: Emulator,
+    cart: Json,
+    product: Json,
+    variant: Json,
+    quantity: int,
+    channels: Json | None = None,
 ) -> Json:
+    """A Line Item; `channels` holds its `distributionChannel`/`supplyChannel` References."""
     now = emulator.now_iso()
     line: Json = {
         "id": emulator.new_id(),
@@ -93,7 +112,7 @@ def new_line_item(
     line.update(
         {
             **product_data(emulator, product, variant),
-            "price": select_price(emulator, cart, product["id"], variant),
+            "price": select_price(emulator, cart, product["id"], variant, channels),
             "quantity": quantity,
             "discountedPricePerQuantity": [],
             "taxedPricePortions": [],
@@ -103,6 +122,7 @@ def new_line_item(
             "lineItemMode": "Standard",
             "addedAt": now,
             "lastModifiedAt": now,
+            **(channels or {}),
         }
     )
     return line
@@ -256,11 +276,13 @@ def recalculate(emulator: Emulator, cart: Json) -> None:
     catalog = emulator.catalog
     currency = cart["totalPrice"]["currencyCode"]
 
-    # 1. Prices: select again for the cart's current currency and country.
+    # 1. Prices: select again for the cart's current currency, country and customer group.
+    if cart.get("customerId"):
+        sync_customer_group(cart, emulator.customers.get(cart["customerId"]))
     for line in cart["lineItems"]:
         found = catalog.find_variant(line["productId"], line["variant"]["id"])
         if found is not None:
-            line["price"] = select_price(emulator, cart, line["productId"], found[1])
+            line["price"] = select_price(emulator, cart, line["productId"], found[1], line)
 
     # 2. Discount codes and the Cart Discounts they bring.
     applicable: list[Json] = []

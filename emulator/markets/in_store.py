@@ -1,0 +1,47 @@
+"""The in-store endpoints: `/{projectKey}/in-store/key={storeKey}/...`.
+
+They are the project's handlers, served a second time under the Store's prefix; each reads the
+Store from the path (markets/store_context.py). What is served in a Store:
+
+- `me`, `me/password`, `me/signup`, `me/login`, `me/active-cart`, `me/carts` (+ `/{id}`),
+  `me/orders` (+ `/{id}`), `me/shopping-lists` (+ `/{id}`);
+- `carts` (+ `/{id}`, `/customer-id={customerId}`), `orders` (+ `/{id}`,
+  `/order-number={orderNumber}`), `customers` (+ `/{id}`), `login`.
+
+The auth URL's in-store password flow is in auth.py.
+"""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Route
+
+from emulator import cart_routes, customers, me, orders, shopping_lists
+
+PREFIX = "/in-store/key={storeKey}"
+
+# Project endpoints without an in-store twin here (the customers' token endpoints).
+_NOT_IN_STORE = frozenset(
+    {
+        "/customers/password-token",
+        "/customers/password/reset",
+        "/customers/password",
+        "/customers/email-token",
+        "/customers/email/confirm",
+    }
+)
+
+
+def routes() -> list[BaseRoute]:
+    found: list[BaseRoute] = []
+    for route in (
+        *me.routes(),
+        *shopping_lists.routes(),
+        *cart_routes.routes(),
+        *orders.routes(),
+        *customers.routes(),
+    ):
+        assert isinstance(route, Route)
+        if route.path in _NOT_IN_STORE:
+            continue
+        found.append(Route(PREFIX + route.path, route.endpoint, methods=route.methods))
+    return found
