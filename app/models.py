@@ -45,6 +45,13 @@ class StoreMarket:
     channel_id: str | None = None
     # The Store's id: Product Search names stores by id (`variants.stores`).
     id: str | None = None
+    # The name in every language the store has it in: (locale, text) pairs.
+    names: tuple[tuple[str, str], ...] = ()
+
+    def localized_name(self, locale: str) -> str | None:
+        by_locale = dict(self.names)
+        language = locale.split("-")[0]
+        return by_locale.get(locale) or by_locale.get(language) or self.name
 
 
 @dataclass(frozen=True, slots=True)

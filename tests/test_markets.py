@@ -14,7 +14,14 @@ from bootstrap.app import create_app
 from emulator.state import Emulator
 from tests.conftest import make_settings
 from tests.support.browser import Browser
-from tests.support.queries import ADD, PLACE_ORDER, SET_SHIPPING_ADDRESS, SIGN_IN, SIGN_OUT
+from tests.support.queries import (
+    ADD,
+    PLACE_ORDER,
+    SET_EMAIL,
+    SET_SHIPPING_ADDRESS,
+    SIGN_IN,
+    SIGN_OUT,
+)
 from tests.support.servers import ServerThread
 
 pytestmark = pytest.mark.anyio
@@ -118,6 +125,8 @@ async def test_switching_to_germany_replaces_the_cart_by_a_eur_one_with_the_same
     ][:2]
     for quantity, sku in enumerate(skus, start=1):
         (await browser.gql(ADD, {"sku": sku, "q": quantity})).ok()
+    (await browser.gql(SET_EMAIL, {"e": "keep-me@example.com"})).ok()
+    (await browser.gql(SET_SHIPPING_ADDRESS, {"a": US})).ok()
     usd_cart = (await browser.gql(CART)).ok()["cart"]
     assert usd_cart["currencyCode"] == "USD"
 
@@ -129,7 +138,10 @@ async def test_switching_to_germany_replaces_the_cart_by_a_eur_one_with_the_same
     lines = {(line["sku"], line["quantity"]) for line in eur_cart["lineItems"]}
     assert lines == {(line["sku"], line["quantity"]) for line in usd_cart["lineItems"]}
     assert {line["unitPrice"]["currencyCode"] for line in eur_cart["lineItems"]} == {"EUR"}
-    assert (await browser.gql(CART)).ok()["cart"]["id"] == eur_cart["id"]
+    kept = (await browser.gql("{ cart { id email shippingAddress { city country } } }")).ok()
+    assert kept["cart"]["id"] == eur_cart["id"]
+    assert kept["cart"]["email"] == "keep-me@example.com"
+    assert kept["cart"]["shippingAddress"] == {"city": "New York", "country": "US"}
 
 
 async def test_another_country_in_the_same_currency_reprices_the_same_cart(

@@ -87,6 +87,11 @@ async def test_stores_lists_the_allowed_stores(url: str) -> None:
     assert stores["de-shop"]["countries"] == ["DE", "AT"]
     assert stores["de-shop"]["currencies"] == ["EUR"]
     assert stores["us-shop"]["languages"] == ["en"]
+    assert stores["us-shop"]["name"] == "United States"
+    async with Browser(url, headers={"accept-language": "de"}) as german:
+        await set_context_ok(german, storeKey="de-shop")
+        names = {s["key"]: s["name"] for s in (await german.gql(STORES)).ok()["stores"]}
+    assert names["us-shop"] == "Vereinigte Staaten"
 
 
 async def test_every_cart_order_and_customer_call_goes_through_the_store(

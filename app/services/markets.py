@@ -82,4 +82,5 @@ class ProjectMarkets:
             languages=tuple(store.get("languages") or ()),
             channel_id=channels[0]["id"] if channels else None,
             id=store["id"],
+            names=tuple(sorted(name.items())),
         )

@@ -11,7 +11,7 @@ and the cart left behind stays recoverable (switching back brings it back).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app import models
 from app.ctp import resources
@@ -75,8 +75,14 @@ class ShopperContextService:
         return self._context.shopper_context
 
     async def stores(self) -> tuple[models.StoreMarket, ...]:
+        """The stores of STORE_KEYS, named in the shopper's language."""
         rules = await self._markets.get()
-        return tuple(s for s in rules.stores if s.key in self._context.defaults.store_keys)
+        locale = self._context.shopper.locale
+        return tuple(
+            replace(store, name=store.localized_name(locale))
+            for store in rules.stores
+            if store.key in self._context.defaults.store_keys
+        )
 
     async def change(self, wanted: ContextInput) -> ContextChange:
         rules = await self._markets.get()
@@ -93,14 +99,14 @@ class ShopperContextService:
             wanted.currency, "currency", _CURRENCY, currencies, UserErrorCode.CURRENCY_NOT_ALLOWED
         )
         language = _language(wanted.language, languages)
-        # What was not given stays, unless the new store does not allow it.
+        # What was not given stays; in another store, that store's defaults apply.
+        defaults = self._context.defaults
         if country is None:
-            country = before.country if before.country in countries and not store_changed else None
-            country = country or (countries[0] if countries else before.country)
+            kept = before.country if not store_changed else defaults.country
+            country = _allowed_or_first(kept, countries)
         if currency is None:
-            keep = before.currency in currencies and not store_changed
-            currency = before.currency if keep else (currencies[0] if currencies else None)
-            currency = currency or before.currency
+            kept = before.currency if not store_changed else defaults.currency
+            currency = _allowed_or_first(kept, currencies)
         old_cart = await self._carts.raw_active_cart()
         self._session.store_key = target_store
         self._session.country = country
@@ -194,6 +200,10 @@ class ShopperContextService:
                 if variant and variant.get("sku") in skus and variant.get("price"):
                     priced.add(variant["sku"])
         return priced
+
+
+def _allowed_or_first(value: str, options: tuple[str, ...]) -> str:
+    return value if not options or value in options else options[0]
 
 
 def _sku(line: resources.LineItem) -> str | None:
