@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from app.asgi import Scope
 from app.asgi.responses import header
-from app.models import Shopper
 
 # Longer tags are not language tags (BCP 47 allows 35 characters in practice).
 _MAX_TAG_LENGTH = 35
@@ -38,12 +37,6 @@ def accepted_languages(accept_language: str | None) -> tuple[str, ...]:
     return tuple(tag for _, _, tag in sorted(weighted))
 
 
-def preferred_locale(accept_language: str | None, default: str) -> str:
-    """The first language of an Accept-Language header, e.g. "de-DE,de;q=0.9" -> "de-DE"."""
-    accepted = accepted_languages(accept_language)
-    return accepted[0] if accepted else default
-
-
 @dataclass(frozen=True, slots=True)
 class ShopDefaults:
     """The configured defaults: DEFAULT_LOCALE, DEFAULT_CURRENCY, DEFAULT_COUNTRY, STORE_KEY,
@@ -57,10 +50,3 @@ class ShopDefaults:
 
     def accepted(self, scope: Scope) -> tuple[str, ...]:
         return accepted_languages(header(scope, b"accept-language"))
-
-    def shopper_for(self, scope: Scope) -> Shopper:
-        return Shopper(
-            locale=preferred_locale(header(scope, b"accept-language"), self.locale),
-            currency=self.currency,
-            country=self.country,
-        )
