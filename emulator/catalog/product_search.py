@@ -168,7 +168,7 @@ def _projection(
     if product is None:
         return None
     # Search results are narrowed by the query (`variants.stores`), not by the projection.
-    return apply(product, projection, catalog.markets, now, filter_store=False)
+    return apply(product, projection, catalog.markets, now)
 
 
 def product_search(catalog: Catalog, request: ProductSearchRequest, now: datetime) -> Json:

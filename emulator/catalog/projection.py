@@ -5,10 +5,11 @@ Product Projections reference, "Projection dimensions" and "Prices":
 - `priceCurrency` (+ `priceCountry`, `priceCustomerGroup` or several
   `priceCustomerGroupAssignments`, `priceChannel`) sets `price` on each variant that has one
   (catalog/pricing.py); the others need `priceCurrency`;
-- `storeProjection=<storeKey>`: only products of the Store's active Product Selections (others
-  answer 404 / are left out of queries and search results), Prices without Channel or with one of
-  the Store's distribution channels, and the Store's `languages` unless `localeProjection` says
-  otherwise;
+- `storeProjection=<storeKey>` (trait store-projecting): the Store's `languages` (unless
+  `localeProjection` says otherwise), and Prices without country or of one of the Store's
+  `countries`, without Channel or of one of its `distributionChannels`. It does not take the
+  Product's availability in the Store (its Product Selections) into account; the in-store
+  endpoints `/in-store/key={storeKey}/product-projections/{id}` and `/key={key}` do (404);
 - `localeProjection` (repeatable): LocalizedStrings keep only those locales.
 """
 
@@ -76,8 +77,9 @@ def _store(markets: Markets, key: str | None) -> Json | None:
     return store
 
 
-def from_query(params: QueryParams, markets: Markets) -> Projection:
-    """From the query string of a Product Projection endpoint (400 on anything malformed)."""
+def from_query(params: QueryParams, markets: Markets, store_key: str | None = None) -> Projection:
+    """From the query string of a Product Projection endpoint (400 on anything malformed); an
+    in-store endpoint passes its Store as `store_key`."""
     selector = _price_parameters(
         params.get("priceCurrency"),
         params.get("priceCountry"),
@@ -87,7 +89,7 @@ def from_query(params: QueryParams, markets: Markets) -> Projection:
     )
     return Projection(
         selector,
-        _store(markets, params.get("storeProjection")),
+        _store(markets, store_key or params.get("storeProjection")),
         tuple(params.getlist("localeProjection")),
     )
 
@@ -116,11 +118,12 @@ def _only_locales(value: Any, locales: tuple[str, ...]) -> Any:
     return {locale: text for locale, text in value.items() if locale in locales}
 
 
-def _store_prices(variant: Json, channels: set[str]) -> Json:
+def _store_prices(variant: Json, channels: set[str], countries: set[str]) -> Json:
     prices = [
         price
         for price in variant.get("prices") or []
-        if "channel" not in price or price["channel"]["id"] in channels
+        if ("channel" not in price or not channels or price["channel"]["id"] in channels)
+        and ("country" not in price or not countries or price["country"] in countries)
     ]
     return {**variant, "prices": prices}
 
@@ -131,18 +134,24 @@ def apply(
     markets: Markets,
     now: datetime,
     *,
-    filter_store: bool = True,
+    available_only: bool = False,
 ) -> Json | None:
-    """The product as projected; None when `storeProjection` names a Store that does not sell
-    it (unless `filter_store` is off: Product Search narrows by its query instead)."""
+    """The product as projected; with `available_only` (the in-store endpoints), None when the
+    Store does not offer it."""
     store = projection.store
-    if filter_store and store is not None and not markets.store_offers(store["key"], product["id"]):
+    if (
+        available_only
+        and store is not None
+        and not markets.store_offers(store["key"], product["id"])
+    ):
         return None
     view = product
     if store is not None:
         channels = {ref["id"] for ref in store.get("distributionChannels", [])}
+        countries = {c["code"] for c in store.get("countries", [])}
         variants = [
-            _store_prices(v, channels) for v in [view["masterVariant"], *view.get("variants", [])]
+            _store_prices(v, channels, countries)
+            for v in [view["masterVariant"], *view.get("variants", [])]
         ]
         view = {**view, "masterVariant": variants[0], "variants": variants[1:]}
     locales = projection.locales or (tuple(store.get("languages", [])) if store else ())

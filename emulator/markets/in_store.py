@@ -6,7 +6,9 @@ Store from the path (markets/store_context.py). What is served in a Store:
 - `me`, `me/password`, `me/signup`, `me/login`, `me/active-cart`, `me/carts` (+ `/{id}`),
   `me/orders` (+ `/{id}`), `me/shopping-lists` (+ `/{id}`);
 - `carts` (+ `/{id}`, `/customer-id={customerId}`), `orders` (+ `/{id}`,
-  `/order-number={orderNumber}`), `customers` (+ `/{id}`), `login`.
+  `/order-number={orderNumber}`), `customers` (+ `/{id}`), `login`;
+- `product-projections/{id}` and `/key={key}`: projected for the Store, 404 for a product it
+  does not offer (catalog/routes.py).
 
 The auth URL's in-store password flow is in auth.py.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Route
 
 from emulator import cart_routes, customers, me, orders, shopping_lists
+from emulator.catalog.routes import in_store_routes as catalog_in_store_routes
 
 PREFIX = "/in-store/key={storeKey}"
 
@@ -39,6 +42,7 @@ def routes() -> list[BaseRoute]:
         *cart_routes.routes(),
         *orders.routes(),
         *customers.routes(),
+        *catalog_in_store_routes(),
     ):
         assert isinstance(route, Route)
         if route.path in _NOT_IN_STORE:

@@ -152,20 +152,31 @@ async def test_price_selection_parameters_on_projections(ctp: Ctp) -> None:
 
 async def test_store_and_locale_projection(ctp: Ctp) -> None:
     token = await ctp.client_token("view_published_products:demo")
-    await ctp.get(
-        "/product-projections/key=keyring-brass", token, storeProjection="us-shop", expect=404
+    # storeProjection projects (languages, countries' prices) but does not hide a product the
+    # Store does not offer (the trait's description); the in-store endpoint does.
+    us = await ctp.get("/product-projections/key=keyring-brass", token, storeProjection="us-shop")
+    assert us["name"] == {"en": "Brass Key Ring"}
+    countries = {p.get("country") for p in us["masterVariant"]["prices"]}
+    assert countries == {None, "US"}
+    await ctp.get("/in-store/key=us-shop/product-projections/key=keyring-brass", token, expect=404)
+    await ctp.get(f"/in-store/key=us-shop/product-projections/{us['id']}", token, expect=404)
+    in_de = await ctp.get(f"/in-store/key=de-shop/product-projections/{us['id']}", token)
+    assert set(in_de["name"]) == {"de", "en"}
+    assert {p.get("country") for p in in_de["masterVariant"]["prices"]} == {None, "DE", "AT"}
+    priced = await ctp.get(
+        "/in-store/key=us-shop/product-projections/key=tote-canvas",
+        token,
+        priceCurrency="USD",
+        priceCountry="US",
     )
-    de = await ctp.get("/product-projections/key=keyring-brass", token, storeProjection="de-shop")
-    assert set(de["name"]) == {"de", "en"}
-    us = await ctp.get("/product-projections/key=tote-canvas", token, storeProjection="us-shop")
-    assert us["name"] == {"en": "Canvas Tote Bag"}
+    assert priced["masterVariant"]["price"]["value"]["centAmount"] == 2699
     listed = await ctp.get("/product-projections", token, storeProjection="us-shop", limit=500)
-    assert "keyring-brass" not in {p["key"] for p in listed["results"]}
-    assert listed["total"] == 39
+    assert listed["total"] == 40
     german = await ctp.get("/product-projections/key=tote-canvas", token, localeProjection="de")
     assert set(german["name"]) == {"de"} and set(german["slug"]) == {"de"}
     bad = await ctp.get("/product-projections", token, storeProjection="nowhere", expect=400)
     assert error_code(bad) == "InvalidInput"
+    await ctp.get("/in-store/key=nowhere/product-projections/key=tote-canvas", token, expect=404)
 
 
 async def test_product_search_by_store_with_projection_parameters(ctp: Ctp) -> None:
