@@ -34,9 +34,36 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
+# A product with a price of the US store's distribution channel, below its price without
+# channel (the demo catalog has none): test data added to this module's own emulator.
+CHANNEL_PRICED = "sweater-cashmere"
+CHANNEL_PRICE_USD = 9999
+
+
 @pytest.fixture(scope="module")
 def emulator() -> Emulator:
-    return Emulator()
+    emulator = Emulator()
+    us_channel = next(
+        store["distributionChannels"][0]["id"]
+        for store in emulator.catalog.markets.stores.values()
+        if store["key"] == "us-shop"
+    )
+    product = emulator.catalog.product_projection_by_key(CHANNEL_PRICED)
+    assert product is not None
+    product["masterVariant"]["prices"].append(
+        {
+            "id": str(uuid.uuid4()),
+            "value": {
+                "type": "centPrecision",
+                "currencyCode": "USD",
+                "centAmount": CHANNEL_PRICE_USD,
+                "fractionDigits": 2,
+            },
+            "country": "US",
+            "channel": {"typeId": "channel", "id": us_channel},
+        }
+    )
+    return emulator
 
 
 @pytest.fixture(scope="module")
@@ -193,3 +220,21 @@ async def test_a_line_the_other_store_does_not_sell_is_reported_and_comes_back(u
         lines = {(li["sku"], li["quantity"]) for li in back["cart"]["lineItems"]}
         assert lines == {(keyring_sku, 2), (other_sku, 1)}
         assert back["cart"]["id"] != de_cart["id"]
+
+
+async def test_in_a_store_listing_product_page_and_cart_show_the_channels_price(url: str) -> None:
+    """Prices come from the store's distribution channel (priceChannel; the cart's lines name
+    it, since commercetools picks no channel by itself)."""
+    async with Browser(url) as browser:
+        listed = {
+            p["slug"]: p["masterVariant"]
+            for p in (await browser.gql(LISTING)).ok()["products"]["results"]
+            if p["masterVariant"]["price"]
+        }
+        assert listed[CHANNEL_PRICED]["price"]["centAmount"] == CHANNEL_PRICE_USD
+        for slug, variant in [(CHANNEL_PRICED, listed[CHANNEL_PRICED]), *list(listed.items())[:2]]:
+            page = (await browser.gql(PRODUCT_BY_SLUG, {"slug": slug})).ok()["product"]
+            assert page["masterVariant"]["price"] == variant["price"]
+            cart = (await browser.gql(ADD, {"sku": variant["sku"]})).ok()["addToCart"]["cart"]
+            line = next(li for li in cart["lineItems"] if li["sku"] == variant["sku"])
+            assert line["unitPrice"] == variant["price"], slug

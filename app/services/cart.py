@@ -64,8 +64,9 @@ class CartService:
         sku = _required_text(sku, ("sku",), MAX_SKU_LENGTH, "Give the SKU of the variant to add.")
         quantity = 1 if quantity is None else quantity
         _check_quantity(quantity, minimum=1)
-        draft = self._draft(lineItems=[{"sku": sku, "quantity": quantity}])
-        action = {"action": "addLineItem", "sku": sku, "quantity": quantity}
+        line = self._line(sku, quantity)
+        draft = self._draft(lineItems=[line])
+        action = {"action": "addLineItem", **line}
         return await self._change(
             [action], create_with=draft, field=("sku",), otherwise=_UNKNOWN_SKU
         )
@@ -140,7 +141,9 @@ class CartService:
     async def start_cart(self, lines: list[Json], keep: Json) -> resources.Cart:
         """A new cart in the shopper's context (currency, country, store) with these lines and
         the draft fields in `keep` (addresses, e-mail); the session's cart from now on."""
-        draft = self._draft(lineItems=lines, **keep)
+        draft = self._draft(
+            lineItems=[self._line(line["sku"], int(line["quantity"])) for line in lines], **keep
+        )
 
         async def create(token: str) -> resources.Cart:
             created: resources.Cart = await self._gateway.post(
@@ -293,6 +296,15 @@ class CartService:
     def _forget_cart(self) -> None:
         self._session.cart_id = None
         self._session.cart_version = None
+
+    def _line(self, sku: str, quantity: int) -> Json:
+        """A line item draft; in a store with a distribution channel, priced from that channel
+        (commercetools picks no channel by itself), as the catalog shows it (`priceChannel`)."""
+        line: Json = {"sku": sku, "quantity": quantity}
+        channel = self._context.shopper.channel_id
+        if channel is not None:
+            line["distributionChannel"] = {"typeId": "channel", "id": channel}
+        return line
 
     def _draft(self, **fields: Any) -> Json:
         shopper = self._context.shopper

@@ -187,8 +187,17 @@ class ShopperContextService:
         the new price selection."""
         if not skus:
             return set()
+        store_id = self._context.shopper.store_id
+        ids: list[str] | None = None
+        if store_id is not None:
+            # The store's assortment: Product Search knows which variants a store sells.
+            ids = await self._sold_in_store(skus, store_id)
+            if not ids:
+                return set()
         literals = ", ".join(quote(sku) for sku in skus)
         where = f"masterVariant(sku in ({literals})) or variants(sku in ({literals}))"
+        if ids is not None:
+            where = f"({where}) and id in ({', '.join(quote(i) for i in ids)})"
         prices = market(self._context.shopper, None, None)
         page = await self._gateway.get(
             "/product-projections",
@@ -200,6 +209,19 @@ class ShopperContextService:
                 if variant and variant.get("sku") in skus and variant.get("price"):
                     priced.add(variant["sku"])
         return priced
+
+    async def _sold_in_store(self, skus: tuple[str, ...], store_id: str) -> list[str]:
+        body = {
+            "query": {
+                "and": [
+                    {"exact": {"field": "variants.sku", "values": list(skus)}},
+                    {"exact": {"field": "variants.stores", "value": store_id}},
+                ]
+            },
+            "limit": 100,
+        }
+        found = await self._gateway.search("/products/search", body)
+        return [str(result["id"]) for result in found.get("results") or ()]
 
 
 def _allowed_or_first(value: str, options: tuple[str, ...]) -> str:
