@@ -204,7 +204,7 @@ def _recalculate(emulator: Emulator, cart: Json, action: Json) -> None:
         for line in cart["lineItems"]:
             found = emulator.catalog.find_variant(line["productId"], line["variant"]["id"])
             if found is not None:
-                line.update(pricing.product_data(emulator, *found))
+                line.update(pricing.product_data(emulator, *found, cart))
 
 
 def _set_country(emulator: Emulator, cart: Json, action: Json) -> None:
