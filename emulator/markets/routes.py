@@ -64,7 +64,6 @@ def project(emulator: Emulator) -> Json:
         "shoppingLists": {
             "deleteDaysAfterLastModification": config.shopping_list_delete_days,
         },
-        "shippingRateInputType": None,
         "searchIndexing": {
             "productsSearch": {"status": "Activated"},
             **({"products": {"status": "Activated"}} if config.product_projection_search else {}),
@@ -77,10 +76,8 @@ def project(emulator: Emulator) -> Json:
 async def get_project(request: Request) -> Response:
     token = require_token(request)
     require_scope(token, "view_project_settings")
-    project_json = project(emulator_of(request))
-    # An unset shippingRateInputType is absent, not null.
-    project_json.pop("shippingRateInputType")
-    return respond(project_json)
+    # No shippingRateInputType: the demo's shipping rates are not tiered.
+    return respond(project(emulator_of(request)))
 
 
 def _markets(request: Request, scopes: tuple[str, ...]) -> Markets:

@@ -379,3 +379,44 @@ async def test_channel_prices_in_a_store_cart(clock: FakeClock) -> None:
             priceChannel=channelled["distributionChannel"]["id"],
         )
         assert projected["masterVariant"]["price"]["value"]["centAmount"] == 2222
+
+
+async def test_a_backend_cart_with_a_store_and_a_group_of_its_own(ctp: Ctp) -> None:
+    admin = await ctp.client_token()
+    cart = await ctp.post(
+        "/carts",
+        admin,
+        {
+            "currency": "USD",
+            "country": "US",
+            "store": {"key": "us-shop"},
+            "customerGroup": {"key": "vip"},
+            "lineItems": [{"sku": "BOOTS-CHELSEA-BROWN-42"}],
+        },
+        expect=201,
+    )
+    assert cart["store"] == {"typeId": "store", "key": "us-shop"}
+    assert cart["lineItems"][0]["price"]["value"]["centAmount"] == 13199
+    updated = await ctp.post(
+        f"/carts/{cart['id']}",
+        admin,
+        {"version": cart["version"], "actions": [{"action": "setCustomerGroup"}]},
+    )
+    assert "customerGroup" not in updated
+    assert updated["lineItems"][0]["price"]["value"]["centAmount"] == 15399
+    # With a customer, the cart's group is the customer's.
+    vip = await ctp.get("/customers", admin, where='email = "vip@example.com"')
+    owned = await ctp.post(
+        "/carts",
+        admin,
+        {"currency": "EUR", "customerId": vip["results"][0]["id"], "lineItems": [{"sku": SWEATER}]},
+        expect=201,
+    )
+    assert owned["lineItems"][0]["price"]["value"]["centAmount"] == 10999
+    refused = await ctp.post(
+        f"/carts/{owned['id']}",
+        admin,
+        {"version": owned["version"], "actions": [{"action": "setCustomerGroup"}]},
+        expect=400,
+    )
+    assert error_code(refused) == "InvalidOperation"
