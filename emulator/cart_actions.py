@@ -20,6 +20,7 @@ from emulator.errors import (
 )
 from emulator.jsonio import Json, opt_bool, opt_int, opt_str, req_int, req_obj, req_str
 from emulator.markets.cart_rules import check_store_country, line_channels
+from emulator.markets.membership import group_reference
 from emulator.resources import (
     address_from_draft,
     country_code,
@@ -204,7 +205,7 @@ def _recalculate(emulator: Emulator, cart: Json, action: Json) -> None:
         for line in cart["lineItems"]:
             found = emulator.catalog.find_variant(line["productId"], line["variant"]["id"])
             if found is not None:
-                line.update(pricing.product_data(emulator, *found))
+                line.update(pricing.product_data(emulator, *found, cart))
 
 
 def _set_country(emulator: Emulator, cart: Json, action: Json) -> None:
@@ -293,9 +294,28 @@ MY_CART_ACTIONS: dict[str, Action] = {
     "setLocale": _set_locale,
     "setDeleteDaysAfterLastModification": _set_delete_days,
 }
+
+
 # CartUpdateAction: the above plus what only a trusted (backend) client may change.
+def _set_customer_group(emulator: Emulator, cart: Json, action: Json) -> None:
+    """CartSetCustomerGroupAction: only for a Cart without Customer (one with a Customer uses
+    the Customer's group)."""
+    if cart.get("customerId"):
+        raise invalid_operation(
+            "The Customer Group of a Cart with a Customer is the Customer's; "
+            "setCustomerGroup needs a Cart without customerId."
+        )
+    if action.get("customerGroup") is None:
+        cart.pop("customerGroup", None)
+    else:
+        cart["customerGroup"] = group_reference(
+            emulator.catalog.markets, action["customerGroup"], "actions -> customerGroup"
+        )
+
+
 CART_ACTIONS: dict[str, Action] = {
     **MY_CART_ACTIONS,
     "setCustomerId": _set_customer_id,
     "setAnonymousId": _set_anonymous_id,
+    "setCustomerGroup": _set_customer_group,
 }

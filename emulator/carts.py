@@ -104,7 +104,8 @@ def build_cart(
     in-store endpoints) the Cart's `store` is that Store, whatever the draft says."""
     currency = currency_code(draft.get("currency"), "currency")
     markets = emulator.catalog.markets
-    if store_key is None and not my and draft.get("store") is not None:
+    if store_key is None and draft.get("store") is not None:
+        # CartDraft and MyCartDraft both name a Store; an in-store endpoint's path wins.
         store_key = membership.store_reference(markets, draft["store"], "store")["key"]
     if not my:
         customer_id = opt_str(draft, "customerId") or customer_id

@@ -22,7 +22,12 @@ from emulator.catalog import Catalog
 from emulator.catalog.pricing import PriceSelector
 from emulator.errors import CtpApiError, invalid_input
 from emulator.jsonio import Json
-from emulator.markets.cart_rules import cart_groups, line_channel, sync_customer_group
+from emulator.markets.cart_rules import (
+    cart_groups,
+    line_channel,
+    store_distribution_channels,
+    sync_customer_group,
+)
 from emulator.query import parse_predicate
 from emulator.resources import money, reference
 from emulator.state import Emulator
@@ -111,7 +116,7 @@ def new_line_item(
         line["productKey"] = product["key"]
     line.update(
         {
-            **product_data(emulator, product, variant),
+            **product_data(emulator, product, variant, cart),
             "price": select_price(emulator, cart, product["id"], variant, channels),
             "quantity": quantity,
             "discountedPricePerQuantity": [],
@@ -128,15 +133,30 @@ def new_line_item(
     return line
 
 
-def product_data(emulator: Emulator, product: Json, variant: Json) -> Json:
+def product_data(
+    emulator: Emulator, product: Json, variant: Json, cart: Json | None = None
+) -> Json:
     """A line item's copy of the product: name, type, slug and variant, shared by every line
-    item of that variant (frozen.py): they are most of a cart's and an order's size."""
+    item of that variant (frozen.py): they are most of a cart's and an order's size.
+
+    In a Cart of a Store with distribution channels, the variant keeps only the Prices of those
+    Channels and those without Channel (release note of 14 July 2020, Store price filtering)."""
     product_id = product["id"]
+    shared_variant = emulator.shared_json(("variant", product_id, variant["id"]), variant)
+    channels = store_distribution_channels(emulator.catalog.markets, cart)
+    if channels and any("channel" in price for price in variant.get("prices") or []):
+        kept = [
+            price
+            for price in variant["prices"]
+            if "channel" not in price or price["channel"]["id"] in channels
+        ]
+        key = ("variant", product_id, variant["id"], tuple(sorted(channels)))
+        shared_variant = emulator.shared_json(key, {**variant, "prices": kept})
     return {
         "name": emulator.shared_json(("name", product_id), product["name"]),
         "productType": emulator.shared_json(("productType", product_id), product["productType"]),
         "productSlug": emulator.shared_json(("slug", product_id), product.get("slug", {})),
-        "variant": emulator.shared_json(("variant", product_id, variant["id"]), variant),
+        "variant": shared_variant,
     }
 
 

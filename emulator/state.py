@@ -294,6 +294,9 @@ class Emulator:
         push subscriptions; seed data again; no faults."""
         with self.lock:
             self._store = Stores(self.config)
+            if self._catalog is not None:
+                # Stores, Channels and Customer Groups created through the API go too.
+                self._catalog.markets.forget_created()
             self.faults.reset()
             self.pubsub.clear()
             self._seed()

@@ -77,13 +77,17 @@ def _candidate(price: Json, selector: PriceSelector, now: datetime) -> bool:
 
 
 def _rank(price: Json) -> tuple[bool, bool, bool, bool, int]:
-    """Larger is better: the specificity level, then a validity window, then the lower value."""
+    """Larger is better: the specificity level, then a validity window, then, among Customer
+    Group Prices, the lower value (ties otherwise keep the first Price). The value is read
+    leniently: a malformed Price is handed out as it is, not refused here."""
+    amount = price.get("value", {}).get("centAmount")
+    lower = -amount if "customerGroup" in price and isinstance(amount, int) else 0
     return (
         "customerGroup" in price,
         "channel" in price,
         "country" in price,
         _has_window(price),
-        -int(price["value"]["centAmount"]),
+        lower,
     )
 
 

@@ -129,15 +129,17 @@ def parse_request(body: Any) -> ProductSearchRequest:
     )
 
 
-_INDEXES: weakref.WeakKeyDictionary[Catalog, list[Doc]] = weakref.WeakKeyDictionary()
+_INDEXES: weakref.WeakKeyDictionary[Catalog, tuple[int, list[Doc]]] = weakref.WeakKeyDictionary()
 
 
 def _index(catalog: Catalog) -> list[Doc]:
-    # The catalog never changes after it is built, so neither does its index.
-    docs = _INDEXES.get(catalog)
-    if docs is None:
-        docs = _INDEXES[catalog] = index(catalog)
-    return docs
+    # The catalog never changes after it is built, so neither does its index; only the Stores
+    # a product is in may (a Store created through the API): then it is built again.
+    generation = catalog.markets.generation
+    cached = _INDEXES.get(catalog)
+    if cached is None or cached[0] != generation:
+        cached = _INDEXES[catalog] = (generation, index(catalog))
+    return cached[1]
 
 
 def _matching_variants(doc: Doc, found: Match, filtered: Match) -> Json:

@@ -6,7 +6,9 @@ LineItemDraft; CountryNotConfiguredInStoreError):
 - a Line Item's `distributionChannel` must be a ProductDistribution Channel, one of the Store's
   `distributionChannels` when the Cart is in a Store that has them; it selects the Line Item's
   Price (the Store gives no default: a Line Item without one selects among the Prices without
-  Channel); `supplyChannel` must be an InventorySupply Channel;
+  Channel), and a Line Item's variant keeps only the Prices of the Store's distribution
+  channels and those without Channel (release note of 14 July 2020); `supplyChannel` must be
+  an InventorySupply Channel;
 - `customerGroup`: the Customer Group of the Customer the Cart belongs to, kept in step with the
   Customer on every recalculation; it selects Customer Group Prices.
 """
@@ -77,6 +79,15 @@ def line_channels(markets: Markets, cart: Json, draft: Json) -> Json:
             markets, draft["supplyChannel"], "InventorySupply", "supplyChannel"
         )
     return channels
+
+
+def store_distribution_channels(markets: Markets, cart: Json | None) -> frozenset[str]:
+    """Ids of the distribution channels of the Cart's Store (empty outside a Store)."""
+    store_ref = (cart or {}).get("store")
+    if not isinstance(store_ref, dict):
+        return frozenset()
+    store = markets.store_by_key(store_ref["key"]) or {}
+    return frozenset(ref["id"] for ref in store.get("distributionChannels", []))
 
 
 def sync_customer_group(cart: Json, customer: Json | None) -> None:

@@ -27,6 +27,14 @@ class Markets:
         self.customer_groups: dict[str, Json] = {g["id"]: g for g in customer_groups}
         # Product Selection id -> product ids, in assignment order (Individual mode).
         self.selection_products: dict[str, list[str]] = dict(selection_products or {})
+        # The set-up as built: `forget_created` goes back to it (Emulator.reset).
+        self._seeded = (dict(self.channels), dict(self.stores), dict(self.customer_groups))
+        # Goes up with every change, so that caches built from the assortments (Product
+        # Search's index) know when to rebuild.
+        self.generation = 0
+        self._index()
+
+    def _index(self) -> None:
         self._store_products: dict[str, frozenset[str] | None] = {
             store["key"]: self._offered(store) for store in self.stores.values()
         }
@@ -43,6 +51,22 @@ class Markets:
     @classmethod
     def empty(cls) -> Markets:
         return cls()
+
+    # -- changes (the create endpoints; the caller holds Emulator.lock) -------------------------
+    def add(self, table: dict[str, Json], resource: Json) -> None:
+        table[resource["id"]] = resource
+        self._index()
+        self.generation += 1
+
+    def forget_created(self) -> None:
+        channels, stores, groups = self._seeded
+        self.channels, self.stores, self.customer_groups = (
+            dict(channels),
+            dict(stores),
+            dict(groups),
+        )
+        self._index()
+        self.generation += 1
 
     # -- lookups -------------------------------------------------------------------------------
     @staticmethod

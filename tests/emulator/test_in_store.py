@@ -3,10 +3,17 @@ Store-based scopes: a Store sees its own carts, orders, lists and customers only
 
 from __future__ import annotations
 
+import copy
+
+import httpx
 import pytest
 
+from emulator.app import create_emulator_app
+from emulator.catalog import Catalog, builders
+from emulator.markets.demo import demo_markets
 from emulator.state import Emulator
 from tests.emulator.ctp import DEMO_EMAIL, DEMO_PASSWORD, TSHIRT_M, Ctp, error_code
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.anyio
 
@@ -287,3 +294,129 @@ async def test_shopping_lists_in_a_store(ctp: Ctp) -> None:
     await ctp.get(US + "/me/shopping-lists", us_token)
     listed = await ctp.get(DE + "/me/shopping-lists", token)
     assert listed["total"] == 1
+
+
+def _channel_catalog() -> Catalog:
+    """The tote bag alone, with EUR Prices for both distribution channels (the demo has none)."""
+    demo = Catalog.demo()
+    product = copy.deepcopy(demo.product_projection_by_key("tote-canvas"))
+    assert product is not None
+    channels = {
+        key: demo.markets.channel_by_key(key) for key in ("de-distribution", "us-distribution")
+    }
+    for variant in [product["masterVariant"], *product["variants"]]:
+        for cents, key in ((2222, "de-distribution"), (1111, "us-distribution")):
+            channel = channels[key]
+            assert channel is not None
+            variant["prices"].append(
+                {
+                    "id": f"{variant['sku']}-{key}",
+                    "value": {
+                        "type": "centPrecision",
+                        "currencyCode": "EUR",
+                        "centAmount": cents,
+                        "fractionDigits": 2,
+                    },
+                    "channel": {"typeId": "channel", "id": channel["id"]},
+                }
+            )
+    return Catalog(
+        products=[product],
+        tax_categories=[builders.build_tax_category()],
+        zones=builders.build_zones(),
+        shipping_methods=builders.build_shipping_methods(),
+        markets=demo_markets([product]),
+    )
+
+
+async def test_channel_prices_in_a_store_cart(clock: FakeClock) -> None:
+    emulator = Emulator(catalog=_channel_catalog(), clock=clock)
+    transport = httpx.ASGITransport(app=create_emulator_app(emulator))
+    async with httpx.AsyncClient(transport=transport, base_url="http://emulator") as http:
+        ctp = Ctp(http)
+        token = await anonymous(ctp)
+        cart = await ctp.post(
+            DE + "/me/carts",
+            token,
+            {
+                "currency": "EUR",
+                "country": "DE",
+                "lineItems": [
+                    {"sku": "TOTE-CANVAS-BEIGE"},
+                    {"sku": "TOTE-CANVAS-BEIGE", "distributionChannel": {"key": "de-distribution"}},
+                ],
+            },
+            expect=201,
+        )
+        plain, channelled = cart["lineItems"]
+        # Without a channel, the Price without Channel; with one, that Channel's Price.
+        assert plain["price"]["value"]["centAmount"] == 2499
+        assert channelled["price"]["value"]["centAmount"] == 2222
+        # The variant in a de-shop cart shows no us-distribution Price.
+        amounts = {p["value"]["centAmount"] for p in channelled["variant"]["prices"]}
+        assert 2222 in amounts and 1111 not in amounts
+        # A project cart keeps every Price of the variant, and any channel may be named.
+        admin = await ctp.client_token()
+        project_cart = await ctp.post(
+            "/carts",
+            admin,
+            {
+                "currency": "EUR",
+                "lineItems": [
+                    {"sku": "TOTE-CANVAS-BEIGE", "distributionChannel": {"key": "us-distribution"}}
+                ],
+            },
+            expect=201,
+        )
+        line = project_cart["lineItems"][0]
+        assert line["price"]["value"]["centAmount"] == 1111
+        assert {1111, 2222} <= {p["value"]["centAmount"] for p in line["variant"]["prices"]}
+        # priceChannel on a projection selects the same way.
+        projected = await ctp.get(
+            "/product-projections/key=tote-canvas",
+            admin,
+            priceCurrency="EUR",
+            priceChannel=channelled["distributionChannel"]["id"],
+        )
+        assert projected["masterVariant"]["price"]["value"]["centAmount"] == 2222
+
+
+async def test_a_backend_cart_with_a_store_and_a_group_of_its_own(ctp: Ctp) -> None:
+    admin = await ctp.client_token()
+    cart = await ctp.post(
+        "/carts",
+        admin,
+        {
+            "currency": "USD",
+            "country": "US",
+            "store": {"key": "us-shop"},
+            "customerGroup": {"key": "vip"},
+            "lineItems": [{"sku": "BOOTS-CHELSEA-BROWN-42"}],
+        },
+        expect=201,
+    )
+    assert cart["store"] == {"typeId": "store", "key": "us-shop"}
+    assert cart["lineItems"][0]["price"]["value"]["centAmount"] == 13199
+    updated = await ctp.post(
+        f"/carts/{cart['id']}",
+        admin,
+        {"version": cart["version"], "actions": [{"action": "setCustomerGroup"}]},
+    )
+    assert "customerGroup" not in updated
+    assert updated["lineItems"][0]["price"]["value"]["centAmount"] == 15399
+    # With a customer, the cart's group is the customer's.
+    vip = await ctp.get("/customers", admin, where='email = "vip@example.com"')
+    owned = await ctp.post(
+        "/carts",
+        admin,
+        {"currency": "EUR", "customerId": vip["results"][0]["id"], "lineItems": [{"sku": SWEATER}]},
+        expect=201,
+    )
+    assert owned["lineItems"][0]["price"]["value"]["centAmount"] == 10999
+    refused = await ctp.post(
+        f"/carts/{owned['id']}",
+        admin,
+        {"version": owned["version"], "actions": [{"action": "setCustomerGroup"}]},
+        expect=400,
+    )
+    assert error_code(refused) == "InvalidOperation"

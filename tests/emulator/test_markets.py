@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from emulator.catalog.pricing import PriceSelector, select
+from emulator.state import Emulator
 from tests.emulator.ctp import Ctp, error_code
 
 pytestmark = pytest.mark.anyio
@@ -268,3 +269,67 @@ async def test_customer_group_and_store_update_actions(ctp: Ctp) -> None:
         expect=400,
     )
     assert error_code(denied) == "InvalidJsonInput"
+
+
+async def test_creating_a_store_with_channels_and_a_group(ctp: Ctp, emulator: Emulator) -> None:
+    admin = await ctp.client_token()
+    group = await ctp.post(
+        "/customer-groups", admin, {"groupName": "Staff", "key": "staff"}, expect=201
+    )
+    assert group["name"] == "Staff" and group["version"] == 1
+    duplicate = await ctp.post("/customer-groups", admin, {"groupName": "Staff"}, expect=400)
+    assert error_code(duplicate) == "DuplicateField"
+    channel = await ctp.post(
+        "/channels",
+        admin,
+        {"key": "ch-distribution", "roles": ["ProductDistribution"], "name": {"en": "CH"}},
+        expect=201,
+    )
+    warehouse = await ctp.post("/channels", admin, {"key": "ch-warehouse"}, expect=201)
+    assert warehouse["roles"] == ["InventorySupply"]
+    wrong_role = await ctp.post(
+        "/stores",
+        admin,
+        {"key": "ch-shop", "distributionChannels": [{"key": "ch-warehouse"}]},
+        expect=400,
+    )
+    assert error_code(wrong_role) == "MissingRoleOnChannel"
+    assert wrong_role["errors"][0]["missingRole"] == "ProductDistribution"
+    store = await ctp.post(
+        "/stores",
+        admin,
+        {
+            "key": "ch-shop",
+            "name": {"de": "Schweiz"},
+            "languages": ["de"],
+            "countries": [{"code": "CH"}],
+            "distributionChannels": [{"id": channel["id"]}],
+            "supplyChannels": [{"key": "ch-warehouse"}],
+            "productSelections": [{"productSelection": {"key": "us-assortment"}, "active": True}],
+        },
+        expect=201,
+    )
+    assert store["distributionChannels"] == [{"typeId": "channel", "id": channel["id"]}]
+    assert (await ctp.get("/stores/key=ch-shop", admin))["id"] == store["id"]
+    # The new Store is searchable at once, and offers the US assortment.
+    found = await ctp.post(
+        "/products/search",
+        admin,
+        {"query": {"exact": {"field": "variants.stores", "value": store["id"]}}, "limit": 0},
+    )
+    assert found["total"] == 39
+    # A store-bound cart there: only Swiss addresses' country.
+    refused = await ctp.post(
+        "/in-store/key=ch-shop/carts", admin, {"currency": "EUR", "country": "DE"}, expect=400
+    )
+    assert error_code(refused) == "CountryNotConfiguredInStore"
+    await ctp.post("/stores", admin, {"key": "ch-shop"}, expect=400)
+    # A reset forgets what was created.
+    emulator.reset()
+    admin = await ctp.client_token()
+    await ctp.get("/stores/key=ch-shop", admin, expect=404)
+    await ctp.get("/customer-groups/key=staff", admin, expect=404)
+    assert (await ctp.get("/stores", admin))["total"] == 2
+    # Creating needs the manage scopes.
+    reader = await ctp.client_token("view_stores:demo")
+    await ctp.post("/stores", reader, {"key": "other"}, expect=403)
