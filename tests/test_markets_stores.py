@@ -16,7 +16,16 @@ from bootstrap.app import create_app
 from emulator.state import Emulator
 from tests.conftest import make_settings
 from tests.support.browser import Browser
-from tests.support.queries import ADD, ME, PLACE_ORDER, SET_SHIPPING_ADDRESS, SIGN_IN
+from tests.support.queries import (
+    ADD,
+    ADD_TO_WISHLIST,
+    ME,
+    MY_ORDERS,
+    PLACE_ORDER,
+    SET_SHIPPING_ADDRESS,
+    SIGN_IN,
+    SIGN_OUT,
+)
 from tests.test_markets import CART, CONTEXT, LISTING, PASSWORD, US, set_context
 
 pytestmark = pytest.mark.anyio
@@ -134,10 +143,30 @@ async def test_every_cart_order_and_customer_call_goes_through_the_store(
         (await browser.gql(SET_SHIPPING_ADDRESS, {"a": US})).ok()
         order = (await browser.gql(PLACE_ORDER)).ok()["placeOrder"]["order"]
         assert order["totalPrice"]["currencyCode"] == "USD"
+        assert (await browser.gql(MY_ORDERS)).ok()["myOrders"]["results"][0]["id"] == order["id"]
+        (await browser.gql(ADD_TO_WISHLIST, {"sku": sku})).ok()
+        (await browser.gql(SIGN_OUT)).ok()
+        # A guest with a cart signs in through the store's /me/login.
+        (await browser.gql(ADD, {"sku": sku})).ok()
+        (await browser.gql(SIGN_IN, {"e": email, "p": PASSWORD})).ok()
+    async with Browser(url) as fresh:
+        (await fresh.gql(SIGN_UP, {"i": {"email": f"x{email}", "password": PASSWORD}})).ok()
     calls = scoped_calls(emulator)
     assert calls, emulator.request_log
     outside = [(m, p) for m, p in calls if "/in-store/key=us-shop/" not in p]
     assert outside == []
+    seen = " ".join(p for _, p in calls)
+    for path in (
+        "/in-store/key=us-shop/me/carts",
+        "/in-store/key=us-shop/me/signup",
+        "/in-store/key=us-shop/customers",
+        "/in-store/key=us-shop/me/login",
+        "/in-store/key=us-shop/orders",
+        "/in-store/key=us-shop/me/orders",
+        "/in-store/key=us-shop/me/shopping-lists",
+        "/oauth/demo/in-store/key=us-shop/customers/token",
+    ):
+        assert path in seen, (path, calls)
 
 
 async def test_a_customer_of_one_store_signs_in_there_and_not_in_another(url: str) -> None:
