@@ -8,7 +8,10 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bootstrap.app import create_app
 from emulator.state import Emulator
@@ -333,3 +336,40 @@ async def test_upstream_calls_of_a_context_change(browser: Browser, emulator: Em
     emulator.clear_request_log()
     await set_context(browser, country="FR")
     assert calls() == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    fields=st.fixed_dictionaries(
+        {},
+        optional={
+            name: st.one_of(
+                st.text(max_size=40),
+                st.sampled_from(["DE", "AT", "US", "EUR", "USD", "de", "en", "de-shop"]),
+            )
+            for name in ("country", "currency", "language", "storeKey")
+        },
+    )
+)
+def test_any_context_input_is_a_context_or_user_errors_never_an_error(
+    url: str, fields: dict[str, str]
+) -> None:
+    with httpx.Client(base_url=url, timeout=30) as http:
+        answer = http.post("/graphql", json={"query": SET_CONTEXT, "variables": {"input": fields}})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert "errors" not in body, body
+    payload = body["data"]["setShopperContext"]
+    if payload["shopperContext"] is None:
+        assert payload["userErrors"], payload
+        assert all(e["field"][0] == "input" for e in payload["userErrors"]), payload
+    else:
+        context = payload["shopperContext"]
+        assert (context["country"], context["currency"]) in {
+            ("DE", "EUR"),
+            ("AT", "EUR"),
+            ("US", "EUR"),
+            ("DE", "USD"),
+            ("AT", "USD"),
+            ("US", "USD"),
+        }
