@@ -159,6 +159,11 @@ async def test_another_country_in_the_same_currency_reprices_the_same_cart(
     assert moved["userErrors"] == []
     assert moved["cart"]["id"] == cart["id"] and moved["cart"]["country"] == "AT"
     assert moved["shopperContext"]["currency"] == "EUR"
+    german = await set_context(browser, language="de")
+    assert german["userErrors"] == [] and german["shopperContext"]["language"] == "de"
+    assert german["cart"]["id"] == cart["id"]
+    names = (await browser.gql("{ cart { lineItems { name } } }")).ok()["cart"]["lineItems"]
+    assert names[0]["name"] == "Kaschmirpullover"
 
 
 @pytest.mark.parametrize(

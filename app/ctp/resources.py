@@ -261,6 +261,7 @@ class _Priced(TypedDict):
     billingAddress: NotRequired[Address]
     customerEmail: NotRequired[str]
     country: NotRequired[str]
+    locale: NotRequired[str]
     paymentInfo: NotRequired[PaymentInfo]
 
 

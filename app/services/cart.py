@@ -133,10 +133,19 @@ class CartService:
         return await self._change(actions)
 
     # -- the shopper context --------------------------------------------------------------------
-    async def set_country(self, country: str) -> models.Cart:
-        """Prices the cart for another country in the same currency (commercetools' setCountry;
-        the shipping address and method stay: the address is where the parcel goes)."""
-        return await self._change([{"action": "setCountry", "country": country}])
+    async def follow_context(self, raw: resources.Cart) -> models.Cart:
+        """The same cart for another country (commercetools' setCountry: repriced; the shipping
+        address and method stay, the address is where the parcel goes) or language
+        (setLocale); unchanged when it fits already."""
+        shopper = self._context.shopper
+        actions: list[Json] = []
+        if raw.get("country") != shopper.country:
+            actions.append({"action": "setCountry", "country": shopper.country})
+        if raw.get("locale") != shopper.locale:
+            actions.append({"action": "setLocale", "locale": shopper.locale})
+        if not actions:
+            return self.model(raw)
+        return await self._change(actions)
 
     async def start_cart(self, lines: list[Json], keep: Json) -> resources.Cart:
         """A new cart in the shopper's context (currency, country, store) with these lines and

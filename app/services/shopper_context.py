@@ -139,9 +139,7 @@ class ShopperContextService:
         store = old.get("store")
         same_store = (store["key"] if store is not None else None) == shopper.store_key
         if same_currency and same_store:
-            if old.get("country") == shopper.country:
-                return self._carts.model(old), ()
-            return await self._carts.set_country(shopper.country), ()
+            return await self._carts.follow_context(old), ()
         return await self._replace(old)
 
     async def _replace(
