@@ -39,7 +39,7 @@ from emulator import (
 )
 from emulator.catalog.routes import catalog_routes
 from emulator.errors import CtpApiError
-from emulator.markets import in_store
+from emulator.markets import create_routes, in_store
 from emulator.markets import routes as markets_routes
 from emulator.state import Emulator
 
@@ -125,6 +125,7 @@ def api_routes() -> list[BaseRoute]:
         *shipping.routes(),
         *catalog_routes(),
         *markets_routes.routes(),
+        *create_routes.create_routes(),
         *in_store.routes(),
     ]
 

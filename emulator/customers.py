@@ -91,7 +91,8 @@ def _email_taken(
 ) -> bool:
     """Whether another customer of the same scope has the e-mail: project-wide among global
     customers, per Store among the customers of a Store."""
-    for store_key in stores or [None]:  # type: ignore[list-item]
+    scopes: list[str | None] = list(stores) if stores else [None]
+    for store_key in scopes:
         found = emulator.customer_by_email(email, store_key)
         if found is not None and found["id"] != except_id:
             return True

@@ -8,7 +8,8 @@ Store from the path (markets/store_context.py). What is served in a Store:
 - `carts` (+ `/{id}`, `/customer-id={customerId}`), `orders` (+ `/{id}`,
   `/order-number={orderNumber}`), `customers` (+ `/{id}`), `login`;
 - `product-projections/{id}` and `/key={key}`: projected for the Store, 404 for a product it
-  does not offer (catalog/routes.py).
+  does not offer (catalog/routes.py);
+- `shipping-methods/matching-cart?cartId=` (shipping.py).
 
 The auth URL's in-store password flow is in auth.py.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from emulator import cart_routes, customers, me, orders, shopping_lists
+from emulator import cart_routes, customers, me, orders, shipping, shopping_lists
 from emulator.catalog.routes import in_store_routes as catalog_in_store_routes
 
 PREFIX = "/in-store/key={storeKey}"
@@ -43,9 +44,12 @@ def routes() -> list[BaseRoute]:
         *orders.routes(),
         *customers.routes(),
         *catalog_in_store_routes(),
+        *(r for r in shipping.routes() if getattr(r, "path", "").endswith("/matching-cart")),
     ):
         assert isinstance(route, Route)
         if route.path in _NOT_IN_STORE:
             continue
-        found.append(Route(PREFIX + route.path, route.endpoint, methods=route.methods))
+        # Some project routes are given with their `/{projectKey}` already (app.py).
+        path = route.path.removeprefix("/{projectKey}")
+        found.append(Route(PREFIX + path, route.endpoint, methods=route.methods))
     return found

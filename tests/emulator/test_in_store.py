@@ -420,3 +420,19 @@ async def test_a_backend_cart_with_a_store_and_a_group_of_its_own(ctp: Ctp) -> N
         expect=400,
     )
     assert error_code(refused) == "InvalidOperation"
+
+
+async def test_matching_shipping_methods_for_a_store_cart(ctp: Ctp) -> None:
+    token = await anonymous(ctp)
+    cart = await ctp.post(
+        DE + "/me/carts",
+        token,
+        {"currency": "EUR", "country": "DE", "shippingAddress": BERLIN},
+        expect=201,
+    )
+    found = await ctp.get(DE + "/shipping-methods/matching-cart", token, cartId=cart["id"])
+    assert [m["key"] for m in found["results"]] == ["standard", "express"]
+    # The project endpoint needs the project scope; another Store does not see the cart.
+    await ctp.get("/shipping-methods/matching-cart", token, expect=403, cartId=cart["id"])
+    admin = await ctp.client_token()
+    await ctp.get(US + "/shipping-methods/matching-cart", admin, expect=404, cartId=cart["id"])
