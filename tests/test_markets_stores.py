@@ -23,6 +23,7 @@ from tests.support.queries import (
     MY_ORDERS,
     PLACE_ORDER,
     SET_SHIPPING_ADDRESS,
+    SHIPPING_METHODS,
     SIGN_IN,
     SIGN_OUT,
 )
@@ -35,7 +36,15 @@ PRODUCT_BY_SLUG = """query($slug: String!) { product(by: {slug: $slug}) {
   slug masterVariant { sku price { centAmount currencyCode } } } }"""
 STORES = "{ stores { key name countries currencies languages } }"
 # Paths of store-scoped resources: carts, orders, customers, shopping lists, sign-in.
-SCOPED = ("/carts", "/orders", "/me", "/customers", "/login", "/shopping-lists")
+SCOPED = (
+    "/carts",
+    "/orders",
+    "/me",
+    "/customers",
+    "/login",
+    "/shopping-lists",
+    "/shipping-methods/matching-cart",
+)
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +150,7 @@ async def test_every_cart_order_and_customer_call_goes_through_the_store(
         (await browser.gql(SIGN_UP, {"i": {"email": email, "password": PASSWORD}})).ok()
         (await browser.gql(ME)).ok()
         (await browser.gql(SET_SHIPPING_ADDRESS, {"a": US})).ok()
+        (await browser.gql(SHIPPING_METHODS)).ok()
         order = (await browser.gql(PLACE_ORDER)).ok()["placeOrder"]["order"]
         assert order["totalPrice"]["currencyCode"] == "USD"
         assert (await browser.gql(MY_ORDERS)).ok()["myOrders"]["results"][0]["id"] == order["id"]
@@ -165,6 +175,7 @@ async def test_every_cart_order_and_customer_call_goes_through_the_store(
         "/in-store/key=us-shop/me/orders",
         "/in-store/key=us-shop/me/shopping-lists",
         "/oauth/demo/in-store/key=us-shop/customers/token",
+        "/in-store/key=us-shop/shipping-methods/matching-cart",
     ):
         assert path in seen, (path, calls)
 
