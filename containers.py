@@ -37,6 +37,7 @@ from app.services.catalog_products import ProductCache
 from app.services.credential_guard import CredentialGuard, CredentialRules
 from app.services.email_verification import EmailVerification, VerificationLinks
 from app.services.guest_budget import GuestSessionBudget
+from app.services.markets import ProjectMarkets
 from app.services.orders import OrderService
 from app.services.paid_checkout import PaidCheckout
 from app.services.payment_records import PaymentRecords
@@ -44,6 +45,7 @@ from app.services.payments import PaymentService
 from app.services.reset_budget import PasswordResetBudget
 from app.services.session_tokens import SessionTokens
 from app.services.shipping import ShippingService
+from app.services.shopper_context import ShopperContextService
 from app.services.token_refresher import TokenRefresher
 from app.services.uniform_timing import UniformFailureTiming
 from app.services.verification import VerificationService
@@ -150,6 +152,14 @@ class CoreContainer(containers.DeclarativeContainer):
         clock=clock,
     )
     catalog_facets = providers.Singleton(Facets.from_settings, settings.provided.catalog.facets)
+    # What the project and the deployment's stores allow (countries, currencies, languages).
+    project_markets = providers.Singleton(
+        ProjectMarkets,
+        gateway,
+        store_keys=settings.provided.shop.store_keys,
+        store_currencies=settings.provided.shop.store_currencies,
+        clock=clock,
+    )
     # Session-free: webhooks (order confirmations) use it as well as the storefront.
     mailer = providers.Singleton(build_mailer, settings)
     readiness = providers.Singleton(
@@ -269,6 +279,9 @@ class GraphQLContainer(containers.DeclarativeContainer):
         core.payment_provider,
         capture_method=core.settings.provided.payments.stripe_capture_method,
     )
+    shopper_context_service = providers.Factory(
+        ShopperContextService, request_context, core.project_markets, cart_service, core.gateway
+    )
     shipping_service = providers.Factory(
         ShippingService, request_context, cart_service, core.gateway
     )
@@ -291,6 +304,7 @@ class GraphQLContainer(containers.DeclarativeContainer):
         core.password_reset_budget,
         core.session_revoker,
         core.clock,
+        shopper_context_service,
     )
 
     verification_service = providers.Factory(

@@ -53,6 +53,10 @@ class UserErrorCode(Enum):
     PAYMENT_REQUIRED = auto()
     PAYMENT_DECLINED = auto()
     PAYMENTS_UNAVAILABLE = auto()
+    COUNTRY_NOT_ALLOWED = auto()
+    CURRENCY_NOT_ALLOWED = auto()
+    LANGUAGE_NOT_ALLOWED = auto()
+    STORE_NOT_ALLOWED = auto()
 
 
 Field = tuple[str, ...]

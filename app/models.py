@@ -15,11 +15,70 @@ from app.payments.provider import PaymentStatus
 
 @dataclass(frozen=True, slots=True)
 class Shopper:
-    """Who is shopping where: language for text, currency and country for prices."""
+    """Who is shopping where: language for text; currency, country, customer groups and the
+    store (its distribution channel and product selection) for prices."""
 
     locale: str
     currency: str
     country: str
+    # The commercetools Store everything store-scoped goes through; None: the whole project.
+    store_key: str | None = None
+    # The store's distribution channel (price selection's `priceChannel`).
+    channel_id: str | None = None
+    # The store's id (Product Search's `variants.stores`); None outside a store or before the
+    # store was read.
+    store_id: str | None = None
+    # The signed-in customer's Customer Groups (price selection); () for guests.
+    customer_groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoreMarket:
+    """What a commercetools Store allows: its countries, currencies and languages."""
+
+    key: str
+    name: str | None
+    countries: tuple[str, ...]
+    currencies: tuple[str, ...]
+    languages: tuple[str, ...]
+    # The first distribution channel: the store's prices (priceChannel).
+    channel_id: str | None = None
+    # The Store's id: Product Search names stores by id (`variants.stores`).
+    id: str | None = None
+    # The name in every language the store has it in: (locale, text) pairs.
+    names: tuple[tuple[str, str], ...] = ()
+
+    def localized_name(self, locale: str) -> str | None:
+        by_locale = dict(self.names)
+        language = locale.split("-")[0]
+        return by_locale.get(locale) or by_locale.get(language) or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class MarketRules:
+    """What the project allows (`GET /{projectKey}`) and the stores a deployment allows, as last
+    read; the shopper context is checked against them."""
+
+    countries: tuple[str, ...]
+    currencies: tuple[str, ...]
+    languages: tuple[str, ...]
+    stores: tuple[StoreMarket, ...] = ()
+
+    def store(self, key: str | None) -> StoreMarket | None:
+        for store in self.stores:
+            if store.key == key:
+                return store
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ShopperContext:
+    """The shopper context as the storefront sees it."""
+
+    country: str
+    currency: str
+    language: str
+    store_key: str | None
 
 
 @dataclass(frozen=True, slots=True)

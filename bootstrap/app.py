@@ -102,8 +102,11 @@ def create_app(
             locale=settings.shop.default_locale,
             currency=settings.shop.default_currency,
             country=settings.shop.default_country,
+            store_key=settings.shop.store_key,
+            store_keys=settings.shop.store_keys,
         ),
         trusted_proxies=settings.security.trusted_proxy_networks,
+        rules=core.project_markets().snapshot,
     )
     session_layer = SessionMiddleware(
         graphql_app,
@@ -171,6 +174,11 @@ def create_app(
                 "pm_card_chargeDeclined, pm_card_authenticationRequired)",
                 settings.payments.stripe_api_base,
             )
+        # In a store, a shopper who chose nothing gets the store's defaults from the first
+        # request on (docs/storefront-api.md); without one, the configured defaults stand
+        # until the project is first read (setShopperContext, shopperContext, stores).
+        if settings.shop.store_key is not None:
+            await _read_markets(core)
         # What exists now lives as long as the app: the cyclic garbage collector need not walk
         # it again. Without this, every collection that requests trigger (a product listing
         # allocates ~10,000 objects) walked ~170,000 of them: 4.8 ms to read a 20-product
@@ -244,6 +252,17 @@ def _demo_payments(settings: Settings) -> DemoPayments | None:
     from bootstrap.embedded_emulator import DemoPayments, wants_demo_payments
 
     return DemoPayments() if wants_demo_payments(settings) else None
+
+
+async def _read_markets(core: CoreContainer) -> None:
+    try:
+        await core.project_markets().get()
+    except Exception as exc:
+        log.warning(
+            "project settings and stores not read at start-up (%s): the configured defaults "
+            "apply until they are",
+            type(exc).__name__,
+        )
 
 
 def _demo_upstream(settings: Settings, given: Emulator | None) -> Emulator | None:

@@ -8,9 +8,10 @@ when the answer has gone.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from app.asgi import Scope
+from app.models import MarketRules
 from app.networks import IPNetwork
 from app.session.ctp_session import CtpSession
 from app.web.client_address import client_ip
@@ -25,15 +26,19 @@ class RequestScope:
         *,
         defaults: ShopDefaults,
         trusted_proxies: Sequence[IPNetwork],
+        rules: Callable[[], MarketRules | None],
     ) -> None:
         self._container = container
         self._defaults = defaults
         self._trusted_proxies = trusted_proxies
+        self._rules = rules
 
     def open(self, scope: Scope) -> CtpSession:
         session: CtpSession = self._container.ctp_session()
         self._container.request_context(
-            shopper=self._defaults.shopper_for(scope),
+            defaults=self._defaults,
+            accepted_languages=self._defaults.accepted(scope),
+            rules=self._rules,
             client_address=client_ip(scope, self._trusted_proxies),
         )
         return session

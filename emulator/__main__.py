@@ -20,7 +20,7 @@ from starlette.routing import Mount
 
 from emulator.app import create_emulator_app
 from emulator.config import EmulatorConfig
-from emulator.customers import DEMO_EMAIL, DEMO_PASSWORD
+from emulator.customers import DEMO_EMAIL, DEMO_PASSWORD, VIP_EMAIL
 from emulator.state import Emulator
 from emulator.stripe_standin.app import create_stripe_app
 from emulator.stripe_standin.state import PUBLISHABLE_KEY, SECRET_KEY
@@ -102,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"  Project key:   {config.project_key}\n"
         f"  Client:        {config.client_id} / {config.client_secret}\n"
         f"  Demo customer: {DEMO_EMAIL} / {DEMO_PASSWORD}\n"
+        f"  VIP customer:  {VIP_EMAIL} / {DEMO_PASSWORD} (Customer Group vip)\n"
+        f"  Stores:        de-shop (DE, AT), us-shop (US)\n"
         f"  Discount code: DEMO10\n"
         f"Stripe stand-in\n"
         f"  STRIPE_API_BASE: {base}{STRIPE_PREFIX}\n"

@@ -39,6 +39,8 @@ from emulator import (
 )
 from emulator.catalog.routes import catalog_routes
 from emulator.errors import CtpApiError
+from emulator.markets import create_routes, in_store
+from emulator.markets import routes as markets_routes
 from emulator.state import Emulator
 
 _PROJECT_PREFIX = "/{projectKey}"
@@ -50,7 +52,8 @@ def _split(project_routes: Sequence[BaseRoute]) -> tuple[list[BaseRoute], list[B
     relative: list[BaseRoute] = []
     for route in project_routes:
         path = getattr(route, "path", "")
-        (absolute if str(path).startswith(_PROJECT_PREFIX + "/") else relative).append(route)
+        is_absolute = str(path) == _PROJECT_PREFIX or str(path).startswith(_PROJECT_PREFIX + "/")
+        (absolute if is_absolute else relative).append(route)
     return absolute, relative
 
 
@@ -121,6 +124,9 @@ def api_routes() -> list[BaseRoute]:
         # Before the catalog's: `/shipping-methods/matching-cart` must win over `/{id}`.
         *shipping.routes(),
         *catalog_routes(),
+        *markets_routes.routes(),
+        *create_routes.create_routes(),
+        *in_store.routes(),
     ]
 
 

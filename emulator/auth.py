@@ -29,6 +29,9 @@ KNOWN_SCOPE_NAMES = frozenset(
     {
         "manage_project",
         "view_project_settings",
+        "manage_project_settings",
+        "manage_channels",
+        "view_channels",
         "create_anonymous_token",
         "introspect_oauth_tokens",
         "manage_api_clients",
@@ -105,10 +108,14 @@ def require_token(request: Request) -> TokenInfo:
     return info
 
 
-def require_scope(token: TokenInfo, *names: str) -> None:
-    """403 insufficient_scope unless the token holds one of the named scopes (or implies it)."""
-    if not token.grants(*names):
-        raise insufficient_scope(*(f"{name}:{token.project_key}" for name in names))
+def require_scope(token: TokenInfo, *names: str, store: str | None = None) -> None:
+    """403 insufficient_scope unless the token holds one of the named scopes (or implies it);
+    on an in-store endpoint (`store`), also the Store-based form `{name}:{project}:{store}`."""
+    if not token.grants(*names, store=store):
+        wanted = [f"{name}:{token.project_key}" for name in names]
+        if store is not None:
+            wanted += [f"{name}:{token.project_key}:{store}" for name in names]
+        raise insufficient_scope(*wanted)
 
 
 # -- client authentication and parameters ------------------------------------------------------
@@ -287,12 +294,18 @@ def _anonymous_id_in_use(emulator: Emulator, anonymous_id: str) -> bool:
 
 
 async def password_token_endpoint(request: Request) -> JSONResponse:
+    """The password flow; on `/oauth/{projectKey}/in-store/key={storeKey}/customers/token`
+    (the in-store password flow, for Customers of a Store), the Customers of that Store and
+    the global ones sign in, and a Customer of a Store signs in nowhere else."""
     # Imported here: customers.py imports this module for require_token.
     from emulator.customers import authenticate
 
     emulator = emulator_of(request)
     client_id = _authenticate_client(request, emulator)
     _check_path_project(request, emulator)
+    store_key = request.path_params.get("storeKey")
+    if store_key is not None and emulator.catalog.markets.store_by_key(store_key) is None:
+        raise CtpApiError(400, "invalid_request", f"Store '{store_key}' not found.")
     params = await _params(request)
     if params.get("grant_type") != "password":
         raise CtpApiError(
@@ -303,7 +316,7 @@ async def password_token_endpoint(request: Request) -> JSONResponse:
     if not username or password is None:
         raise CtpApiError(400, "invalid_request", "Parameters username and password are required.")
     scopes = _requested_scopes(params, emulator.config.project_key)
-    customer = authenticate(emulator, username, password)
+    customer = authenticate(emulator, username, password, store_key)
     if customer is None:
         raise CtpApiError(
             400,
@@ -344,4 +357,9 @@ def routes() -> list[BaseRoute]:
         Route("/oauth/introspect", introspect_endpoint, methods=["POST"]),
         Route("/oauth/{projectKey}/anonymous/token", anonymous_token_endpoint, methods=["POST"]),
         Route("/oauth/{projectKey}/customers/token", password_token_endpoint, methods=["POST"]),
+        Route(
+            "/oauth/{projectKey}/in-store/key={storeKey}/customers/token",
+            password_token_endpoint,
+            methods=["POST"],
+        ),
     ]

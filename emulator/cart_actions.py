@@ -19,6 +19,8 @@ from emulator.errors import (
     referenced_resource_not_found,
 )
 from emulator.jsonio import Json, opt_bool, opt_int, opt_str, req_int, req_obj, req_str
+from emulator.markets.cart_rules import check_store_country, line_channels
+from emulator.markets.membership import group_reference
 from emulator.resources import (
     address_from_draft,
     country_code,
@@ -61,19 +63,22 @@ def add_line_item(emulator: Emulator, cart: Json, action: Json, path: str = "act
     quantity = _quantity(action, 1, 1) or 1
     key = opt_str(action, "key", path)
     product, variant = pricing.find_variant(emulator.catalog, sku, product_id, variant_id)
+    channels = line_channels(emulator.catalog.markets, cart, action)
     for line in cart["lineItems"]:
-        # Same variant, mode and (absent) custom fields/channels: only the quantity grows.
+        # Same variant, mode, channels and (absent) custom fields: only the quantity grows.
         if (
             line["productId"] == product["id"]
             and line["variant"]["id"] == variant["id"]
             and line.get("lineItemMode") == "Standard"
             and "custom" not in line
             and "custom" not in action
+            and line.get("distributionChannel") == channels.get("distributionChannel")
+            and line.get("supplyChannel") == channels.get("supplyChannel")
         ):
             pricing.set_quantity(line, int(line["quantity"]) + quantity)
             line["lastModifiedAt"] = emulator.now_iso()
             return
-    line = pricing.new_line_item(emulator, cart, product, variant, quantity)
+    line = pricing.new_line_item(emulator, cart, product, variant, quantity, channels)
     if key is not None:
         line = {"id": line["id"], "key": key, **{k: v for k, v in line.items() if k != "id"}}
     cart["lineItems"].append(line)
@@ -200,7 +205,7 @@ def _recalculate(emulator: Emulator, cart: Json, action: Json) -> None:
         for line in cart["lineItems"]:
             found = emulator.catalog.find_variant(line["productId"], line["variant"]["id"])
             if found is not None:
-                line.update(pricing.product_data(emulator, *found))
+                line.update(pricing.product_data(emulator, *found, cart))
 
 
 def _set_country(emulator: Emulator, cart: Json, action: Json) -> None:
@@ -208,6 +213,7 @@ def _set_country(emulator: Emulator, cart: Json, action: Json) -> None:
         cart.pop("country", None)
     else:
         cart["country"] = country_code(action["country"], "actions -> country")
+        check_store_country(emulator.catalog.markets, cart)
 
 
 def _set_locale(emulator: Emulator, cart: Json, action: Json) -> None:
@@ -288,9 +294,28 @@ MY_CART_ACTIONS: dict[str, Action] = {
     "setLocale": _set_locale,
     "setDeleteDaysAfterLastModification": _set_delete_days,
 }
+
+
 # CartUpdateAction: the above plus what only a trusted (backend) client may change.
+def _set_customer_group(emulator: Emulator, cart: Json, action: Json) -> None:
+    """CartSetCustomerGroupAction: only for a Cart without Customer (one with a Customer uses
+    the Customer's group)."""
+    if cart.get("customerId"):
+        raise invalid_operation(
+            "The Customer Group of a Cart with a Customer is the Customer's; "
+            "setCustomerGroup needs a Cart without customerId."
+        )
+    if action.get("customerGroup") is None:
+        cart.pop("customerGroup", None)
+    else:
+        cart["customerGroup"] = group_reference(
+            emulator.catalog.markets, action["customerGroup"], "actions -> customerGroup"
+        )
+
+
 CART_ACTIONS: dict[str, Action] = {
     **MY_CART_ACTIONS,
     "setCustomerId": _set_customer_id,
     "setAnonymousId": _set_anonymous_id,
+    "setCustomerGroup": _set_customer_group,
 }

@@ -29,6 +29,9 @@ from emulator.errors import (
 )
 from emulator.hooks import Action as HookAction
 from emulator.jsonio import Json, opt_int, opt_list, opt_objects, opt_str, unknown_action
+from emulator.markets import membership
+from emulator.markets.cart_rules import check_store_country, sync_customer_group
+from emulator.markets.store_context import in_store, store_reference
 from emulator.resources import (
     address_from_draft,
     changed,
@@ -53,15 +56,20 @@ def get_cart(emulator: Emulator, cart_id: str) -> Json:
 
 
 def active_cart_of(
-    emulator: Emulator, *, customer_id: str | None = None, anonymous_id: str | None = None
+    emulator: Emulator,
+    *,
+    customer_id: str | None = None,
+    anonymous_id: str | None = None,
+    store_key: str | None = None,
 ) -> Json | None:
-    """The most recently modified Active cart (origin Customer) of a customer or session.
+    """The most recently modified Active cart (origin Customer) of a customer or session; with
+    `store_key`, of that Store only (the in-store active cart).
 
     Read from the "active" index: only that owner's active carts are looked at."""
     owner = owner_key(customer_id, anonymous_id)
     if owner is None:
         return None
-    candidates = emulator.carts.lookup("active", owner)
+    candidates = [c for c in emulator.carts.lookup("active", owner) if in_store(c, store_key)]
     if not candidates:
         return None
     return max(candidates, key=lambda c: (c["lastModifiedAt"], c["version"]))
@@ -90,9 +98,15 @@ def build_cart(
     customer_id: str | None = None,
     anonymous_id: str | None = None,
     my: bool = False,
+    store_key: str | None = None,
 ) -> Json:
-    """The priced cart a CartDraft describes, not stored yet."""
+    """The priced cart a CartDraft describes, not stored yet; in a Store (`store_key`, the
+    in-store endpoints) the Cart's `store` is that Store, whatever the draft says."""
     currency = currency_code(draft.get("currency"), "currency")
+    markets = emulator.catalog.markets
+    if store_key is None and draft.get("store") is not None:
+        # CartDraft and MyCartDraft both name a Store; an in-store endpoint's path wins.
+        store_key = membership.store_reference(markets, draft["store"], "store")["key"]
     if not my:
         customer_id = opt_str(draft, "customerId") or customer_id
         anonymous_id = opt_str(draft, "anonymousId") or anonymous_id
@@ -110,6 +124,15 @@ def build_cart(
         cart["customerEmail"] = email
     if anonymous_id is not None:
         cart["anonymousId"] = anonymous_id
+    if store_key is not None:
+        cart["store"] = store_reference(store_key)
+    if customer_id is not None:
+        sync_customer_group(cart, emulator.customers.get(customer_id))
+    elif not my and draft.get("customerGroup") is not None:
+        # A Cart without Customer may name a Customer Group of its own (CartDraft).
+        cart["customerGroup"] = membership.group_reference(
+            markets, draft["customerGroup"], "customerGroup"
+        )
     cart.update(
         {
             "lineItems": [],
@@ -135,6 +158,7 @@ def build_cart(
     )
     if draft.get("country") is not None:
         cart["country"] = country_code(draft["country"], "country")
+        check_store_country(markets, cart)
     locale = opt_str(draft, "locale")
     if locale is not None:
         cart["locale"] = locale

@@ -41,6 +41,8 @@ from emulator.jsonio import (
     unknown_action,
     update_body,
 )
+from emulator.markets import membership
+from emulator.markets.store_context import customer_in_store, scope
 from emulator.passwords import hash_password, verify_password
 from emulator.query import paged_query, query_source
 from emulator.resources import (
@@ -62,6 +64,11 @@ DEMO_CUSTOMER_ID = str(
 )
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "Demo-Passw0rd!"  # noqa: S105 - the documented demo account
+# The second demo account: global, in the Customer Group `vip` (docs/emulator.md).
+VIP_CUSTOMER_ID = str(
+    uuid.uuid5(uuid.NAMESPACE_URL, "https://ctp-bff.invalid/emulator/vip-customer")
+)
+VIP_EMAIL = "vip@example.com"
 
 
 # -- creation and authentication ----------------------------------------------------------------
@@ -79,17 +86,41 @@ def _set_password(emulator: Emulator, customer: Json, password: str) -> None:
     customer["password"] = _masked(hashed)
 
 
-def _email_taken(emulator: Emulator, email: str, except_id: str | None = None) -> bool:
-    found = emulator.customer_by_email(email)
-    return found is not None and found["id"] != except_id
+def _email_taken(
+    emulator: Emulator, email: str, except_id: str | None = None, stores: list[str] | None = None
+) -> bool:
+    """Whether another customer of the same scope has the e-mail: project-wide among global
+    customers, per Store among the customers of a Store."""
+    scopes: list[str | None] = list(stores) if stores else [None]
+    for store_key in scopes:
+        found = emulator.customer_by_email(email, store_key)
+        if found is not None and found["id"] != except_id:
+            return True
+    return False
 
 
 def create_customer(
-    emulator: Emulator, draft: Json, *, my: bool = False, customer_id: str | None = None
+    emulator: Emulator,
+    draft: Json,
+    *,
+    my: bool = False,
+    customer_id: str | None = None,
+    store_key: str | None = None,
 ) -> Json:
-    """Build and store a Customer from a CustomerDraft (MyCustomerDraft when `my`)."""
+    """Build and store a Customer from a CustomerDraft (MyCustomerDraft when `my`); in a Store
+    (`store_key`), a draft without `stores` makes a Customer of that Store."""
     email = req_str(draft, "email")
-    if _email_taken(emulator, email):
+    markets = emulator.catalog.markets
+    scoped: Json = {
+        "stores": draft.get("stores") or ([{"key": store_key}] if store_key else []),
+    }
+    if not my:
+        for field in ("customerGroup", "customerGroupAssignments"):
+            if draft.get(field) is not None:
+                scoped[field] = draft[field]
+    memberships: Json = {}
+    membership.apply_draft(markets, memberships, scoped)
+    if _email_taken(emulator, email, stores=membership.store_keys(memberships)):
         raise duplicate_field("email", email)
     mode = "Password" if my else (opt_str(draft, "authenticationMode") or "Password")
     if mode not in {"Password", "ExternalAuth"}:
@@ -147,11 +178,13 @@ def create_customer(
         billing_ids = _with(billing_ids, customer["defaultBillingAddressId"])
     customer["billingAddressIds"] = billing_ids
     customer["isEmailVerified"] = False if my else bool(opt_bool(draft, "isEmailVerified"))
-    customer["customerGroupAssignments"] = []
+    if "customerGroup" in memberships:
+        customer["customerGroup"] = memberships["customerGroup"]
+    customer["customerGroupAssignments"] = memberships["customerGroupAssignments"]
     locale = opt_str(draft, "locale")
     if locale is not None:
         customer["locale"] = locale
-    customer["stores"] = []
+    customer["stores"] = memberships["stores"]
     customer["authenticationMode"] = mode
     if password is not None:
         _set_password(emulator, customer, password)
@@ -165,10 +198,20 @@ def _with(ids: list[str], address_id: str) -> list[str]:
     return ids if address_id in ids else [*ids, address_id]
 
 
-def authenticate(emulator: Emulator, email: str, password: str) -> Json | None:
-    """The Customer with this email and password, or None (never says which one was wrong)."""
+def authenticate(
+    emulator: Emulator, email: str, password: str, store_key: str | None = None
+) -> Json | None:
+    """The Customer with this email and password, or None (never says which one was wrong).
+
+    Outside a Store only global Customers sign in; in a Store (`store_key`), that Store's
+    Customers and the global ones (Customers reference, "Authenticate Customer in Store": a
+    Customer of another Store gets InvalidCredentials)."""
     with emulator.lock:
-        customer = emulator.customer_by_email(email)
+        customer = None
+        if store_key is not None:
+            customer = emulator.customer_by_email(email, store_key)
+        if customer is None:
+            customer = emulator.customer_by_email(email)
         stored_hash = emulator.password_hashes.get(customer["id"]) if customer else None
     if customer is None or stored_hash is None:
         return None
@@ -206,6 +249,46 @@ def seed_demo_customer(emulator: Emulator) -> None:
             "locale": "en",
         },
         customer_id=DEMO_CUSTOMER_ID,
+    )
+
+
+def seed_vip_customer(emulator: Emulator) -> None:
+    """The second demo account: global, in the Customer Group `vip` (as `customerGroup` and
+    as a `customerGroupAssignments` entry), with a German default address."""
+    vip = emulator.catalog.markets.customer_group_by_key("vip")
+    groups: Json = {}
+    if vip is not None:
+        groups = {
+            "customerGroup": {"typeId": "customer-group", "id": vip["id"]},
+            "customerGroupAssignments": [
+                {"customerGroup": {"typeId": "customer-group", "id": vip["id"]}}
+            ],
+        }
+    address = {
+        "key": "home",
+        "firstName": "Max",
+        "lastName": "Mustermann",
+        "streetName": "Maximilianstraße",
+        "streetNumber": "10",
+        "postalCode": "80539",
+        "city": "München",
+        "country": "DE",
+        "email": VIP_EMAIL,
+    }
+    create_customer(
+        emulator,
+        {
+            "email": VIP_EMAIL,
+            "password": DEMO_PASSWORD,
+            "firstName": "Max",
+            "lastName": "Mustermann",
+            "addresses": [address],
+            "defaultShippingAddress": 0,
+            "defaultBillingAddress": 0,
+            "locale": "de",
+            **groups,
+        },
+        customer_id=VIP_CUSTOMER_ID,
     )
 
 
@@ -306,7 +389,8 @@ def _set_text(field: str) -> Action:
 
 def _change_email(emulator: Emulator, customer: Json, action: Json) -> None:
     email = req_str(action, "email", "actions")
-    if _email_taken(emulator, email, except_id=customer["id"]):
+    stores = membership.store_keys(customer)
+    if _email_taken(emulator, email, except_id=customer["id"], stores=stores):
         raise duplicate_field("email", email)
     customer["email"] = email
     customer["isEmailVerified"] = False
@@ -338,10 +422,26 @@ MY_CUSTOMER_ACTIONS: dict[str, Action] = {
         )
     },
 }
+
+
+def _membership(apply: Callable[[Any, Json, Json], None]) -> Action:
+    def action(emulator: Emulator, customer: Json, body: Json) -> None:
+        apply(emulator.catalog.markets, customer, body)
+
+    return action
+
+
 CUSTOMER_ACTIONS: dict[str, Action] = {
     **MY_CUSTOMER_ACTIONS,
     "setKey": _set_text("key"),
     "setExternalId": _set_text("externalId"),
+    "setCustomerGroup": _membership(membership.set_customer_group),
+    "addCustomerGroupAssignment": _membership(membership.add_customer_group_assignment),
+    "removeCustomerGroupAssignment": _membership(membership.remove_customer_group_assignment),
+    "setCustomerGroupAssignments": _membership(membership.set_customer_group_assignments),
+    "setStores": _membership(membership.set_stores),
+    "addStore": _membership(membership.add_store),
+    "removeStore": _membership(membership.remove_store),
 }
 
 
@@ -529,16 +629,18 @@ def sign_in_mode(body: Json, field: str) -> str:
 
 async def query_customers(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "view_customers")
+    store_key = scope(request, token, "view_customers")
     emulator = emulator_of(request)
     with emulator.lock:
         found = query_source(emulator.customers, request.query_params, CUSTOMER_QUERY_HINTS)
+        if store_key is not None:
+            found = [c for c in found if customer_in_store(c, store_key)]
         return respond(paged_query(found, request.query_params))
 
 
 async def create(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "manage_customers")
+    store_key = scope(request, token, "manage_customers")
     draft = await read_object(request)
     anonymous_id = opt_str(draft, "anonymousId")
     cart_ref = opt_obj(draft, "anonymousCart")
@@ -547,20 +649,21 @@ async def create(request: Request) -> Response:
     )
     emulator = emulator_of(request)
     with emulator.lock:
-        customer = create_customer(emulator, draft)
+        customer = create_customer(emulator, draft, store_key=store_key)
         result = signin.sign_in(
             emulator,
             customer,
             anonymous_id=anonymous_id,
             anonymous_cart_id=cart_id,
             mode="MergeWithExistingCustomerCart",
+            store_key=store_key,
         )
         return respond(result, 201)
 
 
 async def login(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "manage_customers")
+    store_key = scope(request, token, "manage_customers")
     body = await read_object(request)
     email = req_str(body, "email")
     password = req_str(body, "password")
@@ -571,7 +674,7 @@ async def login(request: Request) -> Response:
         req_str(cart_ref, "id", "anonymousCart") if cart_ref else opt_str(body, "anonymousCartId")
     )
     emulator = emulator_of(request)
-    customer = authenticate(emulator, email, password)
+    customer = authenticate(emulator, email, password, store_key)
     if customer is None:
         raise invalid_credentials()
     with emulator.lock:
@@ -581,26 +684,36 @@ async def login(request: Request) -> Response:
             anonymous_id=anonymous_id,
             anonymous_cart_id=cart_id,
             mode=mode,
+            store_key=store_key,
         )
         return respond(result)
 
 
+def _customer_in(emulator: Emulator, customer_id: str, store_key: str | None) -> Json:
+    """The customer; in a Store, 404 for a Customer of other Stores (Customers in Store
+    reference); a global Customer belongs to every Store."""
+    customer = get_customer(emulator, customer_id)
+    if not customer_in_store(customer, store_key):
+        raise not_found(customer_id)
+    return customer
+
+
 async def get_by_id(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "view_customers")
+    store_key = scope(request, token, "view_customers")
     emulator = emulator_of(request)
     with emulator.lock:
-        return respond(get_customer(emulator, request.path_params["id"]))
+        return respond(_customer_in(emulator, request.path_params["id"], store_key))
 
 
 async def update(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "manage_customers")
+    store_key = scope(request, token, "manage_customers")
     body = await read_object(request)
     version, actions = update_body(body)
     emulator = emulator_of(request)
     with emulator.lock:
-        customer = get_customer(emulator, request.path_params["id"])
+        customer = _customer_in(emulator, request.path_params["id"], store_key)
         return respond(update_customer(emulator, customer, version, actions))
 
 

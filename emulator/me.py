@@ -1,4 +1,6 @@
-"""The `/me` endpoints: everything seen through the session in the access token.
+"""The `/me` endpoints: everything seen through the session in the access token; the same
+handlers serve `/in-store/key={storeKey}/me/...` (markets/in_store.py), where they see only the
+Store's resources and take its Store-based scopes (markets/store_context.py).
 
 A token with `customer_id:{id}` sees only that customer's resources; a token with
 `anonymous_id:{id}` sees only that anonymous session's resources that no customer owns yet
@@ -15,10 +17,12 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from emulator import carts, customers, orders, signin
-from emulator.auth import emulator_of, require_scope, require_token
+from emulator.auth import emulator_of, require_token
 from emulator.errors import CtpApiError, not_found
 from emulator.expansion import expand_cart
 from emulator.jsonio import Json, read_object, req_int, req_str, update_body, version_param
+from emulator.markets.cart_rules import check_store_country
+from emulator.markets.store_context import customer_in_store, in_store, scope
 from emulator.query import paged_query
 from emulator.resources import respond
 from emulator.state import Emulator, TokenInfo
@@ -68,11 +72,19 @@ def require_customer(token: TokenInfo) -> str:
     return token.customer_id
 
 
-def _my_cart(emulator: Emulator, owner: Owner, cart_id: str) -> Json:
+def _my_cart(emulator: Emulator, owner: Owner, cart_id: str, store_key: str | None) -> Json:
     cart = emulator.carts.get(cart_id)
-    if cart is None or not owner.owns(cart):
+    if cart is None or not owner.owns(cart) or not in_store(cart, store_key):
         raise not_found(cart_id)
     return cart
+
+
+def _my_customer(emulator: Emulator, customer_id: str, store_key: str | None) -> Json:
+    """The token's Customer; in a Store, 404 when the Customer is of another Store."""
+    customer = customers.get_customer(emulator, customer_id)
+    if not customer_in_store(customer, store_key):
+        raise not_found(customer_id)
+    return customer
 
 
 # -- profile ------------------------------------------------------------------------------------
@@ -80,27 +92,27 @@ def _my_cart(emulator: Emulator, owner: Owner, cart_id: str) -> Json:
 
 async def get_me(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "view_my_profile", "manage_my_profile")
+    store_key = scope(request, token, "view_my_profile", "manage_my_profile")
     customer_id = require_customer(token)
     emulator = emulator_of(request)
     with emulator.lock:
-        return respond(customers.get_customer(emulator, customer_id))
+        return respond(_my_customer(emulator, customer_id, store_key))
 
 
 async def update_me(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "manage_my_profile")
+    store_key = scope(request, token, "manage_my_profile")
     customer_id = require_customer(token)
     version, actions = update_body(await read_object(request))
     emulator = emulator_of(request)
     with emulator.lock:
-        customer = customers.get_customer(emulator, customer_id)
+        customer = _my_customer(emulator, customer_id, store_key)
         return respond(customers.update_customer(emulator, customer, version, actions, my=True))
 
 
 async def change_my_password(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "manage_my_profile")
+    store_key = scope(request, token, "manage_my_profile")
     customer_id = require_customer(token)
     body = await read_object(request)
     version = req_int(body, "version")
@@ -108,36 +120,37 @@ async def change_my_password(request: Request) -> Response:
     new = req_str(body, "newPassword")
     emulator = emulator_of(request)
     with emulator.lock:
-        customer = customers.get_customer(emulator, customer_id)
+        customer = _my_customer(emulator, customer_id, store_key)
         return respond(customers.change_password(emulator, customer, version, current, new))
 
 
 async def signup(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "manage_my_profile")
+    store_key = scope(request, token, "manage_my_profile")
     draft = await read_object(request)
     emulator = emulator_of(request)
     with emulator.lock:
-        customer = customers.create_customer(emulator, draft, my=True)
+        customer = customers.create_customer(emulator, draft, my=True, store_key=store_key)
         result = signin.sign_in(
             emulator,
             customer,
             anonymous_id=token.anonymous_id,
             anonymous_cart_id=None,
             mode="MergeWithExistingCustomerCart",
+            store_key=store_key,
         )
         return respond(result, 201)
 
 
 async def login(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "manage_my_profile")
+    store_key = scope(request, token, "manage_my_profile")
     body = await read_object(request)
     email = req_str(body, "email")
     password = req_str(body, "password")
     mode = customers.sign_in_mode(body, "activeCartSignInMode")
     emulator = emulator_of(request)
-    customer = customers.authenticate(emulator, email, password)
+    customer = customers.authenticate(emulator, email, password, store_key)
     if customer is None:
         raise customers.invalid_credentials()
     with emulator.lock:
@@ -147,6 +160,7 @@ async def login(request: Request) -> Response:
             anonymous_id=token.anonymous_id,
             anonymous_cart_id=None,
             mode=mode,
+            store_key=store_key,
         )
         return respond(result)
 
@@ -156,12 +170,15 @@ async def login(request: Request) -> Response:
 
 async def active_cart(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "view_my_orders", "manage_my_orders")
+    store_key = scope(request, token, "view_my_orders", "manage_my_orders")
     owner = session_owner(token)
     emulator = emulator_of(request)
     with emulator.lock:
         cart = carts.active_cart_of(
-            emulator, customer_id=owner.customer_id, anonymous_id=owner.anonymous_id
+            emulator,
+            customer_id=owner.customer_id,
+            anonymous_id=owner.anonymous_id,
+            store_key=store_key,
         )
         if cart is None:
             raise CtpApiError(404, "ResourceNotFound", "No active cart exists.")
@@ -170,17 +187,17 @@ async def active_cart(request: Request) -> Response:
 
 async def query_my_carts(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "view_my_orders", "manage_my_orders")
+    store_key = scope(request, token, "view_my_orders", "manage_my_orders")
     owner = session_owner(token)
     emulator = emulator_of(request)
     with emulator.lock:
-        mine = emulator.carts.lookup("owner", owner.key)
+        mine = [c for c in emulator.carts.lookup("owner", owner.key) if in_store(c, store_key)]
         return respond(paged_query(mine, request.query_params))
 
 
 async def create_my_cart(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "manage_my_orders")
+    store_key = scope(request, token, "manage_my_orders")
     owner = session_owner(token)
     draft = await read_object(request)
     emulator = emulator_of(request)
@@ -192,6 +209,7 @@ async def create_my_cart(request: Request) -> Response:
             customer_id=owner.customer_id,
             anonymous_id=None if owner.customer_id else owner.anonymous_id,
             my=True,
+            store_key=store_key,
         ),
     )
     with emulator.lock:
@@ -200,23 +218,23 @@ async def create_my_cart(request: Request) -> Response:
 
 async def get_my_cart(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "view_my_orders", "manage_my_orders")
+    store_key = scope(request, token, "view_my_orders", "manage_my_orders")
     owner = session_owner(token)
     emulator = emulator_of(request)
     with emulator.lock:
-        cart = _my_cart(emulator, owner, request.path_params["id"])
+        cart = _my_cart(emulator, owner, request.path_params["id"], store_key)
         return respond(expand_cart(emulator, cart, request))
 
 
 async def update_my_cart(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "manage_my_orders")
+    store_key = scope(request, token, "manage_my_orders")
     owner = session_owner(token)
     version, actions = update_body(await read_object(request))
     emulator = emulator_of(request)
     cart_id = request.path_params["id"]
     updated = await carts.update_cart_extended(
-        emulator, lambda: _my_cart(emulator, owner, cart_id), version, actions, my=True
+        emulator, lambda: _my_cart(emulator, owner, cart_id, store_key), version, actions, my=True
     )
     with emulator.lock:
         return respond(expand_cart(emulator, updated, request))
@@ -224,12 +242,12 @@ async def update_my_cart(request: Request) -> Response:
 
 async def delete_my_cart(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "manage_my_orders")
+    store_key = scope(request, token, "manage_my_orders")
     owner = session_owner(token)
     version = version_param(request)
     emulator = emulator_of(request)
     with emulator.lock:
-        cart = _my_cart(emulator, owner, request.path_params["id"])
+        cart = _my_cart(emulator, owner, request.path_params["id"], store_key)
         return respond(carts.delete_cart(emulator, cart, version))
 
 
@@ -238,37 +256,38 @@ async def delete_my_cart(request: Request) -> Response:
 
 async def query_my_orders(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "view_my_orders", "manage_my_orders")
+    store_key = scope(request, token, "view_my_orders", "manage_my_orders")
     owner = session_owner(token)
     emulator = emulator_of(request)
     with emulator.lock:
-        mine = emulator.orders.lookup("owner", owner.key)
+        mine = [o for o in emulator.orders.lookup("owner", owner.key) if in_store(o, store_key)]
         return respond(paged_query(mine, request.query_params))
 
 
 async def create_my_order(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "manage_my_orders")
+    store_key = scope(request, token, "manage_my_orders")
     owner = session_owner(token)
     draft = await read_object(request)
     cart_id = req_str(draft, "id")
     version = req_int(draft, "version")
     emulator = emulator_of(request)
     with emulator.lock:
-        cart = _my_cart(emulator, owner, cart_id)
+        cart = _my_cart(emulator, owner, cart_id, store_key)
+        check_store_country(emulator.catalog.markets, cart)
         # MyOrderFromCartDraft has only id and version: nothing else is taken from the body.
         return respond(orders.create_order(emulator, cart, version, {}), 201)
 
 
 async def get_my_order(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "view_my_orders", "manage_my_orders")
+    store_key = scope(request, token, "view_my_orders", "manage_my_orders")
     owner = session_owner(token)
     emulator = emulator_of(request)
     order_id = request.path_params["id"]
     with emulator.lock:
         order = emulator.orders.get(order_id)
-        if order is None or not owner.owns(order):
+        if order is None or not owner.owns(order) or not in_store(order, store_key):
             raise not_found(order_id)
         return respond(order)
 

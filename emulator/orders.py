@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from emulator import carts
-from emulator.auth import emulator_of, require_scope, require_token
+from emulator.auth import emulator_of, require_token
 from emulator.errors import (
     CtpApiError,
     invalid_json,
@@ -21,6 +21,8 @@ from emulator.errors import (
     referenced_resource_not_found,
 )
 from emulator.jsonio import Json, opt_obj, opt_str, read_object, req_int, req_str
+from emulator.markets.cart_rules import check_store_country
+from emulator.markets.store_context import in_store, scope
 from emulator.query import paged_query, query_source
 from emulator.resources import (
     changed,
@@ -38,6 +40,8 @@ _COPIED = (
     "customerId",
     "customerEmail",
     "anonymousId",
+    "store",
+    "customerGroup",
     "lineItems",
     "customLineItems",
     "totalPrice",
@@ -176,43 +180,48 @@ def get_order(emulator: Emulator, order_id: str) -> Json:
 
 async def query_orders(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "view_orders")
+    store_key = scope(request, token, "view_orders")
     emulator = emulator_of(request)
     with emulator.lock:
         found = query_source(emulator.orders, request.query_params, ORDER_QUERY_HINTS)
+        found = [order for order in found if in_store(order, store_key)]
         return respond(paged_query(found, request.query_params))
 
 
 async def create(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "manage_orders")
+    store_key = scope(request, token, "manage_orders")
     draft = await read_object(request)
     cart_id = cart_reference(draft)
     version = req_int(draft, "version")
     emulator = emulator_of(request)
     with emulator.lock:
         cart = emulator.carts.get(cart_id)
-        if cart is None:
+        if cart is None or not in_store(cart, store_key):
             raise referenced_resource_not_found("cart", id=cart_id)
+        check_store_country(emulator.catalog.markets, cart)
         return respond(create_order(emulator, cart, version, draft), 201)
 
 
 async def get_by_id(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "view_orders")
+    store_key = scope(request, token, "view_orders")
     emulator = emulator_of(request)
     with emulator.lock:
-        return respond(get_order(emulator, request.path_params["id"]))
+        order = get_order(emulator, request.path_params["id"])
+        if not in_store(order, store_key):
+            raise not_found(order["id"])
+        return respond(order)
 
 
 async def get_by_order_number(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "view_orders")
+    store_key = scope(request, token, "view_orders")
     emulator = emulator_of(request)
     number = request.path_params["orderNumber"]
     with emulator.lock:
         order = emulator.orders.first("orderNumber", number)
-        if order is None:
+        if order is None or not in_store(order, store_key):
             raise not_found(number)
         return respond(order)
 

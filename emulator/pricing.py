@@ -19,8 +19,15 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from emulator.catalog import Catalog
+from emulator.catalog.pricing import PriceSelector
 from emulator.errors import CtpApiError, invalid_input
 from emulator.jsonio import Json
+from emulator.markets.cart_rules import (
+    cart_groups,
+    line_channel,
+    store_distribution_channels,
+    sync_customer_group,
+)
 from emulator.query import parse_predicate
 from emulator.resources import money, reference
 from emulator.state import Emulator
@@ -61,15 +68,26 @@ def find_variant(
     raise invalid_input("Either 'sku' or 'productId' (with 'variantId') is required.")
 
 
-def select_price(emulator: Emulator, cart: Json, product_id: str, variant: Json) -> Json:
+def select_price(
+    emulator: Emulator, cart: Json, product_id: str, variant: Json, line: Json | None = None
+) -> Json:
+    """The Line Item's Price for the Cart's currency, country and Customer Group and the Line
+    Item's distribution Channel (catalog/pricing.py has the fallback order)."""
     currency = cart["totalPrice"]["currencyCode"]
     country = cart.get("country")
-    price = emulator.catalog.select_price(variant, currency, country, now_datetime(emulator))
+    groups = cart_groups(cart)
+    channel = line_channel(line)
+    selector = PriceSelector(currency, country, groups, channel)
+    price = emulator.catalog.select_price(variant, selector, now=now_datetime(emulator))
     if price is None:
         where = f"{currency}, {country}" if country else currency
         extra: Json = {"productId": product_id, "variantId": variant["id"], "currency": currency}
         if country:
             extra["country"] = country
+        if groups:
+            extra["customerGroup"] = {"typeId": "customer-group", "id": groups[0]}
+        if channel:
+            extra["channel"] = {"typeId": "channel", "id": channel}
         raise CtpApiError(
             400,
             "MatchingPriceNotFound",
@@ -81,8 +99,14 @@ def select_price(emulator: Emulator, cart: Json, product_id: str, variant: Json)
 
 
 def new_line_item(
-    emulator: Emulator, cart: Json, product: Json, variant: Json, quantity: int
+    emulator: Emulator,
+    cart: Json,
+    product: Json,
+    variant: Json,
+    quantity: int,
+    channels: Json | None = None,
 ) -> Json:
+    """A Line Item; `channels` holds its `distributionChannel`/`supplyChannel` References."""
     now = emulator.now_iso()
     line: Json = {
         "id": emulator.new_id(),
@@ -92,8 +116,8 @@ def new_line_item(
         line["productKey"] = product["key"]
     line.update(
         {
-            **product_data(emulator, product, variant),
-            "price": select_price(emulator, cart, product["id"], variant),
+            **product_data(emulator, product, variant, cart),
+            "price": select_price(emulator, cart, product["id"], variant, channels),
             "quantity": quantity,
             "discountedPricePerQuantity": [],
             "taxedPricePortions": [],
@@ -103,20 +127,36 @@ def new_line_item(
             "lineItemMode": "Standard",
             "addedAt": now,
             "lastModifiedAt": now,
+            **(channels or {}),
         }
     )
     return line
 
 
-def product_data(emulator: Emulator, product: Json, variant: Json) -> Json:
+def product_data(
+    emulator: Emulator, product: Json, variant: Json, cart: Json | None = None
+) -> Json:
     """A line item's copy of the product: name, type, slug and variant, shared by every line
-    item of that variant (frozen.py): they are most of a cart's and an order's size."""
+    item of that variant (frozen.py): they are most of a cart's and an order's size.
+
+    In a Cart of a Store with distribution channels, the variant keeps only the Prices of those
+    Channels and those without Channel (release note of 14 July 2020, Store price filtering)."""
     product_id = product["id"]
+    shared_variant = emulator.shared_json(("variant", product_id, variant["id"]), variant)
+    channels = store_distribution_channels(emulator.catalog.markets, cart)
+    if channels and any("channel" in price for price in variant.get("prices") or []):
+        kept = [
+            price
+            for price in variant["prices"]
+            if "channel" not in price or price["channel"]["id"] in channels
+        ]
+        key = ("variant", product_id, variant["id"], tuple(sorted(channels)))
+        shared_variant = emulator.shared_json(key, {**variant, "prices": kept})
     return {
         "name": emulator.shared_json(("name", product_id), product["name"]),
         "productType": emulator.shared_json(("productType", product_id), product["productType"]),
         "productSlug": emulator.shared_json(("slug", product_id), product.get("slug", {})),
-        "variant": emulator.shared_json(("variant", product_id, variant["id"]), variant),
+        "variant": shared_variant,
     }
 
 
@@ -256,11 +296,13 @@ def recalculate(emulator: Emulator, cart: Json) -> None:
     catalog = emulator.catalog
     currency = cart["totalPrice"]["currencyCode"]
 
-    # 1. Prices: select again for the cart's current currency and country.
+    # 1. Prices: select again for the cart's current currency, country and customer group.
+    if cart.get("customerId"):
+        sync_customer_group(cart, emulator.customers.get(cart["customerId"]))
     for line in cart["lineItems"]:
         found = catalog.find_variant(line["productId"], line["variant"]["id"])
         if found is not None:
-            line["price"] = select_price(emulator, cart, line["productId"], found[1])
+            line["price"] = select_price(emulator, cart, line["productId"], found[1], line)
 
     # 2. Discount codes and the Cart Discounts they bring.
     applicable: list[Json] = []

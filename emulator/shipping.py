@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 from emulator.auth import emulator_of, require_scope, require_token
 from emulator.errors import invalid_input, invalid_operation, not_found
 from emulator.jsonio import Json
+from emulator.markets.store_context import in_store, scope
 from emulator.me import session_owner
 from emulator.resources import respond, working_copy
 from emulator.state import Emulator
@@ -64,16 +65,23 @@ def methods_for_location(
 
 
 async def matching_cart(request: Request) -> Response:
+    """Also `/in-store/key={storeKey}/shipping-methods/matching-cart` (Get matching
+    ShippingMethods for a Cart in a Store): the Store-based scopes count, and a cart of another
+    Store or of none answers 404."""
     token = require_token(request)
-    require_scope(token, "view_orders", "view_shipping_methods", "manage_my_orders")
+    store_key = scope(request, token, "view_orders", "view_shipping_methods", "manage_my_orders")
     cart_id = request.query_params.get("cartId")
     if not cart_id:
         raise invalid_input("Missing required query parameter 'cartId'.")
-    trusted = token.grants("view_orders", "view_shipping_methods")
+    trusted = token.grants("view_orders", "view_shipping_methods", store=store_key)
     emulator = emulator_of(request)
     with emulator.lock:
         cart = emulator.carts.get(cart_id)
-        if cart is None or (not trusted and not session_owner(token).owns(cart)):
+        if (
+            cart is None
+            or (not trusted and not session_owner(token).owns(cart))
+            or not in_store(cart, store_key)
+        ):
             raise not_found(cart_id)
         results = matching_methods(emulator, cart)
         return respond(

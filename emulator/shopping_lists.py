@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from emulator import pricing
-from emulator.auth import emulator_of, require_scope, require_token
+from emulator.auth import emulator_of, require_token
 from emulator.errors import invalid_input, invalid_json, not_found
 from emulator.hooks import Action as HookAction
 from emulator.jsonio import (
@@ -32,6 +32,7 @@ from emulator.jsonio import (
     update_body,
     version_param,
 )
+from emulator.markets.store_context import in_store, scope, store_reference
 from emulator.me import Owner, session_owner
 from emulator.query import paged_query
 from emulator.resources import (
@@ -154,12 +155,19 @@ ACTIONS: dict[str, Action] = {
 
 
 def create_shopping_list(
-    emulator: Emulator, draft: Json, owner: Owner, *, key: str | None = None
+    emulator: Emulator,
+    draft: Json,
+    owner: Owner,
+    *,
+    key: str | None = None,
+    store_key: str | None = None,
 ) -> Json:
     name = _localized(req_obj(draft, "name"), "name")
     shopping_list: Json = {**new_resource(emulator), "name": name}
     if key is not None:
         shopping_list["key"] = key
+    if store_key is not None:
+        shopping_list["store"] = store_reference(store_key)
     description = opt_obj(draft, "description")
     if description is not None:
         shopping_list["description"] = _localized(description, "description")
@@ -206,9 +214,13 @@ def expanded(emulator: Emulator, shopping_list: Json, request: Request) -> Json:
     return view
 
 
-def _mine(emulator: Emulator, owner: Owner, list_id: str) -> Json:
+def _mine(emulator: Emulator, owner: Owner, list_id: str, store_key: str | None) -> Json:
     shopping_list = emulator.shopping_lists.get(list_id)
-    if shopping_list is None or not _owns(owner, shopping_list):
+    if (
+        shopping_list is None
+        or not _owns(owner, shopping_list)
+        or not in_store(shopping_list, store_key)
+    ):
         raise not_found(list_id)
     return shopping_list
 
@@ -218,46 +230,47 @@ def _mine(emulator: Emulator, owner: Owner, list_id: str) -> Json:
 
 async def query_mine(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "view_my_shopping_lists", "manage_my_shopping_lists")
+    store_key = scope(request, token, "view_my_shopping_lists", "manage_my_shopping_lists")
     owner = session_owner(token)
     emulator = emulator_of(request)
     with emulator.lock:
         mine = [
             expanded(emulator, s, request)
             for s in emulator.shopping_lists.lookup("owner", owner.key)
+            if in_store(s, store_key)
         ]
         return respond(paged_query(mine, request.query_params))
 
 
 async def create(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "manage_my_shopping_lists")
+    store_key = scope(request, token, "manage_my_shopping_lists")
     owner = session_owner(token)
     draft = await read_object(request)
     emulator = emulator_of(request)
     with emulator.lock:
-        created = create_shopping_list(emulator, draft, owner)
+        created = create_shopping_list(emulator, draft, owner, store_key=store_key)
         return respond(expanded(emulator, created, request), 201)
 
 
 async def get_by_id(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "view_my_shopping_lists", "manage_my_shopping_lists")
+    store_key = scope(request, token, "view_my_shopping_lists", "manage_my_shopping_lists")
     owner = session_owner(token)
     emulator = emulator_of(request)
     with emulator.lock:
-        shopping_list = _mine(emulator, owner, request.path_params["id"])
+        shopping_list = _mine(emulator, owner, request.path_params["id"], store_key)
         return respond(expanded(emulator, shopping_list, request))
 
 
 async def update(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "manage_my_shopping_lists")
+    store_key = scope(request, token, "manage_my_shopping_lists")
     owner = session_owner(token)
     version, actions = update_body(await read_object(request))
     emulator = emulator_of(request)
     with emulator.lock:
-        shopping_list = _mine(emulator, owner, request.path_params["id"])
+        shopping_list = _mine(emulator, owner, request.path_params["id"], store_key)
         check_version(emulator, shopping_list, version)
         work = working_copy(shopping_list)
         for action in actions:
@@ -271,12 +284,12 @@ async def update(request: Request) -> Response:
 
 async def delete(request: Request) -> Response:
     token = require_token(request)
-    require_scope(token, "manage_my_shopping_lists")
+    store_key = scope(request, token, "manage_my_shopping_lists")
     owner = session_owner(token)
     version = version_param(request)
     emulator = emulator_of(request)
     with emulator.lock:
-        shopping_list = _mine(emulator, owner, request.path_params["id"])
+        shopping_list = _mine(emulator, owner, request.path_params["id"], store_key)
         check_version(emulator, shopping_list, version)
         del emulator.shopping_lists[shopping_list["id"]]
         return respond(shopping_list)

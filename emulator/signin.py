@@ -35,6 +35,8 @@ def _merge_lines(emulator: Emulator, target: Json, source: Json) -> None:
                 if existing["productId"] == line["productId"]
                 and existing["variant"]["id"] == line["variant"]["id"]
                 and existing.get("lineItemMode") == line.get("lineItemMode")
+                and existing.get("distributionChannel") == line.get("distributionChannel")
+                and existing.get("supplyChannel") == line.get("supplyChannel")
             ),
             None,
         )
@@ -47,8 +49,11 @@ def _merge_lines(emulator: Emulator, target: Json, source: Json) -> None:
         if found is None:
             continue  # no longer sellable: commercetools cannot copy it either
         product, variant = found
+        channels = {k: line[k] for k in ("distributionChannel", "supplyChannel") if k in line}
         target["lineItems"].append(
-            pricing.new_line_item(emulator, target, product, variant, int(line["quantity"]))
+            pricing.new_line_item(
+                emulator, target, product, variant, int(line["quantity"]), channels
+            )
         )
 
 
@@ -59,7 +64,11 @@ def sign_in(
     anonymous_id: str | None,
     anonymous_cart_id: str | None,
     mode: str,
+    store_key: str | None = None,
 ) -> Json:
+    """In a Store (`store_key`, the in-store sign-in and sign-up), the anonymous Cart and the
+    Customer's active Cart are those of that Store; every Cart and Order of the session still
+    moves to the Customer."""
     customer_id = customer["id"]
     staged_carts: dict[str, Json] = {}
     staged_orders: dict[str, Json] = {}
@@ -71,8 +80,10 @@ def sign_in(
         if candidate is not None and candidate["cartState"] == "Active":
             anonymous_cart = candidate
     elif anonymous_id is not None:
-        anonymous_cart = carts.active_cart_of(emulator, anonymous_id=anonymous_id)
-    customer_cart = carts.active_cart_of(emulator, customer_id=customer_id)
+        anonymous_cart = carts.active_cart_of(
+            emulator, anonymous_id=anonymous_id, store_key=store_key
+        )
+    customer_cart = carts.active_cart_of(emulator, customer_id=customer_id, store_key=store_key)
     if (
         anonymous_cart is not None
         and customer_cart is not None

@@ -294,6 +294,9 @@ class Emulator:
         push subscriptions; seed data again; no faults."""
         with self.lock:
             self._store = Stores(self.config)
+            if self._catalog is not None:
+                # Stores, Channels and Customer Groups created through the API go too.
+                self._catalog.markets.forget_created()
             self.faults.reset()
             self.pubsub.clear()
             self._seed()
@@ -302,8 +305,15 @@ class Emulator:
         if not self.config.seed_demo_data:
             return
         # Imported here: customers.py builds on this module.
-        from emulator.customers import DEMO_CUSTOMER_ID, seed_demo_customer
+        from emulator.customers import (
+            DEMO_CUSTOMER_ID,
+            VIP_CUSTOMER_ID,
+            seed_demo_customer,
+            seed_vip_customer,
+        )
 
         seed_demo_customer(self)
-        # The documented demo account outlives any cap.
+        seed_vip_customer(self)
+        # The documented demo accounts outlive any cap.
         self._store.customers.pin(DEMO_CUSTOMER_ID)
+        self._store.customers.pin(VIP_CUSTOMER_ID)

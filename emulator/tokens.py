@@ -24,10 +24,16 @@ class TokenInfo:
     def scope(self) -> str:
         return " ".join(self.scopes)
 
-    def grants(self, *names: str) -> bool:
+    def grants(self, *names: str, store: str | None = None) -> bool:
         """True when the token holds any of the named project scopes (e.g. "manage_orders").
-        manage_project grants everything, and manage_X implies view_X, as in commercetools."""
+        manage_project grants everything, and manage_X implies view_X, as in commercetools.
+
+        With `store` (an in-store endpoint), the Store-based form of a scope counts too:
+        `manage_my_orders:{projectKey}:{storeKey}` for that store only."""
         held = {s.split(":", 1)[0] for s in self.scopes if s.endswith(":" + self.project_key)}
+        if store is not None:
+            suffix = f":{self.project_key}:{store}"
+            held |= {s.split(":", 1)[0] for s in self.scopes if s.endswith(suffix)}
         if "manage_project" in held:
             return True
         for name in names:

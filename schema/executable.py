@@ -21,13 +21,13 @@ from schema.executor import StorefrontExecutor
 from schema.http_handler import StorefrontHTTPHandler
 from schema.introspection import INTROSPECTION_RULES
 from schema.limits import alias_limit_rule, depth_limit_rule, request_rules
-from schema.resolvers import account, cart, catalog, orders, payments, wishlist
+from schema.resolvers import account, cart, catalog, market, orders, payments, wishlist
 from schema.scalars import SCALARS
 
 SDL_DIR = Path(__file__).parent
 QUIET_LOGGER = "ctp_bff.ariadne"
 logging.getLogger(QUIET_LOGGER).setLevel(logging.CRITICAL)
-RESOLVER_MODULES = (account, cart, catalog, orders, payments, wishlist)
+RESOLVER_MODULES = (account, cart, catalog, market, orders, payments, wishlist)
 
 
 def build_schema() -> GraphQLSchema:

@@ -162,6 +162,34 @@ async def payment_webhook(service: ProjectService, stand_in: RunningStandIn) -> 
         del events.endpoints[endpoint.id]
 
 
+async def shopper_context(service: ProjectService, stand_in: RunningStandIn) -> bool:
+    async with Browser(service.url) as browser:
+        shown = await browser.gql("{ shopperContext { country currency language } }")
+        chosen = await browser.gql(
+            'mutation { setShopperContext(input: {country: "AT"}) { '
+            "shopperContext { country } userErrors { code } } }"
+        )
+    return (
+        not shown.errors
+        and not chosen.codes
+        and chosen.data["setShopperContext"]["shopperContext"]["country"] == "AT"
+    )
+
+
+async def stores(service: ProjectService, stand_in: RunningStandIn) -> bool:
+    async with Browser(service.url) as browser:
+        listed = await browser.gql("{ stores { key countries } }")
+        switched = await browser.gql(
+            'mutation { setShopperContext(input: {storeKey: "us-shop"}) { '
+            "shopperContext { storeKey } userErrors { code } } }"
+        )
+    return (
+        not listed.errors
+        and {s["key"] for s in listed.data["stores"]} == {"de-shop", "us-shop"}
+        and not switched.codes
+    )
+
+
 FLOWS: dict[str, Flow] = {
     "browsing": browsing,
     "checkout": checkout,
@@ -169,11 +197,16 @@ FLOWS: dict[str, Flow] = {
     "cart API Extension": cart_api_extension,
     "paid checkout": paid_checkout,
     "payment webhook": payment_webhook,
+    "shopper context": shopper_context,
+    "stores": stores,
 }
 
 
 def flow_settings(flow: str, stand_in: RunningStandIn) -> dict[str, Any]:
-    """PAYMENT_PROVIDER=stripe at the stand-in for the flows of a shop that takes payments."""
+    """Settings a flow needs besides the scopes: PAYMENT_PROVIDER=stripe at the stand-in for the
+    flows of a shop that takes payments, the demo's stores for the stores flow."""
+    if flow == "stores":
+        return {"store_key": "de-shop", "store_keys": "de-shop,us-shop"}
     if flow not in ("paid checkout", "payment webhook"):
         return {}
     return {

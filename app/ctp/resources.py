@@ -261,13 +261,20 @@ class _Priced(TypedDict):
     billingAddress: NotRequired[Address]
     customerEmail: NotRequired[str]
     country: NotRequired[str]
+    locale: NotRequired[str]
     paymentInfo: NotRequired[PaymentInfo]
+
+
+class StoreKeyReference(TypedDict):
+    key: str
 
 
 class Cart(_Priced):
     # CartState: Active, Merged, Ordered, Frozen.
     cartState: str
     discountCodes: list[DiscountCodeInfo]
+    # Set on carts of a Store (created through its in-store endpoints).
+    store: NotRequired[StoreKeyReference]
 
 
 class Order(_Priced):
@@ -333,3 +340,31 @@ class ShippingMethod(TypedDict):
     localizedDescription: NotRequired[LocalizedString]
     zoneRates: list[ZoneRate]
     isDefault: bool
+
+
+class Project(TypedDict):
+    """`GET /{projectKey}`: what the project allows."""
+
+    key: str
+    countries: list[str]
+    currencies: list[str]
+    languages: list[str]
+
+
+class StoreCountry(TypedDict):
+    code: str
+
+
+class ProductSelectionSetting(TypedDict):
+    productSelection: Reference
+    active: bool
+
+
+class Store(TypedDict):
+    id: str
+    key: str
+    name: NotRequired[LocalizedString]
+    languages: NotRequired[list[str]]
+    countries: NotRequired[list[StoreCountry]]
+    distributionChannels: list[Reference]
+    productSelections: NotRequired[list[ProductSelectionSetting]]

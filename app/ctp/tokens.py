@@ -89,10 +89,19 @@ class TokenFlows:
             {"grant_type": "client_credentials", "scope": self._anonymous_scopes},
         )
 
-    async def password(self, email: str, password: str) -> IssuedToken:
+    async def password(
+        self, email: str, password: str, *, store_key: str | None = None
+    ) -> IssuedToken:
+        """The customer's token; with `store_key`, the in-store flow, which signs in customers
+        of that store (and global ones) only."""
+        path = (
+            f"/oauth/{self._project_key}/in-store/key={store_key}/customers/token"
+            if store_key
+            else f"/oauth/{self._project_key}/customers/token"
+        )
         try:
             return await self._grant(
-                f"/oauth/{self._project_key}/customers/token",
+                path,
                 {
                     "grant_type": "password",
                     "username": email,

@@ -47,6 +47,7 @@ from app.services.addresses import is_email, single_line, validate_address
 from app.services.credential_guard import CredentialGuard, customer_key, email_key
 from app.services.reset_budget import PasswordResetBudget
 from app.services.session_tokens import SessionTokens, to_session_token
+from app.services.shopper_context import ShopperContextService
 from app.services.upstream_errors import SHOPPER_MESSAGES, shopper_error
 from app.session.revocation import CustomerSessionRevoker
 from app.session.store import SessionStoreUnavailable
@@ -127,6 +128,7 @@ class AccountService:
         reset_budget: PasswordResetBudget,
         revoker: CustomerSessionRevoker,
         clock: Clock = time.time,
+        contexts: ShopperContextService | None = None,
     ) -> None:
         self._context = context
         self._session = context.session
@@ -141,12 +143,14 @@ class AccountService:
         # Ends the customer's other sessions after a password change or reset.
         self._revoker = revoker
         self._clock = clock
+        # Puts the cart sign-in leaves into the shopper context (its currency and store).
+        self._contexts = contexts
 
     async def me(self) -> models.Customer | None:
         if not self._session.is_signed_in:
             return None
         raw = await self._tokens.call(
-            lambda token: self._gateway.get("/me", token=token), create=False
+            lambda token: self._gateway.get(self._me, token=token), create=False
         )
         return mapping.customer(raw) if raw is not None else None
 
@@ -177,19 +181,22 @@ class AccountService:
         if guest_token is not None:
             body = {"email": email, "password": password, "activeCartSignInMode": SIGN_IN_MODE}
             try:
-                result = await self._gateway.post("/me/login", body, token=guest_token)
+                result = await self._gateway.post(
+                    self._in_store("/me/login"), body, token=guest_token
+                )
             except CtpBadRequest as exc:
                 if "InvalidCredentials" in exc.codes:
                     raise _wrong_credentials() from exc
                 raise
             cart_id = (result.get("cart") or {}).get("id")
         try:
-            issued = await self._flows.password(email, password)
+            issued = await self._flows.password(email, password, store_key=self._store_key)
         except InvalidCustomerCredentials as exc:
             raise _wrong_credentials() from exc
         if guest_token is None:
-            result = {"customer": await self._gateway.get("/me", token=issued.access_token)}
-        self._start_customer_session(issued, result["customer"]["id"], cart_id)
+            result = {"customer": await self._gateway.get(self._me, token=issued.access_token)}
+        self._start_customer_session(issued, result["customer"], cart_id)
+        await self._follow_context(result.get("cart"))
         return mapping.customer(result["customer"])
 
     async def sign_up(self, form: SignUpInput) -> models.Customer:
@@ -210,9 +217,11 @@ class AccountService:
             guest_token = await self._guest_token()
             if guest_token is not None:
                 # Signing up through the anonymous session hands its carts and orders over.
-                result = await self._gateway.post("/me/signup", draft, token=guest_token)
+                result = await self._gateway.post(
+                    self._in_store("/me/signup"), draft, token=guest_token
+                )
             else:
-                result = await self._gateway.post("/customers", draft)
+                result = await self._gateway.post(self._in_store("/customers"), draft)
         except CtpBadRequest as exc:
             if "DuplicateField" not in exc.codes:
                 await self._guard.give_back(account=None, client_ip=client_ip)
@@ -221,9 +230,10 @@ class AccountService:
             await self._guard.give_back(account=None, client_ip=client_ip)
             raise
         await self._guard.give_back(account=None, client_ip=client_ip)
-        issued = await self._flows.password(email, form.password)
+        issued = await self._flows.password(email, form.password, store_key=self._store_key)
         cart_id = (result.get("cart") or {}).get("id")
-        self._start_customer_session(issued, result["customer"]["id"], cart_id)
+        self._start_customer_session(issued, result["customer"], cart_id)
+        await self._follow_context(result.get("cart"))
         return mapping.customer(result["customer"])
 
     def sign_out(self) -> bool:
@@ -261,7 +271,7 @@ class AccountService:
         password = changes.get("current_password")
 
         async def update(token: str) -> Json:
-            customer = await self._gateway.get("/me", token=token)
+            customer = await self._gateway.get(self._me, token=token)
             email_actions: list[Json] = []
             if new_email is not None and new_email.lower() != str(customer["email"]).lower():
                 await self._verify_password(customer["email"], password)
@@ -367,18 +377,18 @@ class AccountService:
 
         async def change(token: str) -> Json:
             nonlocal wrong_password
-            customer = await self._gateway.get("/me", token=token)
+            customer = await self._gateway.get(self._me, token=token)
 
             def password_change(version: int) -> Json:
                 return {"version": version, "currentPassword": current, "newPassword": new}
 
             try:
                 changed: Json = await self._gateway.write_versioned(
-                    "/me/password",
+                    self._in_store("/me/password"),
                     int(customer["version"]),
                     password_change,
                     token=token,
-                    versioned_resource="/me",
+                    versioned_resource=self._me,
                 )
             except (CtpBadRequest, CtpConcurrentModification) as exc:
                 wrong_password = "InvalidCurrentPassword" in exc.codes
@@ -420,7 +430,7 @@ class AccountService:
             "invalidateOlderTokens": True,
         }
         try:
-            token = await self._gateway.post("/customers/password-token", body)
+            token = await self._gateway.post(self._in_store("/customers/password-token"), body)
         except CtpNotFound:
             return
         try:
@@ -444,7 +454,7 @@ class AccountService:
         await self._guard.reserve(account=None, client_ip=client_ip)
         body = {"tokenValue": token, "newPassword": new_password}
         try:
-            customer = await self._gateway.post("/customers/password/reset", body)
+            customer = await self._gateway.post(self._in_store("/customers/password/reset"), body)
         except CtpNotFound as exc:
             raise _bad_reset_link() from exc
         except CtpBadRequest as exc:
@@ -469,6 +479,19 @@ class AccountService:
 
     # -- helpers ----------------------------------------------------------------------------
 
+    @property
+    def _store_key(self) -> str | None:
+        return self._context.store.key
+
+    @property
+    def _me(self) -> str:
+        return self._in_store("/me")
+
+    def _in_store(self, path: str) -> str:
+        """Customers of a store sign up, sign in and change their account in that store
+        (commercetools' in-store endpoints); without a store, project-wide."""
+        return self._context.store.path(path)
+
     def _require_signed_in(self) -> None:
         if not self._session.is_signed_in:
             raise Unauthenticated(_SIGN_IN_FIRST)
@@ -483,7 +506,7 @@ class AccountService:
 
     async def _change_me(self, actions: ActionsFor) -> models.Customer:
         async def change(token: str) -> Json:
-            customer = await self._gateway.get("/me", token=token)
+            customer = await self._gateway.get(self._me, token=token)
             return await self._update_me(token, customer, actions)
 
         return mapping.customer(await self._as_customer(change))
@@ -497,7 +520,7 @@ class AccountService:
 
         try:
             updated: Json = await self._gateway.update(
-                "/me", int(customer["version"]), actions, token=token
+                self._me, int(customer["version"]), actions, token=token
             )
         except (CtpBadRequest, CtpConcurrentModification) as exc:
             raise shopper_error(exc, "account", field=field) from exc
@@ -514,7 +537,9 @@ class AccountService:
         await self._guard.reserve(account=account, client_ip=None)
         try:
             # The server-side sign-in checks the pair without issuing a token.
-            await self._gateway.post("/login", {"email": email, "password": password})
+            await self._gateway.post(
+                self._in_store("/login"), {"email": email, "password": password}
+            )
         except CtpBadRequest as exc:
             if "InvalidCredentials" in exc.codes:
                 raise BadUserInput(
@@ -533,7 +558,9 @@ class AccountService:
         """Sign this browser in afresh: a new session, begun after the other ones ended."""
         token = self._session.token
         try:
-            issued = await self._flows.password(str(customer["email"]), password)
+            issued = await self._flows.password(
+                str(customer["email"]), password, store_key=self._store_key
+            )
         except (CtpError, InvalidCustomerCredentials, UpstreamUnavailable) as exc:
             # The change went through and the old token still works: keep it, in a new session.
             log.warning("no fresh token after a password change: %s", type(exc).__name__)
@@ -572,11 +599,37 @@ class AccountService:
             return None
         return await self._tokens.current()
 
-    def _start_customer_session(self, issued: Any, customer_id: str, cart_id: str | None) -> None:
+    async def _follow_context(self, cart: resources.Cart | None) -> None:
+        """The merged cart in the context's currency: a guest who switched to USD and signs in
+        to an account with a EUR cart gets one USD cart with both carts' lines. Lines it cannot
+        price stay in the cart left behind (the session remembers it: switching back to its
+        currency brings them back)."""
+        if cart is not None and self._contexts is not None:
+            await self._contexts.follow(cart)
+
+    def _start_customer_session(
+        self, issued: Any, customer: resources.Customer, cart_id: str | None
+    ) -> None:
         # A different customer may have been signed in on this browser: nothing of theirs stays.
         self._session.clear()
-        self._session.signin(to_session_token(issued), customer_id)
+        self._session.signin(to_session_token(issued), str(customer["id"]))
         self._session.cart_id = cart_id
+        # Read once here: every price this customer sees is selected with their groups.
+        self._session.customer_groups = customer_groups(customer) or None
+
+
+def customer_groups(customer: Any) -> tuple[str, ...]:
+    """The customer's Customer Groups: its assignments (several groups per customer), else
+    its one `customerGroup`."""
+    found: list[str] = []
+    for assignment in customer.get("customerGroupAssignments") or ():
+        group = assignment.get("customerGroup") or {}
+        if isinstance(group.get("id"), str):
+            found.append(group["id"])
+    single = customer.get("customerGroup") or {}
+    if not found and isinstance(single.get("id"), str):
+        found.append(single["id"])
+    return tuple(dict.fromkeys(found))[:20]
 
 
 def _bad_reset_link() -> BadUserInput:

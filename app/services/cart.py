@@ -64,8 +64,9 @@ class CartService:
         sku = _required_text(sku, ("sku",), MAX_SKU_LENGTH, "Give the SKU of the variant to add.")
         quantity = 1 if quantity is None else quantity
         _check_quantity(quantity, minimum=1)
-        draft = self._draft(lineItems=[{"sku": sku, "quantity": quantity}])
-        action = {"action": "addLineItem", "sku": sku, "quantity": quantity}
+        line = self._line(sku, quantity)
+        draft = self._draft(lineItems=[line])
+        action = {"action": "addLineItem", **line}
         return await self._change(
             [action], create_with=draft, field=("sku",), otherwise=_UNKNOWN_SKU
         )
@@ -131,6 +132,59 @@ class CartService:
         actions.append({"action": "addPayment", "payment": {"typeId": "payment", "id": payment_id}})
         return await self._change(actions)
 
+    # -- the shopper context --------------------------------------------------------------------
+    async def follow_context(self, raw: resources.Cart) -> models.Cart:
+        """The same cart for another country (commercetools' setCountry: repriced; the shipping
+        address and method stay, the address is where the parcel goes) or language
+        (setLocale); unchanged when it fits already."""
+        shopper = self._context.shopper
+        actions: list[Json] = []
+        if raw.get("country") != shopper.country:
+            actions.append({"action": "setCountry", "country": shopper.country})
+        if raw.get("locale") != shopper.locale:
+            actions.append({"action": "setLocale", "locale": shopper.locale})
+        if not actions:
+            return self.model(raw)
+        return await self._change(actions)
+
+    async def start_cart(self, lines: list[Json], keep: Json) -> resources.Cart:
+        """A new cart in the shopper's context (currency, country, store) with these lines and
+        the draft fields in `keep` (addresses, e-mail); the session's cart from now on."""
+        draft = self._draft(
+            lineItems=[self._line(line["sku"], int(line["quantity"])) for line in lines], **keep
+        )
+
+        async def create(token: str) -> resources.Cart:
+            created: resources.Cart = await self._gateway.post(
+                self._context.store.path("/me/carts"), draft, token=token, params=CART_EXPAND
+            )
+            self._remember(created)
+            return created
+
+        created = await self._tokens.call(create, create=True)
+        assert created is not None  # create=True: the session has a token
+        return created
+
+    async def raw_cart(self, cart_id: str) -> resources.Cart | None:
+        """One of the shopper's carts by id, in the current store, if still active."""
+
+        async def fetch(token: str) -> resources.Cart | None:
+            try:
+                found: resources.Cart = await self._gateway.get(
+                    self._context.store.path(f"/me/carts/{cart_id}"), token=token
+                )
+            except CtpNotFound:
+                return None
+            return found if found.get("cartState") == "Active" else None
+
+        return await self._tokens.call(fetch, create=False)
+
+    def model(self, raw: resources.Cart) -> models.Cart:
+        return cart_mapping.cart(raw, self._context.shopper.locale)
+
+    def forget(self) -> None:
+        self._forget_cart()
+
     # -- the mechanism -------------------------------------------------------------------------
     async def _change(
         self,
@@ -166,7 +220,7 @@ class CartService:
             raise NotFound(_NO_CART, code=UserErrorCode.CART_EMPTY)
         try:
             created: resources.Cart = await self._gateway.post(
-                "/me/carts", draft, token=token, params=CART_EXPAND
+                self._context.store.path("/me/carts"), draft, token=token, params=CART_EXPAND
             )
         except CtpBadRequest as exc:
             raise refused.error(exc) from exc
@@ -182,7 +236,7 @@ class CartService:
         draft: Json | None,
         refused: _Refusal,
     ) -> resources.Cart:
-        path = f"/me/carts/{cart_id}"
+        path = self._context.store.path(f"/me/carts/{cart_id}")
         try:
             updated: resources.Cart = await self._gateway.update(
                 path, version, actions, token=token, params=CART_EXPAND
@@ -216,7 +270,9 @@ class CartService:
         if cart_id is not None:
             try:
                 cart: resources.Cart = await self._gateway.get(
-                    f"/me/carts/{cart_id}", token=token, params=CART_EXPAND
+                    self._context.store.path(f"/me/carts/{cart_id}"),
+                    token=token,
+                    params=CART_EXPAND,
                 )
                 if cart.get("cartState") == "Active":
                     self._remember(cart)
@@ -225,7 +281,7 @@ class CartService:
                 pass
         try:
             active: resources.Cart = await self._gateway.get(
-                "/me/active-cart", token=token, params=CART_EXPAND
+                self._context.store.path("/me/active-cart"), token=token, params=CART_EXPAND
             )
         except CtpNotFound:
             self._forget_cart()
@@ -235,7 +291,9 @@ class CartService:
 
     async def _is_active(self, token: str, cart_id: str) -> bool:
         try:
-            cart: resources.Cart = await self._gateway.get(f"/me/carts/{cart_id}", token=token)
+            cart: resources.Cart = await self._gateway.get(
+                self._context.store.path(f"/me/carts/{cart_id}"), token=token
+            )
         except CtpNotFound:
             return False
         return cart.get("cartState") == "Active"
@@ -247,6 +305,15 @@ class CartService:
     def _forget_cart(self) -> None:
         self._session.cart_id = None
         self._session.cart_version = None
+
+    def _line(self, sku: str, quantity: int) -> Json:
+        """A line item draft; in a store with a distribution channel, priced from that channel
+        (commercetools picks no channel by itself), as the catalog shows it (`priceChannel`)."""
+        line: Json = {"sku": sku, "quantity": quantity}
+        channel = self._context.shopper.channel_id
+        if channel is not None:
+            line["distributionChannel"] = {"typeId": "channel", "id": channel}
+        return line
 
     def _draft(self, **fields: Any) -> Json:
         shopper = self._context.shopper

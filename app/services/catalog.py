@@ -97,6 +97,7 @@ class CatalogService:
         country_prices: frozenset[str],
     ) -> None:
         self._shopper = context.shopper
+        self._store = context.store
         self._gateway = gateway
         self._categories = categories
         self._products = products
@@ -122,6 +123,7 @@ class CatalogService:
             market=prices,
             country_prices=self._country_prices,
             with_facets=with_facets,
+            store_id=self._shopper.store_id,
         )
         raw, tree = await asyncio.gather(self._search(body), self._tree())
         page = await self._page_products(raw, prices)
@@ -153,7 +155,9 @@ class CatalogService:
         tree = await self._tree()
         if not catalog_predictive.words(checked.text):
             return models.PredictiveSearchResult(products=(), categories=())
-        body = catalog_predictive.product_search_body(checked, self._language())
+        body = catalog_predictive.product_search_body(
+            checked, self._language(), self._shopper.store_id
+        )
         raw = await self._search(body)
         page = await self._page_products(raw, prices)
         texts = self._texts()
@@ -236,17 +240,7 @@ class CatalogService:
         self, lookup: ProductLookup, prices: Market
     ) -> resources.ProductProjection | None:
         if lookup.by in ("id", "key"):
-            path = quote_path(lookup.value, safe="")
-            try:
-                found: resources.ProductProjection = await self._gateway.get(
-                    f"/product-projections/{path}"
-                    if lookup.by == "id"
-                    else f"/product-projections/key={path}",
-                    params=prices.params(),
-                )
-            except CtpNotFound:
-                return None
-            return found
+            return await self._by_id_or_key(lookup.by, lookup.value, prices)
         languages = (self._language(), language(self._default_locale, "en"))
         if lookup.by == "slug":
             where = slug_predicate(lookup.value, languages)
@@ -260,8 +254,29 @@ class CatalogService:
         results = mapping.results(page)
         if lookup.by == "slug":
             # The shopper's language wins over the fallback when both match.
-            return catalog_mapping.preferred_by_slug(results, lookup.value, languages[0])
-        return results[0] if results else None
+            found = catalog_mapping.preferred_by_slug(results, lookup.value, languages[0])
+        else:
+            found = results[0] if results else None
+        if found is None or self._store.key is None:
+            return found
+        # There is no in-store query: the store's own read says whether it sells the product.
+        return await self._by_id_or_key("id", found["id"], prices)
+
+    async def _by_id_or_key(
+        self, by: str, value: str, prices: Market
+    ) -> resources.ProductProjection | None:
+        """In a store, its in-store read: 404 for a product outside its product selections."""
+        path = quote_path(value, safe="")
+        relative = (
+            f"/product-projections/{path}" if by == "id" else f"/product-projections/key={path}"
+        )
+        try:
+            found: resources.ProductProjection = await self._gateway.get(
+                self._store.path(relative), params=prices.params()
+            )
+        except CtpNotFound:
+            return None
+        return found
 
     async def _tree(self) -> models.CategoryTree:
         return catalog_mapping.category_tree(await self._categories.get(), self._texts())

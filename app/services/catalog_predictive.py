@@ -55,22 +55,25 @@ def words(text: str) -> list[str]:
     return _WORD.findall("".join(c for c in plain if not unicodedata.combining(c)))
 
 
-def product_search_body(query: PredictiveQuery, language: str) -> dict[str, Any]:
+def product_search_body(
+    query: PredictiveQuery, language: str, store_id: str | None = None
+) -> dict[str, Any]:
     def expression(kind: str, field: str, boost: float, **extra: Any) -> dict[str, Any]:
         value = {"field": field, "language": language, "value": query.text, "boost": boost}
         return {kind: {**value, "mustMatch": "all", **extra}}
 
-    return {
-        "query": {
-            "or": [
-                expression("fullTextPrefix", "name", 3),
-                expression("fullTextPrefix", "searchKeywords", 1),
-                # commercetools lowers the level for short words by itself.
-                expression("fuzzy", "name", 2, level=2),
-            ]
-        },
-        "limit": query.limit,
+    matching: dict[str, Any] = {
+        "or": [
+            expression("fullTextPrefix", "name", 3),
+            expression("fullTextPrefix", "searchKeywords", 1),
+            # commercetools lowers the level for short words by itself.
+            expression("fuzzy", "name", 2, level=2),
+        ]
     }
+    if store_id is not None:
+        # Only what the shopper's store sells (its product selections).
+        matching = {"and": [matching, {"exact": {"field": "variants.stores", "value": store_id}}]}
+    return {"query": matching, "limit": query.limit}
 
 
 def _fuzzy_level(length: int) -> int:

@@ -2,11 +2,12 @@
 
 Product Search answers with product ids only (commercetools calls it "ID-first"). The product
 data of a page comes from one `GET /product-projections?where=id in (...)` with the shopper's
-price selection, and is kept per process for `CATALOG_PRODUCT_CACHE_SECONDS` under (id,
-currency, country): commercetools' first recommendation for data integration is an
-application-side cache, and a search box asking after every keystroke finds mostly the same
-products again. The cache holds at most `CATALOG_PRODUCT_CACHE_SIZE` products, least recently
-used first out. docs/upstream-calls.md has the measurements behind this choice.
+price selection, and is kept per process for `CATALOG_PRODUCT_CACHE_SECONDS` under (id, the
+whole price-selection key: currency, country, customer groups, channel, store): commercetools'
+first recommendation for data integration is an application-side cache, and a search box
+asking after every keystroke finds mostly the same products again. The cache holds at most
+`CATALOG_PRODUCT_CACHE_SIZE` products, least recently used first out. docs/upstream-calls.md
+has the measurements behind this choice.
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ from app.services.catalog_queries import Market, ids_predicate
 
 log = logging.getLogger(__name__)
 
-Key = tuple[str, str, str]
+Key = tuple[str, Market]
 
 
 class ProductCache:
-    """Product projections with prices selected for a market, by (id, currency, country)."""
+    """Product projections with prices selected for a market, by (id, Market)."""
 
     def __init__(self, *, ttl_seconds: float, max_entries: int, clock: Clock = time.time) -> None:
         self._ttl = ttl_seconds
@@ -75,7 +76,7 @@ class ProductPage:
 
     def keep(self, cache: ProductCache) -> None:
         for product in self.read:
-            cache.put((product["id"], self.market.currency, self.market.country), product)
+            cache.put((product["id"], self.market), product)
 
 
 async def products_by_ids(
@@ -87,7 +88,7 @@ async def products_by_ids(
     found: dict[str, resources.ProductProjection] = {}
     missing: list[str] = []
     for product_id in dict.fromkeys(ids):
-        cached = cache.get((product_id, market.currency, market.country))
+        cached = cache.get((product_id, market))
         if cached is None:
             missing.append(product_id)
         else:

@@ -64,17 +64,37 @@ def language(locale: str, default_locale: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Market:
-    """Which prices commercetools selects: currency and country."""
+    """Which prices commercetools selects, and in which store's projection: the whole
+    price-selection key. Product data cached per process is keyed on it, so a guest never sees
+    a customer group's price (or the other way round) and one store never another's."""
 
     currency: str
     country: str
+    # The signed-in customer's Customer Groups: one is `priceCustomerGroup`, several are
+    # `priceCustomerGroupAssignments` (the two cannot be combined).
+    customer_groups: tuple[str, ...] = ()
+    # The store's distribution channel (`priceChannel`).
+    channel: str | None = None
+    # The store whose product selection, languages and prices the projection follows
+    # (`storeProjection`).
+    store: str | None = None
 
     def params(self) -> Params:
-        return {"priceCurrency": self.currency, "priceCountry": self.country}
+        params: Params = {"priceCurrency": self.currency, "priceCountry": self.country}
+        if len(self.customer_groups) == 1:
+            params["priceCustomerGroup"] = self.customer_groups[0]
+        elif self.customer_groups:
+            params["priceCustomerGroupAssignments"] = list(self.customer_groups)
+        if self.channel is not None:
+            params["priceChannel"] = self.channel
+        if self.store is not None:
+            params["storeProjection"] = self.store
+        return params
 
 
 def market(shopper: Shopper, currency: str | None, country: str | None) -> Market:
-    """The explicit arguments, else the shopper's (the configured defaults)."""
+    """The explicit arguments, else the shopper's context; the customer groups, channel and
+    store always the shopper's."""
     chosen_currency = (shopper.currency if currency is None else currency).strip().upper()
     chosen_country = (shopper.country if country is None else country).strip().upper()
     if not _CURRENCY.match(chosen_currency):
@@ -85,7 +105,13 @@ def market(shopper: Shopper, currency: str | None, country: str | None) -> Marke
         raise BadUserInput(
             "country must be an ISO 3166-1 alpha-2 code such as DE or US.", field=("country",)
         )
-    return Market(chosen_currency, chosen_country)
+    return Market(
+        chosen_currency,
+        chosen_country,
+        customer_groups=shopper.customer_groups,
+        channel=shopper.channel_id,
+        store=shopper.store_key,
+    )
 
 
 # -- one product --------------------------------------------------------------------------------

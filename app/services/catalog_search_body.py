@@ -32,6 +32,12 @@ def price_scope(market: Market, country_prices: frozenset[str]) -> list[Expressi
     return [currency, {"not": [{"exists": {"field": PRICE_COUNTRY}}]}]
 
 
+def store_scope(store_id: str) -> Expression:
+    """Variants the store sells (its product selections): in `query`, so results and facet
+    counts both follow the store's assortment."""
+    return {"exact": {"field": "variants.stores", "value": store_id}}
+
+
 def text_query(text: str, language: str) -> Expression:
     def full_text(field: str, boost: float) -> Expression:
         return {
@@ -93,6 +99,7 @@ def search_body(
     market: Market,
     country_prices: frozenset[str],
     with_facets: bool,
+    store_id: str | None = None,
 ) -> dict[str, Any]:
     scope = price_scope(market, country_prices)
     selected: list[tuple[FacetSpec, Expression]] = []
@@ -106,6 +113,8 @@ def search_body(
         query.append(text_query(request.text, language))
     if request.category_id:
         query.append({"exact": {"field": "categoriesSubTree", "value": request.category_id}})
+    if store_id is not None:
+        query.append(store_scope(store_id))
     queries: list[Expression] = []
     if query:
         body["query"] = all_of(query)

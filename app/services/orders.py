@@ -65,7 +65,9 @@ class OrderService:
 
         try:
             # The cart is read with the session's own token, so it is this shopper's.
-            order: resources.Order = await self._gateway.write_prepared(ORDERS_PATH, draft)
+            order: resources.Order = await self._gateway.write_prepared(
+                self._context.store.path(ORDERS_PATH), draft
+            )
         except BadUserInput as exc:
             if exc.reason is not UserErrorCode.CART_EMPTY:
                 raise
@@ -107,7 +109,9 @@ class OrderService:
             "limit": 1,
         }
         page = await self._tokens.call(
-            lambda token: self._gateway.get("/me/orders", token=token, params=params),
+            lambda token: self._gateway.get(
+                self._context.store.path("/me/orders"), token=token, params=params
+            ),
             create=False,
         )
         results = page.get("results") if page is not None else None
@@ -139,7 +143,9 @@ class OrderService:
             raise Unauthenticated(_SIGN_IN_FIRST)
         params = {"sort": "createdAt desc", "limit": limit, "offset": offset, "withTotal": "true"}
         page = await self._tokens.call(
-            lambda token: self._gateway.get("/me/orders", token=token, params=params),
+            lambda token: self._gateway.get(
+                self._context.store.path("/me/orders"), token=token, params=params
+            ),
             create=False,
         )
         if page is None:
@@ -180,7 +186,7 @@ class OrderService:
         async def fetch(token: str) -> resources.Order | None:
             try:
                 found: resources.Order = await self._gateway.get(
-                    f"/me/orders/{order_id}", token=token
+                    self._context.store.path(f"/me/orders/{order_id}"), token=token
                 )
             except CtpNotFound:
                 return None

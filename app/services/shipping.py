@@ -28,8 +28,10 @@ class ShippingService:
         page: resources.PagedQueryResponse[resources.ShippingMethod]
         # Shipping-method reads need the app's scope, not the shopper's token.
         if cart is not None and "shippingAddress" in cart:
+            # In a store, its own endpoint: the store's cart, seen through the store.
             page = await self._gateway.get(
-                "/shipping-methods/matching-cart", params={"cartId": cart["id"]}
+                self._context.store.path("/shipping-methods/matching-cart"),
+                params={"cartId": cart["id"]},
             )
         else:
             where = cart.get("country", shopper.country) if cart is not None else shopper.country

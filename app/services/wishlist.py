@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from app import models
 from app.ctp import resources
 from app.ctp.errors import CtpBadRequest, CtpConcurrentModification, CtpNotFound
@@ -56,7 +58,10 @@ class WishlistService:
                 }
                 try:
                     created: resources.ShoppingList = await self._gateway.post(
-                        "/me/shopping-lists", draft, token=token, params=_EXPAND
+                        self._context.store.path("/me/shopping-lists"),
+                        draft,
+                        token=token,
+                        params=_EXPAND,
                     )
                 except CtpBadRequest as exc:
                     raise shopper_error(
@@ -91,7 +96,9 @@ class WishlistService:
         if list_id is not None:
             try:
                 found: resources.ShoppingList = await self._gateway.get(
-                    f"/me/shopping-lists/{list_id}", token=token, params=_EXPAND
+                    self._context.store.path(f"/me/shopping-lists/{list_id}"),
+                    token=token,
+                    params=_EXPAND,
                 )
                 return found
             except CtpNotFound:
@@ -100,7 +107,9 @@ class WishlistService:
             return None
         # A customer's wishlist outlives the browser session: find the newest one.
         params = {**_EXPAND, "sort": "createdAt desc", "limit": 1}
-        page = await self._gateway.get("/me/shopping-lists", token=token, params=params)
+        page = await self._gateway.get(
+            self._context.store.path("/me/shopping-lists"), token=token, params=params
+        )
         results = page.get("results") or []
         if not results:
             return None
@@ -116,7 +125,7 @@ class WishlistService:
         field: Field,
         otherwise: ShopperMessage,
     ) -> resources.ShoppingList:
-        path = f"/me/shopping-lists/{shopping_list['id']}"
+        path = self._context.store.path(f"/me/shopping-lists/{shopping_list['id']}")
         try:
             updated: resources.ShoppingList = await self._gateway.update(
                 path, int(shopping_list["version"]), actions, token=token, params=_EXPAND
@@ -134,15 +143,7 @@ def wishlist_model(raw: resources.ShoppingList, shopper: models.Shopper) -> mode
         variant = line.get("variant", {})
         images = variant.get("images", [])
         line_item_id = nonempty(line["id"], "ShoppingListLineItem.id")
-        price = next(
-            (
-                p
-                for p in variant.get("prices", [])
-                if p["value"]["currencyCode"] == shopper.currency
-                and p.get("country") in (shopper.country, None)
-            ),
-            None,
-        )
+        price = selected_price(variant.get("prices", []), shopper)
         items.append(
             models.WishlistLineItem(
                 id=owned_id(wishlist_id, line_item_id),
@@ -157,3 +158,28 @@ def wishlist_model(raw: resources.ShoppingList, shopper: models.Shopper) -> mode
             )
         )
     return models.Wishlist(id=wishlist_id, line_items=tuple(items))
+
+
+def selected_price(prices: list[Any], shopper: models.Shopper) -> Any:
+    """commercetools' price selection over a variant's embedded prices, for a shopping list
+    (which has no price selection of its own): the shopper's currency; a price for their
+    customer group, the store's channel and their country where there is one, in
+    commercetools' fallback order (group, then channel, then country, most specific first)."""
+    best: Any = None
+    best_rank: tuple[bool, bool, bool] | None = None
+    for price in prices:
+        if price["value"]["currencyCode"] != shopper.currency:
+            continue
+        group = (price.get("customerGroup") or {}).get("id")
+        channel = (price.get("channel") or {}).get("id")
+        country = price.get("country")
+        if group is not None and group not in shopper.customer_groups:
+            continue
+        if channel is not None and channel != shopper.channel_id:
+            continue
+        if country is not None and country != shopper.country:
+            continue
+        rank = (group is not None, channel is not None, country is not None)
+        if best_rank is None or rank > best_rank:
+            best, best_rank = price, rank
+    return best

@@ -5,12 +5,20 @@ Everything here is deterministic: ids come from `ids.resource_id`, timestamps fr
 
 - EUR, country DE: the table price;   EUR, no country: the table price (the eurozone fallback);
 - EUR, country AT: the table price + 1.00 (so DE/AT/fallback selection is observable);
-- USD, country US: the table price x 1.1, rounded to the nearest .99.
+- USD, country US: the table price x 1.1, rounded to the nearest .99;
+- for the products of `demo_data.VIP_PRICES_EUR`, also EUR and USD Prices for the Customer
+  Group `vip`, without country (USD again x 1.1 to the nearest .99).
 """
 
 from __future__ import annotations
 
-from emulator.catalog.demo_data import COLOR_LABELS_DE, CategorySpec, ProductSpec
+from emulator.catalog.demo_data import (
+    COLOR_LABELS_DE,
+    VIP_CUSTOMER_GROUP_KEY,
+    VIP_PRICES_EUR,
+    CategorySpec,
+    ProductSpec,
+)
 from emulator.catalog.ids import resource_id, short_id, timestamp
 from emulator.catalog.money import cent_precision
 from emulator.jsonio import Json
@@ -84,13 +92,30 @@ def _price(sku: str, currency: str, cents: int, country: str | None) -> Json:
     return price
 
 
-def build_prices(sku: str, eur_cents: int) -> list[Json]:
-    return [
+def _group_price(sku: str, currency: str, cents: int, group_key: str) -> Json:
+    return {
+        "id": resource_id("price", f"{sku}:{currency}:*:{group_key}"),
+        "value": cent_precision(currency, cents),
+        "customerGroup": {
+            "typeId": "customer-group",
+            "id": resource_id("customer-group", group_key),
+        },
+    }
+
+
+def build_prices(sku: str, eur_cents: int, vip_eur_cents: int | None = None) -> list[Json]:
+    prices = [
         _price(sku, "EUR", eur_cents, "DE"),
         _price(sku, "EUR", eur_cents + 100, "AT"),
         _price(sku, "EUR", eur_cents, None),
         _price(sku, "USD", usd_cents(eur_cents), "US"),
     ]
+    if vip_eur_cents is not None:
+        prices += [
+            _group_price(sku, "EUR", vip_eur_cents, VIP_CUSTOMER_GROUP_KEY),
+            _group_price(sku, "USD", usd_cents(vip_eur_cents), VIP_CUSTOMER_GROUP_KEY),
+        ]
+    return prices
 
 
 def sku_of(product_key: str, color: str, size: str | None) -> str:
@@ -119,7 +144,7 @@ def _variant(spec: ProductSpec, variant_id: int, color: str, size: str | None) -
         "id": variant_id,
         "sku": sku,
         "key": sku.lower(),
-        "prices": build_prices(sku, spec.price_eur),
+        "prices": build_prices(sku, spec.price_eur, VIP_PRICES_EUR.get(spec.key)),
         "images": _images(spec, color),
         "attributes": attributes,
         "assets": [],

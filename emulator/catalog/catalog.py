@@ -13,6 +13,7 @@ from datetime import datetime
 from emulator.catalog import builders, demo_data, pricing
 from emulator.catalog.money import cent_precision
 from emulator.jsonio import Json
+from emulator.markets.registry import Markets
 
 
 class Catalog:
@@ -28,7 +29,11 @@ class Catalog:
         shipping_methods: Iterable[Json] = (),
         cart_discounts: Iterable[Json] = (),
         discount_codes: Iterable[Json] = (),
+        markets: Markets | None = None,
     ) -> None:
+        # Channels, Stores, Product Selections, Customer Groups: project setup that, like the
+        # catalog, never changes once built (emulator/markets/).
+        self.markets = markets or Markets.empty()
         # Staged projections hold every product; current ones only the published products.
         # The demo has no staged changes, so both views share the same dicts.
         self._staged: dict[str, Json] = {p["id"]: p for p in products}
@@ -54,11 +59,16 @@ class Catalog:
 
     @classmethod
     def demo(cls) -> Catalog:
+        # Imported here: emulator.markets.demo builds on the catalog's ids.
+        from emulator.markets.demo import demo_markets
+
+        products = [
+            builders.build_product_projection(spec, index)
+            for index, spec in enumerate(demo_data.PRODUCTS)
+        ]
         return cls(
-            products=[
-                builders.build_product_projection(spec, index)
-                for index, spec in enumerate(demo_data.PRODUCTS)
-            ],
+            products=products,
+            markets=demo_markets(products),
             categories=builders.build_categories(demo_data.CATEGORIES),
             tax_categories=[builders.build_tax_category()],
             zones=builders.build_zones(),
@@ -113,12 +123,12 @@ class Catalog:
     def select_price(
         self,
         variant: Json,
-        currency: str,
-        country: str | None,
+        currency: str | pricing.PriceSelector,
+        country: str | None = None,
         now: datetime | None = None,
     ) -> Json | None:
-        """commercetools' price selection: the variant's Price for currency (+country, falling
-        back to a price with no country), or None when the variant has no such price."""
+        """commercetools' price selection (catalog/pricing.py): the variant's Price for the
+        selector (or currency and country), or None when the variant has no such price."""
         return pricing.select_price(variant, currency, country, now)
 
     # -- categories -----------------------------------------------------------------------

@@ -673,3 +673,13 @@ COLOR_LABELS_DE = {
     "white": "Weiß",
     "yellow": "Gelb",
 }
+
+# Prices for the Customer Group `vip` (cents, EUR): a Price with `customerGroup` and no country,
+# so it wins in DE and AT over the country Prices (a customer group is more specific than a
+# country in price selection); in USD the same rule applies with the table's USD conversion.
+VIP_CUSTOMER_GROUP_KEY = "vip"
+VIP_PRICES_EUR: dict[str, int] = {
+    "sweater-cashmere": 10999,
+    "boots-chelsea": 11999,
+    "backpack-rolltop": 7499,
+}

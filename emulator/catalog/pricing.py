@@ -1,20 +1,42 @@
 """commercetools' price selection over a variant's embedded Prices.
 
-Rules (pricing-and-discounts-overview, "price selection"): the currency must match exactly and
-the Price must be valid now (`validFrom`/`validUntil`); among those, a Price for the requested
-country wins over a Price without country, which is the fallback. Customer groups and channels
-are not requested by anything in this project, so only Prices without them are candidates
-(commercetools does the same when neither is given). A Price with a validity window beats one
-without, as in commercetools.
+Rules (API reference, "Pricing and Discounts overview", section "Price selection"; the
+learning path "Price selection" page spells out the same fallback):
+
+- hard filters: the currency must match exactly and the Price must be valid now
+  (`validFrom`/`validUntil`); a Price scoped to a country, a Customer Group or a Channel is a
+  candidate only when the selection names that country, one of its Customer Groups, or that
+  Channel (a Price without a scope is a candidate for every selection);
+- among the candidates, the most specific one wins, in this order (customerGroup first, then
+  channel, then country):
+  1. customerGroup + channel + country, 2. customerGroup + channel, 3. customerGroup + country,
+  4. customerGroup, 5. channel + country, 6. channel, 7. country, 8. none of them;
+- on one level, a Price with a validity window beats one without;
+- with several Customer Groups (`priceCustomerGroupAssignments`, a Customer's
+  `customerGroupAssignments`), the lowest of the Prices on the winning level is the customer's
+  best price (the 2026 functional refresher, "Multiple Customer Group assignments").
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from emulator.jsonio import Json
+
+
+@dataclass(frozen=True)
+class PriceSelector:
+    """What a price is selected for: the query parameters priceCurrency, priceCountry,
+    priceCustomerGroup / priceCustomerGroupAssignments (ids), priceChannel (id); for a cart,
+    its currency, country, customer group(s) and the Line Item's distribution channel."""
+
+    currency: str
+    country: str | None = None
+    customer_groups: tuple[str, ...] = ()
+    channel: str | None = None
 
 
 def _parse_time(value: Any) -> datetime | None:
@@ -36,32 +58,58 @@ def _has_window(price: Json) -> bool:
     return "validFrom" in price or "validUntil" in price
 
 
-def _first_preferring_window(prices: Iterable[Json]) -> Json | None:
-    candidates = list(prices)
-    for price in candidates:
-        if _has_window(price):
-            return price
-    return candidates[0] if candidates else None
+def _ref_id(price: Json, field: str) -> str | None:
+    ref = price.get(field)
+    return ref.get("id") if isinstance(ref, dict) else None
+
+
+def _candidate(price: Json, selector: PriceSelector, now: datetime) -> bool:
+    if price["value"]["currencyCode"] != selector.currency:
+        return False
+    group = _ref_id(price, "customerGroup")
+    if "customerGroup" in price and group not in selector.customer_groups:
+        return False
+    if "channel" in price and _ref_id(price, "channel") != selector.channel:
+        return False
+    if "country" in price and price["country"] != selector.country:
+        return False
+    return _valid_at(price, now)
+
+
+def _rank(price: Json) -> tuple[bool, bool, bool, bool, int]:
+    """Larger is better: the specificity level, then a validity window, then, among Customer
+    Group Prices, the lower value (ties otherwise keep the first Price). The value is read
+    leniently: a malformed Price is handed out as it is, not refused here."""
+    amount = price.get("value", {}).get("centAmount")
+    lower = -amount if "customerGroup" in price and isinstance(amount, int) else 0
+    return (
+        "customerGroup" in price,
+        "channel" in price,
+        "country" in price,
+        _has_window(price),
+        lower,
+    )
+
+
+def select(prices: Iterable[Json], selector: PriceSelector, now: datetime) -> Json | None:
+    """The Price commercetools selects among `prices`, or None."""
+    best: Json | None = None
+    for price in prices:
+        if _candidate(price, selector, now) and (best is None or _rank(price) > _rank(best)):
+            best = price
+    return best
 
 
 def select_price(
-    variant: Json, currency: str, country: str | None, now: datetime | None = None
+    variant: Json,
+    currency: str | PriceSelector,
+    country: str | None = None,
+    now: datetime | None = None,
 ) -> Json | None:
-    """The Price commercetools selects for (currency, country), or None."""
-    moment = now or datetime.now(UTC)
-    eligible = [
-        price
-        for price in variant.get("prices") or []
-        if price["value"]["currencyCode"] == currency
-        and "customerGroup" not in price
-        and "channel" not in price
-        and _valid_at(price, moment)
-    ]
-    if country:
-        exact = _first_preferring_window(p for p in eligible if p.get("country") == country)
-        if exact is not None:
-            return exact
-    return _first_preferring_window(p for p in eligible if "country" not in p)
+    """The Price commercetools selects for the variant, or None. `currency` may be a whole
+    PriceSelector; a plain currency (+ country) selects among Prices without group or channel."""
+    selector = currency if isinstance(currency, PriceSelector) else PriceSelector(currency, country)
+    return select(variant.get("prices") or [], selector, now or datetime.now(UTC))
 
 
 def scoped_price(price: Json) -> Json:
@@ -73,15 +121,15 @@ def scoped_price(price: Json) -> Json:
 
 
 def with_selected_prices(
-    product: Json, selection: tuple[str, str | None] | None, now: datetime
+    product: Json, selection: PriceSelector | tuple[str, str | None] | None, now: datetime
 ) -> Json:
-    """The projection with `price` set on each variant that has a price for the selection
-    (priceCurrency, priceCountry); unchanged without a selection."""
+    """The projection with `price` set on each variant that has a price for the selection;
+    unchanged without a selection."""
     if selection is None:
         return product
-    currency, country = selection
+    selector = selection if isinstance(selection, PriceSelector) else PriceSelector(*selection)
     variants = []
     for variant in [product["masterVariant"], *product.get("variants", [])]:
-        price = select_price(variant, currency, country, now)
+        price = select(variant.get("prices") or [], selector, now)
         variants.append(variant if price is None else {**variant, "price": price})
     return {**product, "masterVariant": variants[0], "variants": variants[1:]}

@@ -23,12 +23,12 @@ from datetime import datetime
 from typing import Any
 
 from emulator.catalog.catalog import Catalog
-from emulator.catalog.pricing import with_selected_prices
 from emulator.catalog.product_search_facets import Facet, facet_result, parse_facets
 from emulator.catalog.product_search_fields import Doc
 from emulator.catalog.product_search_match import Match, index, match
 from emulator.catalog.product_search_query import Node, parse_query
 from emulator.catalog.product_search_sort import Sort, parse_sorts, sort_docs
+from emulator.catalog.projection import Projection, apply, from_json
 from emulator.errors import invalid_input, invalid_json
 from emulator.jsonio import Json
 
@@ -129,15 +129,17 @@ def parse_request(body: Any) -> ProductSearchRequest:
     )
 
 
-_INDEXES: weakref.WeakKeyDictionary[Catalog, list[Doc]] = weakref.WeakKeyDictionary()
+_INDEXES: weakref.WeakKeyDictionary[Catalog, tuple[int, list[Doc]]] = weakref.WeakKeyDictionary()
 
 
 def _index(catalog: Catalog) -> list[Doc]:
-    # The catalog never changes after it is built, so neither does its index.
-    docs = _INDEXES.get(catalog)
-    if docs is None:
-        docs = _INDEXES[catalog] = index(catalog)
-    return docs
+    # The catalog never changes after it is built, so neither does its index; only the Stores
+    # a product is in may (a Store created through the API): then it is built again.
+    generation = catalog.markets.generation
+    cached = _INDEXES.get(catalog)
+    if cached is None or cached[0] != generation:
+        cached = _INDEXES[catalog] = (generation, index(catalog))
+    return cached[1]
 
 
 def _matching_variants(doc: Doc, found: Match, filtered: Match) -> Json:
@@ -157,7 +159,9 @@ def _matching_variants(doc: Doc, found: Match, filtered: Match) -> Json:
     return {"allMatched": False, "matchedVariants": entries}
 
 
-def _projection(catalog: Catalog, doc: Doc, parameters: Json, now: datetime) -> Json | None:
+def _projection(
+    catalog: Catalog, doc: Doc, parameters: Json, projection: Projection, now: datetime
+) -> Json | None:
     product_id = doc.product["id"]
     if parameters.get("staged"):
         product = catalog.staged_product_projection(product_id)
@@ -165,13 +169,15 @@ def _projection(catalog: Catalog, doc: Doc, parameters: Json, now: datetime) -> 
         product = catalog.product_projection(product_id)
     if product is None:
         return None
-    currency = parameters.get("priceCurrency")
-    selection = None if currency is None else (currency, parameters.get("priceCountry"))
-    return with_selected_prices(product, selection, now)
+    # Search results are narrowed by the query (`variants.stores`), not by the projection.
+    return apply(product, projection, catalog.markets, now)
 
 
 def product_search(catalog: Catalog, request: ProductSearchRequest, now: datetime) -> Json:
     """A ProductPagedSearchResponse."""
+    projection = (
+        None if request.projection is None else from_json(request.projection, catalog.markets)
+    )
     docs = _index(catalog)
     found: list[tuple[Doc, Match]] = []
     for doc in docs:
@@ -194,10 +200,10 @@ def product_search(catalog: Catalog, request: ProductSearchRequest, now: datetim
         entry: Json = {"id": doc.product["id"]}
         if request.mark_matching_variants:
             entry["matchingVariants"] = _matching_variants(doc, *matches[doc.product["id"]])
-        if request.projection is not None:
-            projection = _projection(catalog, doc, request.projection, now)
-            if projection is not None:
-                entry["productProjection"] = projection
+        if request.projection is not None and projection is not None:
+            projected = _projection(catalog, doc, request.projection, projection, now)
+            if projected is not None:
+                entry["productProjection"] = projected
         entries.append(entry)
     return {
         "total": len(results),

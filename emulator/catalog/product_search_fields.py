@@ -67,6 +67,10 @@ class Doc:
     product: Json
     variants: list[Json]
     subtree: list[str]
+    # Ids of the Stores and Product Selections the product is in (Individual selections
+    # assign whole products, so every variant has the same ones).
+    stores: tuple[str, ...] = ()
+    selections: tuple[str, ...] = ()
 
 
 Reader = Callable[[Doc, Json | None, Json | None, str | None], list[Any]]
@@ -155,6 +159,14 @@ def _price_path(*path: str) -> Reader:
     return read
 
 
+def _stores(doc: Doc, _v: Json | None, _p: Json | None, _lang: str | None) -> list[Any]:
+    return list(doc.stores)
+
+
+def _selections(doc: Doc, _v: Json | None, _p: Json | None, _lang: str | None) -> list[Any]:
+    return list(doc.selections)
+
+
 STANDARD_FIELDS: dict[str, Field] = {
     field.path: field
     for field in (
@@ -170,6 +182,8 @@ STANDARD_FIELDS: dict[str, Field] = {
         Field("createdAt", Level.PRODUCT, DATETIME, _product_key("createdAt")),
         Field("lastModifiedAt", Level.PRODUCT, DATETIME, _product_key("lastModifiedAt")),
         Field("variants.sku", Level.VARIANT, KEYWORD, _variant_path("sku")),
+        Field("variants.stores", Level.VARIANT, KEYWORD, _stores),
+        Field("variants.productSelections", Level.VARIANT, KEYWORD, _selections),
         Field("variants.key", Level.VARIANT, KEYWORD, _variant_path("key")),
         Field(
             "variants.availability.isOnStock",

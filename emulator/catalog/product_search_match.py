@@ -35,7 +35,16 @@ def index(catalog: Catalog) -> list[Doc]:
             subtree[ref["id"]] = None
             for ancestor in (category or {}).get("ancestors") or []:
                 subtree[ancestor["id"]] = None
-        docs.append(Doc(product, all_variants(product), list(subtree)))
+        markets = catalog.markets
+        docs.append(
+            Doc(
+                product,
+                all_variants(product),
+                list(subtree),
+                tuple(markets.stores_of_product(product["id"])),
+                tuple(markets.selections_of_product(product["id"])),
+            )
+        )
     return docs
 
 

@@ -29,7 +29,7 @@ from starlette.routing import BaseRoute, Route
 
 from emulator.catalog.access import PRODUCT_SCOPES, catalog_for, now, require_view_products
 from emulator.catalog.catalog import Catalog
-from emulator.catalog.pricing import with_selected_prices
+from emulator.catalog.projection import Projection, apply, from_query
 from emulator.catalog.search_routes import search_routes
 from emulator.errors import CtpApiError, not_found
 from emulator.jsonio import Json
@@ -89,34 +89,71 @@ def _projection_or_404(catalog: Catalog, product_id: str, staged: bool) -> Json:
     return product
 
 
+def _in_store(request: Request, catalog: Catalog) -> str | None:
+    """The Store of `/in-store/key={storeKey}/product-projections/...` (None elsewhere)."""
+    key = request.path_params.get("storeKey")
+    if key is not None and catalog.markets.store_by_key(key) is None:
+        raise CtpApiError(404, "ResourceNotFound", f"The Store with key '{key}' was not found.")
+    return None if key is None else str(key)
+
+
+def _projection(request: Request, catalog: Catalog, store_key: str | None = None) -> Projection:
+    params = request.query_params
+    _price_selection(params)  # the currency and country checks, with their messages
+    return from_query(params, catalog.markets, store_key)
+
+
 async def query_product_projections(request: Request) -> JSONResponse:
     catalog = catalog_for(request, PRODUCT_SCOPES)
     params = request.query_params
     staged = _staged(request, params)
-    selection = _price_selection(params)
+    projection = _projection(request, catalog)
     body = paged_query(catalog.product_projections(staged=staged), params)
     moment = now(request)
-    body["results"] = [with_selected_prices(p, selection, moment) for p in body["results"]]
+    body["results"] = [apply(p, projection, catalog.markets, moment) for p in body["results"]]
     return JSONResponse(body)
+
+
+def _projected(request: Request, catalog: Catalog, product: Json, missing: CtpApiError) -> Json:
+    """The projection; in a Store, 404 for a product the Store does not offer (the in-store
+    endpoints take its Product Selections into account, `storeProjection` does not)."""
+    store_key = _in_store(request, catalog)
+    found = apply(
+        product,
+        _projection(request, catalog, store_key),
+        catalog.markets,
+        now(request),
+        available_only=store_key is not None,
+    )
+    if found is None:
+        raise missing
+    return found
 
 
 async def get_product_projection(request: Request) -> JSONResponse:
     catalog = catalog_for(request, PRODUCT_SCOPES)
-    params = request.query_params
-    staged = _staged(request, params)
-    product = _projection_or_404(catalog, request.path_params["id"], staged)
-    return JSONResponse(with_selected_prices(product, _price_selection(params), now(request)))
+    staged = _staged(request, request.query_params)
+    product_id = request.path_params["id"]
+    product = _projection_or_404(catalog, product_id, staged)
+    return JSONResponse(_projected(request, catalog, product, not_found(product_id)))
 
 
 async def get_product_projection_by_key(request: Request) -> JSONResponse:
     catalog = catalog_for(request, PRODUCT_SCOPES)
-    params = request.query_params
-    staged = _staged(request, params)
+    staged = _staged(request, request.query_params)
     key = request.path_params["key"]
     product = catalog.product_projection_by_key(key, staged=staged)
     if product is None:
         raise _key_not_found(key)
-    return JSONResponse(with_selected_prices(product, _price_selection(params), now(request)))
+    return JSONResponse(_projected(request, catalog, product, _key_not_found(key)))
+
+
+def in_store_routes() -> list[BaseRoute]:
+    """Get ProductProjection in Store by ID / by Key (relative to the in-store prefix)."""
+    return [
+        Route("/product-projections/key={key}", get_product_projection_by_key, methods=["GET"]),
+        Route("/product-projections/{id}", get_product_projection, methods=["GET"]),
+    ]
 
 
 # -- categories, shipping methods, discounts, tax categories ------------------------------------

@@ -90,8 +90,17 @@ def test_every_product_is_complete(catalog: Catalog) -> None:
                 and image["dimensions"] == {"w": 1200, "h": 1500}
                 for image in variant["images"]
             )
-            scopes = {(p["value"]["currencyCode"], p.get("country")) for p in variant["prices"]}
+            scopes = {
+                (p["value"]["currencyCode"], p.get("country"))
+                for p in variant["prices"]
+                if "customerGroup" not in p
+            }
             assert scopes == {("EUR", "DE"), ("EUR", "AT"), ("EUR", None), ("USD", "US")}
+            group_prices = {
+                p["value"]["currencyCode"] for p in variant["prices"] if "customerGroup" in p
+            }
+            # The vip Customer Group has prices in both currencies, or none at all.
+            assert group_prices in (set(), {"EUR", "USD"})
             for price in variant["prices"]:
                 assert price["value"]["type"] == "centPrecision"
                 assert price["value"]["fractionDigits"] == 2
