@@ -27,6 +27,7 @@ from app.payments.provider import (
     PaymentUnavailable,
     ProviderPayment,
 )
+from app.request_context import StoreScope
 from app.services.payment_records import PaymentRecords
 from app.services.payment_release import release_payment
 
@@ -145,9 +146,12 @@ class PaidCheckout:
         changed since, CtpBadRequest when commercetools refuses (e.g. ordered already)."""
         # The server-side endpoint, because only it takes an orderNumber and a paymentState
         # (MyOrderFromCartDraft has id and version alone); callers read the cart with the
-        # shopper's token (or found it through its payment), so it is theirs to order.
+        # shopper's token (or found it through its payment), so it is theirs to order. A cart of
+        # a Store is ordered in that Store, as every other call for it.
+        store = cart.get("store")
+        path = StoreScope(store["key"] if store else None).path(ORDERS_PATH)
         order: resources.Order = await self._gateway.post(
-            ORDERS_PATH, order_draft(cart, order_number, payment_state)
+            path, order_draft(cart, order_number, payment_state)
         )
         return order
 
