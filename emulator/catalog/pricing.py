@@ -10,7 +10,9 @@ learning path "Price selection" page spells out the same fallback):
 - among the candidates, the most specific one wins, in this order (customerGroup first, then
   channel, then country):
   1. customerGroup + channel + country, 2. customerGroup + channel, 3. customerGroup + country,
-  4. customerGroup, 5. channel + country, 6. channel, 7. country, 8. none of them;
+  4. customerGroup, 5. channel + country, 6. channel, 7. country, 8. none of them
+  (the excerpts read confirm "most specific first"; this exact order is unverified, see
+  docs/emulator-catalog.md);
 - on one level, a Price with a validity window beats one without;
 - with several Customer Groups (`priceCustomerGroupAssignments`, a Customer's
   `customerGroupAssignments`), the lowest of the Prices on the winning level is the customer's

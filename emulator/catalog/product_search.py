@@ -96,7 +96,9 @@ def _projection_parameters(raw: Any) -> Json | None:
         expected = _PROJECTION_PARAMETERS.get(name)
         if expected is None:
             raise invalid_json(f"productProjectionParameters: unknown field '{name}'.")
-        if not isinstance(value, expected):
+        if not isinstance(value, expected) or (
+            isinstance(value, list) and not all(isinstance(item, str) for item in value)
+        ):
             raise invalid_json(f"productProjectionParameters -> {name}: wrong JSON type.")
     if "priceCountry" in raw and "priceCurrency" not in raw:
         raise invalid_input("priceCountry can only be used together with priceCurrency.")
