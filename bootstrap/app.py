@@ -39,13 +39,16 @@ from app.web.shopper import ShopDefaults
 from app.web.slash_redirect import TrailingSlashRedirect
 from bootstrap.browser_checks import browser_warnings
 from bootstrap.request_scope import RequestScope
+from bootstrap.telemetry import Telemetry
 from bootstrap.wiring import wire_strictly
 from containers import CoreContainer, GraphQLContainer, WebhookContainer
 from schema.executable import build_graphql_app
 from webhooks.demo import own_base_url, register_demo_webhooks
-from webhooks.routes import webhook_routes
+from webhooks.routes import webhook_paths, webhook_routes
 
 if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
+
     from emulator.state import Emulator
 
 log = logging.getLogger("app")
@@ -65,9 +68,11 @@ def create_app(
     webhook_packages: Sequence[ModuleType] = (webhooks,),
     clock: Clock | None = None,
     embedded_emulator: Emulator | None = None,
+    tracer_provider: TracerProvider | None = None,
 ) -> Starlette:
     """The whole service. `clock` and `embedded_emulator` replace the real ones (tests move
-    time forward and inspect the emulator); `webhook_packages` is what WebhookContainer wires."""
+    time forward and inspect the emulator); `webhook_packages` is what WebhookContainer wires;
+    `tracer_provider` traces without the OTEL_* variables (tests: an in-memory exporter)."""
     settings = settings or Settings()
     configure_logging(settings)
     for warning in browser_warnings(settings):
@@ -81,6 +86,9 @@ def create_app(
         from bootstrap.embedded_emulator import transport_to
 
         core.upstream_transport.override(providers.Object(transport_to(emulator)))
+    # Metrics and traces (docs/observability.md): wraps the session store and the throttle
+    # when either is on; switched on per process in the lifespan, after the fork.
+    telemetry = Telemetry(settings, core, tracer_provider)
     graphql_container = GraphQLContainer(core=core)
     webhook_container = WebhookContainer(core=core)
     wire_strictly(webhook_container, webhook_packages, role="Webhook")
@@ -98,7 +106,7 @@ def create_app(
     )
     session_layer = SessionMiddleware(
         graphql_app,
-        store=core.session_store(),
+        store=telemetry.session_store(core.session_store()),
         open_request=request_scope.open,
         close_request=request_scope.close,
         cookies=CookiePolicy(
@@ -159,9 +167,11 @@ def create_app(
         # it again. Without this, every collection that requests trigger (a product listing
         # allocates ~10,000 objects) walked ~170,000 of them: 4.8 ms to read a 20-product
         # search answer instead of 0.9 ms (docs/performance.md).
+        await telemetry.start(this_app)
         gc.freeze()
         yield
         gc.unfreeze()
+        await telemetry.stop()
         # Mails still being sent (e.g. a password reset) finish before the pool closes.
         await core.mailer().aclose()
         await core.http().aclose()
@@ -186,6 +196,7 @@ def create_app(
         # every route's body must arrive in time (docs/security.md).
         middleware=[
             Middleware(RequestIdMiddleware),
+            *telemetry.middleware(routes=("/healthz", "/readyz", "/graphql", *webhook_paths())),
             Middleware(
                 SecurityHeadersMiddleware,
                 session_cookie=settings.session_cookie_name,
