@@ -84,6 +84,8 @@ def serve(config: uvicorn.Config, workers: int, settings: Settings) -> int:
     # Each worker's metrics in files that any worker's scrape adds up: named before the app's
     # import loads prometheus_client (docs/observability.md).
     metrics_dir = multiprocess.prepare() if settings.observability.metrics_enabled else None
+    if metrics_dir is not None:
+        log.info("Metrics of the workers in the multiprocess directory %s", metrics_dir.path)
     try:
         # The app every worker would build, built once; frozen, so that the collector of a
         # worker never touches (and so copies) the pages it shares with the others.
