@@ -4,18 +4,23 @@ port; what commercetools receives is recorded (tests/support/telemetry.py)."""
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from prometheus_client import Counter, Gauge, Histogram
 
+from app.observability import metrics
 from app.observability.names import OperationNames, endpoint_template
 from bootstrap.app import create_app
 from emulator.app import create_emulator_app
@@ -39,6 +44,7 @@ SIGN_UP = f"""mutation SignUp($input: SignUpInput!) {{
 ME = "query Me { me { id email } }"
 CART = "query MyCart { cart { id lineItems { sku quantity } } }"
 TSHIRT = "TSHIRT-CLASSIC-BLUE-M"
+DASHBOARD = Path(__file__).resolve().parent.parent / "deploy" / "grafana-dashboard.json"
 TOTE = "TOTE-CANVAS-BEIGE"
 
 
@@ -208,11 +214,18 @@ def test_endpoint_templates_replace_ids_keys_and_addresses(url: str, template: s
 
 
 def _trace_spans(shop: Shop, trace_id: str) -> list[ReadableSpan]:
-    return [
-        span
-        for span in shop.spans.get_finished_spans()
-        if span.context is not None and f"{span.context.trace_id:032x}" == trace_id
-    ]
+    """The trace's finished spans, once its server span ended: that happens just after the
+    answer left, so the browser may read the answer first."""
+    deadline = time.monotonic() + 5
+    while True:
+        spans = [
+            span
+            for span in shop.spans.get_finished_spans()
+            if span.context is not None and f"{span.context.trace_id:032x}" == trace_id
+        ]
+        if any(span.name == "POST /graphql" for span in spans) or time.monotonic() > deadline:
+            return spans
+        time.sleep(0.01)
 
 
 async def test_a_browsers_traceparent_is_continued_down_to_commercetools(shop: Shop) -> None:
@@ -267,3 +280,25 @@ async def test_without_a_traceparent_each_request_starts_its_own_trace(shop: Sho
     traces = {r.headers["traceparent"].split("-")[1] for r in received}
     # The write and the read came from two requests: two traces, none of them all zeros.
     assert len(traces) == 2 and "0" * 32 not in traces
+
+
+def test_the_dashboard_queries_only_metrics_the_service_defines() -> None:
+    defined: set[str] = set()
+    for value in vars(metrics).values():
+        if isinstance(value, Counter):
+            defined.add(f"{value._name}_total")
+        elif isinstance(value, Histogram):
+            defined.update(f"{value._name}_{part}" for part in ("bucket", "sum", "count"))
+        elif isinstance(value, Gauge):
+            defined.add(value._name)
+    dashboard = json.loads(DASHBOARD.read_text())
+    expressions = [
+        target["expr"] for panel in dashboard["panels"] for target in panel.get("targets", [])
+    ]
+    used = {name for expr in expressions for name in re.findall(r"ctp_bff_\w+", expr)}
+    assert used and used <= defined, used - defined
+    # Every metric family shows on the dashboard (the histograms by their buckets).
+    families = {name.removesuffix("_bucket") for name in used}
+    assert {
+        v._name for v in vars(metrics).values() if isinstance(v, Counter | Gauge | Histogram)
+    } <= {f.removesuffix("_total") for f in families}

@@ -109,7 +109,9 @@ def json_log() -> Iterator[io.StringIO]:
     """The service's log output; call after create_app() (which installs the handler)."""
     sink = io.StringIO()
     yield sink
-    logging.getLogger().handlers[0].setStream(io.StringIO())
+    handler = logging.getLogger().handlers[0]
+    if isinstance(handler, logging.StreamHandler):
+        handler.setStream(io.StringIO())
 
 
 def test_json_log_lines_carry_the_trace_and_span_ids(
