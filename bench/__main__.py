@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from bench import journey, profile, report, startup, storefront
+from bench import journey, overhead, profile, report, startup, storefront
 from bench.analysis import Profiles, Runs, reproduce_section, upstream_section, what_limits
 from bench.load import http_request, merge
 from bench.options import Options, parse_options
@@ -80,6 +80,9 @@ class Bench:
             "SESSION_SECRET_KEYS": secrets.token_urlsafe(36),
             "HOST": LOOPBACK,
             "APP_ENV": "development",
+            # Every simulated browser comes from 127.0.0.1: the guest-session budget per client
+            # address (100 per 10 minutes) would refuse the 257th guest cart.
+            "ANONYMOUS_SESSIONS_PER_ADDRESS": "100000",
         }
         self.emulator: Child | None = None
         self.service: Child | None = None
@@ -87,6 +90,8 @@ class Bench:
         self.workers: Child | None = None
         self.plain: Child | None = None
         self.cookies: list[str] = []
+        # The service again with metrics, tracing, both (bench/overhead.py).
+        self.variants = overhead.Variants()
 
     # -- processes -----------------------------------------------------------------------------
     async def start(self) -> None:
@@ -109,6 +114,9 @@ class Bench:
             {**self.ctp_env, "PORT": str(self.workers_port), "WEB_CONCURRENCY": str(WORKERS)},
         )
         await wait_ready(self.workers, f"{self.workers_url}/healthz")
+        if self.o.overhead:
+            say("starting the service with metrics, with tracing, with both (and an OTLP sink)")
+            await self.variants.start(self.procs, self.ctp_env)
         skus = await storefront.pick_skus(self.service_url)
         say(f"creating {self.o.many} guest sessions with a {len(skus)}-line cart (service)")
         self.cookies = await storefront.guests_with_carts(self.service_url, skus, self.o.many)
@@ -142,6 +150,7 @@ class Bench:
         """Whose CPU a measurement reports: `side`'s service (all its workers), the emulator and
         the bare app."""
         service = self.workers if side == "workers" else self.service
+        service = self.variants.children.get(side, service)
         bare = self.plain if side == "plain" else self.bare
         children = {"service": service, "emulator": self.emulator, "bare": bare}
         return {
@@ -151,7 +160,12 @@ class Bench:
         }
 
     def port_of(self, side: str) -> int:
-        ports = {"bare": self.bare_port, "plain": self.plain_port, "workers": self.workers_port}
+        ports = {
+            "bare": self.bare_port,
+            "plain": self.plain_port,
+            "workers": self.workers_port,
+            **self.variants.ports,
+        }
         return ports.get(side, self.service_port)
 
     def requests_for(self, side: str, query: str) -> list[str]:
@@ -462,6 +476,13 @@ async def run(options: Options, log_dir: Path) -> report.Report:
             )
         )
         runs = await measure_pairs(bench, rows)
+        overhead_notes = None
+        if options.overhead:
+            say("overhead: cart, metrics and tracing off / metrics / tracing / both")
+            overhead_rows, overhead_notes = await overhead.measure(
+                options.rounds, bench.slice_seconds, options.few, bench.load_side
+            )
+            rows.extend(overhead_rows)
         counted, journeys = await measure_journeys(bench, rows)
         profiles = await measure_profiles(bench, options.py_spy, log_dir) if options.py_spy else {}
 
@@ -494,6 +515,8 @@ async def run(options: Options, log_dir: Path) -> report.Report:
         options, result.machine.cores, ceiling, runs, journeys, memory, shared, profiles
     )
     result.sections.append(("What limits the numbers", notes))
+    if overhead_notes is not None:
+        result.sections.append(("Overhead of metrics and tracing", overhead_notes))
     if profiles:
         titled = [
             (f"{side}, {query}, {n} browsers, +{ms} ms", found)

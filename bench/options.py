@@ -27,6 +27,7 @@ class Options:
     py_spy: str | None
     output: Path | None
     keep_logs: bool
+    overhead: bool
 
 
 def parse_options(argv: Sequence[str] | None) -> Options:
@@ -52,6 +53,11 @@ def parse_options(argv: Sequence[str] | None) -> Options:
     parser.add_argument(
         "--keep-logs", action="store_true", help="keep the children's logs and py-spy stacks"
     )
+    parser.add_argument(
+        "--no-overhead",
+        action="store_true",
+        help="skip measuring what metrics and tracing cost (bench/overhead.py)",
+    )
     args = parser.parse_args(argv)
     return Options(
         measure_seconds=args.seconds,
@@ -66,4 +72,5 @@ def parse_options(argv: Sequence[str] | None) -> Options:
         py_spy=None if args.no_profile else profile.find_py_spy(),
         output=None if args.no_write else args.output,
         keep_logs=args.keep_logs,
+        overhead=not args.no_overhead,
     )

@@ -104,6 +104,44 @@ def test_with_metrics_and_tracing_off_nothing_is_added(
     assert not recorded.with_header("x-correlation-id")
 
 
+def test_calls_to_a_redis_session_store_get_spans(
+    no_otel_environment: pytest.MonkeyPatch, redis_url: str
+) -> None:
+    trace_id = secrets.token_hex(16)
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    emulator = Emulator()
+    with ServerThread(create_emulator_app(emulator)) as upstream:
+        settings = make_settings(
+            **project(upstream.url, session_store="redis", redis_url=redis_url)
+        )
+        app = create_app(settings, tracer_provider=provider)
+        with ServerThread(app) as service, httpx.Client(base_url=service.url) as browser:
+            for _ in range(2):
+                response = browser.post(
+                    "/graphql",
+                    json={"query": ADD, "variables": {"sku": TSHIRT}},
+                    headers={"traceparent": f"00-{trace_id}-{'3' * 16}-01"},
+                )
+                assert response.status_code == 200 and "errors" not in response.json()
+    spans = [
+        span
+        for span in exporter.get_finished_spans()
+        if span.context is not None and f"{span.context.trace_id:032x}" == trace_id
+    ]
+    stored = [span for span in spans if span.name.startswith("session_store ")]
+    # The first request saves a new session, the second loads it (and saves it again).
+    assert {span.name for span in stored} >= {"session_store save", "session_store load"}
+    servers = {
+        span.context.span_id for span in spans if span.name == "POST /graphql" and span.context
+    }
+    for span in stored:
+        assert span.attributes is not None
+        assert span.attributes["ctp_bff.session_store"] == "redis"
+        assert span.parent is not None and span.parent.span_id in servers
+
+
 @pytest.fixture
 def json_log() -> Iterator[io.StringIO]:
     """The service's log output; call after create_app() (which installs the handler)."""
