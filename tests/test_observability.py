@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import anyio
+import httpx
 import pytest
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -29,7 +31,7 @@ from tests.conftest import make_settings
 from tests.support.browser import Browser
 from tests.support.queries import USER_ERRORS
 from tests.support.servers import ServerThread
-from tests.support.telemetry import RecordedHeaders, recording_headers, scrape, total
+from tests.support.telemetry import RecordedHeaders, Sample, recording_headers, scrape, total
 
 pytestmark = pytest.mark.anyio
 
@@ -61,7 +63,7 @@ class Shop:
 
 
 @pytest.fixture(scope="module")
-def shop() -> Iterator[Shop]:
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
     emulator = Emulator()
     recorded = RecordedHeaders()
     exporter = InMemorySpanExporter()
@@ -76,6 +78,7 @@ def shop() -> Iterator[Shop]:
             ctp_api_url=upstream.url,
             ctp_auth_url=upstream.url,
             credential_failure_min_seconds=0,
+            mail_outbox_dir=tmp_path_factory.mktemp("outbox"),
             metrics_enabled=True,
             metrics_port=0,
         )
@@ -167,6 +170,47 @@ async def test_a_journey_shows_in_the_metrics_by_operation_and_endpoint_and_noth
     leaks = {v for v in values for secret in forbidden if secret in v}
     assert not leaks
     assert not [v for v in values if "@" in v or "{ " in v or "(" in v or "query " in v]
+
+
+SIGN_IN = f"""mutation SignIn($e: String!, $p: String!) {{
+  signIn(email: $e, password: $p) {{ customer {{ id }} {USER_ERRORS} }} }}"""
+REQUEST_RESET = f"""mutation RequestReset($e: String!) {{
+  requestPasswordReset(email: $e) {{ {USER_ERRORS} }} }}"""
+
+
+async def test_refusals_token_failures_webhooks_and_mail_are_counted(shop: Shop) -> None:
+    email = f"guess-{uuid.uuid4().hex[:10]}@example.com"
+    async with shop.browser() as browser:
+        signup = {"input": {"email": email, "password": "Right-Passw0rd", "firstName": "Al"}}
+        (await browser.gql(SIGN_UP, signup)).ok()
+        (await browser.gql("mutation { signOut { userErrors { code } } }")).ok()
+        codes = [
+            (await browser.gql(SIGN_IN, {"e": email, "p": f"Wrong-{i}"})).codes for i in range(6)
+        ]
+        assert "TOO_MANY_REQUESTS" in codes[-1], codes
+        (await browser.gql(REQUEST_RESET, {"e": email})).ok()
+    async with httpx.AsyncClient(base_url=shop.url) as webhook:
+        refused = await webhook.post("/webhooks/events", json={"message": {}})
+        assert refused.status_code == 401
+    samples: list[Sample] = []
+    deadline = time.monotonic() + 5
+    # The reset mail goes out in the background, after the answer.
+    while time.monotonic() < deadline:
+        samples = scrape(shop.metrics_url)
+        if total(samples, "ctp_bff_mails_total", transport="outbox", outcome="sent"):
+            break
+        await anyio.sleep(0.05)
+    assert total(samples, "ctp_bff_mails_total", transport="outbox", outcome="sent") >= 1
+    assert total(samples, "ctp_bff_throttle_refusals_total", rule="account+client_address") >= 1
+    assert total(samples, "ctp_bff_token_failures_total", flow="password", reason="rejected") >= 5
+    assert (
+        total(
+            samples, "ctp_bff_webhook_deliveries_total", endpoint="events", outcome="unauthorized"
+        )
+        >= 1
+    )
+    values = {v for s in samples if s.name.startswith("ctp_bff_") for v in s.labels.values()}
+    assert not [v for v in values if email.split("@")[0] in v or "@" in v]
 
 
 async def test_the_metrics_cap_distinct_operation_names() -> None:

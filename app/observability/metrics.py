@@ -12,7 +12,11 @@ e-mail address, a token or query text.
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Gauge, Histogram, disable_created_metrics
+
+# No `*_created` series beside every counter and histogram: Prometheus does not need them, and
+# they would double what is stored.
+disable_created_metrics()
 
 _PREFIX = "ctp_bff"
 # Seconds: from a cached GraphQL leaf (~1 ms) to an upstream deadline (10 s).
