@@ -16,7 +16,7 @@ from prometheus_client import Counter, Gauge, Histogram, disable_created_metrics
 
 # No `*_created` series beside every counter and histogram: Prometheus does not need them, and
 # they would double what is stored.
-disable_created_metrics()
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 _PREFIX = "ctp_bff"
 # Seconds: from a cached GraphQL leaf (~1 ms) to an upstream deadline (10 s).
