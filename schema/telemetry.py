@@ -49,7 +49,7 @@ class ObservedOperation:
 
     def __enter__(self) -> ObservedOperation:
         tracer = tracing.tracer()
-        if tracer is not None:
+        if tracer is not None and tracing.unsampled_parent() is None:
             self._span = tracer.start_span(
                 f"{self.kind} {self.name}",
                 attributes={

@@ -257,10 +257,10 @@ def test_endpoint_templates_replace_ids_keys_and_addresses(url: str, template: s
     assert endpoint_template(url) == template
 
 
-def _trace_spans(shop: Shop, trace_id: str) -> list[ReadableSpan]:
+def _trace_spans(shop: Shop, trace_id: str, wait: float = 5.0) -> list[ReadableSpan]:
     """The trace's finished spans, once its server span ended: that happens just after the
     answer left, so the browser may read the answer first."""
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + wait
     while True:
         spans = [
             span
@@ -347,3 +347,19 @@ def test_the_dashboard_queries_only_metrics_the_service_defines() -> None:
     assert {
         v._name for v in vars(metrics).values() if isinstance(v, Counter | Gauge | Histogram)
     } <= {f.removesuffix("_total") for f in families}
+
+
+async def test_a_request_the_browser_did_not_sample_makes_no_spans_but_propagates(
+    shop: Shop,
+) -> None:
+    trace_id, parent_id = secrets.token_hex(16), secrets.token_hex(8)
+    first = len(shop.upstream.requests)
+    async with shop.browser(headers={"traceparent": f"00-{trace_id}-{parent_id}-00"}) as browser:
+        (await browser.gql(ADD, {"sku": TSHIRT, "q": 1})).ok()
+    assert _trace_spans(shop, trace_id, wait=0.5) == []
+    received = shop.upstream.requests[first:]
+    assert received
+    for request in received:
+        version, received_trace, span_id, flags = request.headers["traceparent"].split("-")
+        assert (version, received_trace, flags) == ("00", trace_id, "00")
+        assert request.headers["x-correlation-id"] == f"{trace_id}-{span_id}"

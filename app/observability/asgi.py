@@ -53,7 +53,6 @@ class TelemetryMiddleware:
             attributes={
                 "http.request.method": method,
                 "http.route": route,
-                "url.scheme": str(scope.get("scheme", "http")),
                 "ctp_bff.request_id": current_request_id.get(),
             },
         )

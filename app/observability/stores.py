@@ -48,7 +48,7 @@ class ObservedSessionStore:
                 f"session_store {operation}",
                 attributes={"ctp_bff.session_store": self._kind, "ctp_bff.operation": operation},
             )
-            if tracer is not None
+            if tracer is not None and tracing.unsampled_parent() is None
             else None
         )
         started = time.perf_counter()

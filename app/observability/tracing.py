@@ -137,6 +137,15 @@ def inject(span: Span, headers: MutableMapping[str, str]) -> None:
     headers[CORRELATION_HEADER] = f"{ids.trace_id:032x}-{ids.span_id:016x}"
 
 
+def unsampled_parent() -> Span | None:
+    """The active span when it belongs to a request that is not sampled (None otherwise): spans
+    below it would be dropped anyway, so the hooks make none and propagate its ids."""
+    span = trace.get_current_span()
+    if span.is_recording() or not span.get_span_context().is_valid:
+        return None
+    return span
+
+
 def current_ids() -> tuple[str, str] | None:
     """(trace id, span id) of the active span, as logs print them; None outside one."""
     if _tracer is None:

@@ -28,19 +28,21 @@ class UpstreamCall:
         self._span: Span | None = None
         tracer = tracing.tracer()
         if tracer is not None:
-            span = tracer.start_span(
-                f"{method} {self.endpoint}",
-                kind=SpanKind.CLIENT,
-                attributes={
-                    "http.request.method": method,
-                    "url.template": self.endpoint,
-                    "server.address": _host(url),
-                },
-            )
             traced = dict(headers)
-            tracing.inject(span, traced)
+            parent = tracing.unsampled_parent()
+            if parent is not None:
+                # The request is not sampled: no span of its own (its cost would buy nothing);
+                # commercetools still gets the trace's ids, with the sampled flag off.
+                tracing.inject(parent, traced)
+            else:
+                span = tracer.start_span(
+                    f"{method} {self.endpoint}",
+                    kind=SpanKind.CLIENT,
+                    attributes={"http.request.method": method, "url.template": self.endpoint},
+                )
+                tracing.inject(span, traced)
+                self._span = span
             self.headers = traced
-            self._span = span
         self._started = time.perf_counter()
 
     def finish(self, *, refused: bool = False) -> None:
@@ -70,11 +72,6 @@ def begin_call(method: str, url: str, headers: Mapping[str, str]) -> UpstreamCal
     if not metrics.enabled() and tracing.tracer() is None:
         return None
     return UpstreamCall(method, url, headers)
-
-
-def _host(url: str) -> str:
-    rest = url.partition("://")[2]
-    return rest.partition("/")[0]
 
 
 class TokenFlow:
