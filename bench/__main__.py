@@ -94,7 +94,7 @@ class Bench:
         self.variants = overhead.Variants()
 
     # -- processes -----------------------------------------------------------------------------
-    async def start(self) -> None:
+    async def start_service(self) -> None:
         say(f"starting the emulator on {self.emulator_url}")
         self.emulator = self.procs.start(
             "emulator", ["-m", "emulator", "--port", str(self.emulator_port)]
@@ -107,6 +107,18 @@ class Bench:
             {**self.ctp_env, "PORT": str(self.service_port)},
         )
         await wait_ready(self.service, f"{self.service_url}/healthz")
+
+    async def start_overhead_only(self) -> None:
+        """The service and its variants with metrics and tracing, and the guests' carts."""
+        await self.start_service()
+        say("starting the service with metrics, with tracing, with both (and an OTLP sink)")
+        await self.variants.start(self.procs, self.ctp_env)
+        skus = await storefront.pick_skus(self.service_url)
+        say(f"creating {self.o.few} guest sessions with a {len(skus)}-line cart (service)")
+        self.cookies = await storefront.guests_with_carts(self.service_url, skus, self.o.few)
+
+    async def start(self) -> None:
+        await self.start_service()
         say(f"starting the service with {WORKERS} workers on {self.workers_url}")
         self.workers = self.procs.start(
             "workers",
@@ -452,6 +464,17 @@ async def measure_startups(bench: Bench) -> list[report.Row]:
 async def run(options: Options, log_dir: Path) -> report.Report:
     result = report.Report(report.machine())
     rows = result.rows
+    if options.only_overhead:
+        with Processes(log_dir) as procs:
+            bench = Bench(options, procs)
+            await bench.start_overhead_only()
+            say("overhead: cart, metrics and tracing off / metrics / tracing / both")
+            overhead_rows, text = await overhead.measure(
+                options.rounds, bench.slice_seconds, options.few, bench.load_side
+            )
+        rows.extend(overhead_rows)
+        result.sections.append(("Overhead of metrics and tracing", text))
+        return result
     with Processes(log_dir) as procs:
         bench = Bench(options, procs)
         await bench.start()
@@ -547,7 +570,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = result.markdown()
     print(report.table(result.rows))
     print()
-    print(result.sections[1][1])
+    print(result.sections[-1 if options.only_overhead else 1][1])
     if options.output is not None:
         options.output.write_text(text)
         say(f"wrote {options.output}")
