@@ -171,7 +171,6 @@ def create_app(
         gc.freeze()
         yield
         gc.unfreeze()
-        await telemetry.stop()
         # Mails still being sent (e.g. a password reset) finish before the pool closes.
         await core.mailer().aclose()
         await core.http().aclose()
@@ -181,6 +180,8 @@ def create_app(
         redis = core.redis()
         if redis is not None:
             await redis.aclose()
+        # Last: what the shutdown still did (mails, calls) is counted, and its spans exported.
+        await telemetry.stop()
 
     explorer = graphql_app.http_handler.explorer
     app = Starlette(
@@ -190,7 +191,8 @@ def create_app(
             Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
             *webhook_routes(),
         ],
-        # Outermost first: the request id exists before anything logs; security headers go on
+        # Outermost first: the request id exists before anything logs (telemetry, when on, puts
+        # its span around everything after it, so log lines carry its ids); security headers go on
         # every answer, the access log's last-resort 500 included; a foreign Host is refused
         # before anything else looks at the request; CORS answers preflights before any route;
         # every route's body must arrive in time (docs/security.md).
