@@ -1,6 +1,7 @@
 """Logging: readable lines in development, one JSON object per line in production.
 
-Every line carries the request id of the request it was written for ("-" outside one), and
+Every line carries the request id of the request it was written for ("-" outside one), with
+tracing on the trace and span ids of the span active when it was written (JSON lines), and
 passes through the redaction filter (app/redaction.py) before it is written: the code does
 not log secrets, and the filter catches what slips through anyway.
 """
@@ -12,17 +13,23 @@ import logging
 import sys
 from typing import Any
 
+from app.observability.tracing import current_ids
 from app.redaction import redact
 from app.settings import Settings
 from app.web.request_id import current_request_id
 
 # Fields the access log adds (app/web/access_log.py); JSON lines carry them as keys.
 _EXTRA_FIELDS = ("http_method", "http_path", "http_status", "duration_ms")
+# Set by RequestIdFilter while a span is active (docs/observability.md).
+_TRACE_FIELDS = ("trace_id", "span_id")
 
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id.get()
+        ids = current_ids()
+        if ids is not None:
+            record.trace_id, record.span_id = ids
         return True
 
 
@@ -56,6 +63,10 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", "-"),
             "message": record.getMessage(),
         }
+        for name in _TRACE_FIELDS:
+            value = getattr(record, name, None)
+            if value is not None:
+                entry[name] = value
         for name in _EXTRA_FIELDS:
             value = getattr(record, name, None)
             if value is not None:

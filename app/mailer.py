@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 
+from app.observability.mail import MailCount
 from app.settings import SMTP_SCHEMES, Settings
 
 log = logging.getLogger(__name__)
@@ -155,7 +156,8 @@ class Mailer:
         if message["Message-ID"] is None:
             domain = parseaddr(self.sender)[1].rpartition("@")[2] or None
             message["Message-ID"] = make_msgid(domain=domain)
-        await self.transport.deliver(message)
+        with MailCount(self.transport):
+            await self.transport.deliver(message)
 
     def send_in_background(self, message: EmailMessage) -> None:
         """Deliver without making the caller wait: the answer then takes as long whether or not

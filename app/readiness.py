@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from app.ctp.errors import CtpError, CtpUnavailable
 from app.ctp.http import CtpHttp
 from app.ctp.tokens import TokenFlows
+from app.observability import metrics
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ class Readiness:
                 except CtpError as exc:
                     # Answering, but nothing would work: a bad client id, secret or scope.
                     status = exc.status_code
+                    metrics.readiness("commercetools", False)
                     return Verdict(False, f"commercetools refused the API client ({status})")
                 # An error answer (e.g. 403 without project scopes) is an answer.
                 with contextlib.suppress(CtpError):
@@ -99,15 +101,20 @@ class Readiness:
                         retries=0,
                     )
         except TimeoutError:
+            metrics.readiness("commercetools", False)
             return Verdict(False, f"commercetools did not answer within {self._timeout:g} s")
         except CtpUnavailable as exc:
+            metrics.readiness("commercetools", False)
             return Verdict(False, f"commercetools unavailable ({exc.detail})")
+        # Per check, for the metrics: why /readyz fails (docs/observability.md).
+        metrics.readiness("commercetools", True)
         if self._store_ping is not None:
             try:
                 async with asyncio.timeout(self._timeout):
                     store_answers = await self._store_ping()
             except TimeoutError:
                 store_answers = False
+            metrics.readiness("session_store", store_answers)
             if not store_answers:
                 return Verdict(False, "the session store (Redis) does not answer")
             return Verdict(True, "commercetools and the session store answer")

@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from bench import journey, profile, report, startup, storefront
+from bench import journey, overhead, profile, report, startup, storefront
 from bench.analysis import Profiles, Runs, reproduce_section, upstream_section, what_limits
 from bench.load import http_request, merge
 from bench.options import Options, parse_options
@@ -80,8 +80,8 @@ class Bench:
             "SESSION_SECRET_KEYS": secrets.token_urlsafe(36),
             "HOST": LOOPBACK,
             "APP_ENV": "development",
-            # Every simulated browser comes from the loopback address: the per-address budget
-            # of new guest sessions (sized for one office's NAT) would refuse the 257th.
+            # Every simulated browser comes from 127.0.0.1: the guest-session budget per client
+            # address (100 per 10 minutes) would refuse every guest cart past the 100th.
             "ANONYMOUS_SESSIONS_PER_ADDRESS": "100000",
         }
         self.emulator: Child | None = None
@@ -90,9 +90,11 @@ class Bench:
         self.workers: Child | None = None
         self.plain: Child | None = None
         self.cookies: list[str] = []
+        # The service again with metrics, tracing, both (bench/overhead.py).
+        self.variants = overhead.Variants()
 
     # -- processes -----------------------------------------------------------------------------
-    async def start(self) -> None:
+    async def start_service(self) -> None:
         say(f"starting the emulator on {self.emulator_url}")
         self.emulator = self.procs.start(
             "emulator", ["-m", "emulator", "--port", str(self.emulator_port)]
@@ -105,6 +107,18 @@ class Bench:
             {**self.ctp_env, "PORT": str(self.service_port)},
         )
         await wait_ready(self.service, f"{self.service_url}/healthz")
+
+    async def start_overhead_only(self) -> None:
+        """The service and its variants with metrics and tracing, and the guests' carts."""
+        await self.start_service()
+        say("starting the service with metrics, with tracing, with both (and an OTLP sink)")
+        await self.variants.start(self.procs, self.ctp_env)
+        skus = await storefront.pick_skus(self.service_url)
+        say(f"creating {self.o.few} guest sessions with a {len(skus)}-line cart (service)")
+        self.cookies = await storefront.guests_with_carts(self.service_url, skus, self.o.few)
+
+    async def start(self) -> None:
+        await self.start_service()
         say(f"starting the service with {WORKERS} workers on {self.workers_url}")
         self.workers = self.procs.start(
             "workers",
@@ -112,6 +126,9 @@ class Bench:
             {**self.ctp_env, "PORT": str(self.workers_port), "WEB_CONCURRENCY": str(WORKERS)},
         )
         await wait_ready(self.workers, f"{self.workers_url}/healthz")
+        if self.o.overhead:
+            say("starting the service with metrics, with tracing, with both (and an OTLP sink)")
+            await self.variants.start(self.procs, self.ctp_env)
         skus = await storefront.pick_skus(self.service_url)
         say(f"creating {self.o.many} guest sessions with a {len(skus)}-line cart (service)")
         self.cookies = await storefront.guests_with_carts(self.service_url, skus, self.o.many)
@@ -145,6 +162,7 @@ class Bench:
         """Whose CPU a measurement reports: `side`'s service (all its workers), the emulator and
         the bare app."""
         service = self.workers if side == "workers" else self.service
+        service = self.variants.children.get(side, service)
         bare = self.plain if side == "plain" else self.bare
         children = {"service": service, "emulator": self.emulator, "bare": bare}
         return {
@@ -154,7 +172,12 @@ class Bench:
         }
 
     def port_of(self, side: str) -> int:
-        ports = {"bare": self.bare_port, "plain": self.plain_port, "workers": self.workers_port}
+        ports = {
+            "bare": self.bare_port,
+            "plain": self.plain_port,
+            "workers": self.workers_port,
+            **self.variants.ports,
+        }
         return ports.get(side, self.service_port)
 
     def requests_for(self, side: str, query: str) -> list[str]:
@@ -441,6 +464,17 @@ async def measure_startups(bench: Bench) -> list[report.Row]:
 async def run(options: Options, log_dir: Path) -> report.Report:
     result = report.Report(report.machine())
     rows = result.rows
+    if options.only_overhead:
+        with Processes(log_dir) as procs:
+            bench = Bench(options, procs)
+            await bench.start_overhead_only()
+            say("overhead: cart, metrics and tracing off / metrics / tracing / both")
+            overhead_rows, text = await overhead.measure(
+                options.rounds, bench.slice_seconds, options.few, bench.load_side
+            )
+        rows.extend(overhead_rows)
+        result.sections.append(("Overhead of metrics and tracing", text))
+        return result
     with Processes(log_dir) as procs:
         bench = Bench(options, procs)
         await bench.start()
@@ -465,6 +499,13 @@ async def run(options: Options, log_dir: Path) -> report.Report:
             )
         )
         runs = await measure_pairs(bench, rows)
+        overhead_notes = None
+        if options.overhead:
+            say("overhead: cart, metrics and tracing off / metrics / tracing / both")
+            overhead_rows, overhead_notes = await overhead.measure(
+                options.rounds, bench.slice_seconds, options.few, bench.load_side
+            )
+            rows.extend(overhead_rows)
         counted, journeys = await measure_journeys(bench, rows)
         profiles = await measure_profiles(bench, options.py_spy, log_dir) if options.py_spy else {}
 
@@ -497,6 +538,8 @@ async def run(options: Options, log_dir: Path) -> report.Report:
         options, result.machine.cores, ceiling, runs, journeys, memory, shared, profiles
     )
     result.sections.append(("What limits the numbers", notes))
+    if overhead_notes is not None:
+        result.sections.append(("Overhead of metrics and tracing", overhead_notes))
     if profiles:
         titled = [
             (f"{side}, {query}, {n} browsers, +{ms} ms", found)
@@ -527,7 +570,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = result.markdown()
     print(report.table(result.rows))
     print()
-    print(result.sections[1][1])
+    print(result.sections[-1 if options.only_overhead else 1][1])
     if options.output is not None:
         options.output.write_text(text)
         say(f"wrote {options.output}")

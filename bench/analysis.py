@@ -247,10 +247,11 @@ def reproduce_section() -> str:
     return "\n".join(
         [
             "```sh",
-            "make bench                      # about 4 minutes; rewrites this file",
+            "make bench                      # about 5 minutes; rewrites this file",
             "python3 -m venv /tmp/pyspy && /tmp/pyspy/bin/pip install py-spy",
             "BENCH_PY_SPY=/tmp/pyspy/bin/py-spy make bench   # adds the profile section",
             ".venv/bin/python -m bench --help                # windows, browsers, latency",
+            "BENCH_ARGS=--no-overhead make bench             # without the telemetry rows",
             "```",
             "",
             "Browsers are closed loops without think time: each sends its next request as "

@@ -27,6 +27,8 @@ class Options:
     py_spy: str | None
     output: Path | None
     keep_logs: bool
+    overhead: bool
+    only_overhead: bool
 
 
 def parse_options(argv: Sequence[str] | None) -> Options:
@@ -52,6 +54,16 @@ def parse_options(argv: Sequence[str] | None) -> Options:
     parser.add_argument(
         "--keep-logs", action="store_true", help="keep the children's logs and py-spy stacks"
     )
+    parser.add_argument(
+        "--no-overhead",
+        action="store_true",
+        help="skip measuring what metrics and tracing cost (bench/overhead.py)",
+    )
+    parser.add_argument(
+        "--only-overhead",
+        action="store_true",
+        help="measure only what metrics and tracing cost, and print it (writes nothing)",
+    )
     args = parser.parse_args(argv)
     return Options(
         measure_seconds=args.seconds,
@@ -64,6 +76,8 @@ def parse_options(argv: Sequence[str] | None) -> Options:
         profile_seconds=args.profile_seconds,
         rounds=max(1, args.rounds),
         py_spy=None if args.no_profile else profile.find_py_spy(),
-        output=None if args.no_write else args.output,
+        output=None if args.no_write or args.only_overhead else args.output,
         keep_logs=args.keep_logs,
+        overhead=not args.no_overhead or args.only_overhead,
+        only_overhead=args.only_overhead,
     )

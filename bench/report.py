@@ -183,7 +183,9 @@ class Report:
             "commercetools emulator (`python -m emulator`), two bare reference routes "
             "(`bench/bare_app.py`: the floor, and the floor as issue 16 measured it) and the load "
             "generator (`bench/load.py`, `bench/journey.py`) run as separate processes on "
-            "loopback; every number below comes from one run. The sides compared in a row group "
+            "loopback, and for the overhead of metrics and tracing four more single-worker "
+            "services with them switched on (`bench/overhead.py`); every number below comes "
+            "from one run. The sides compared in a row group "
             "are measured in alternating slices (bare, service, service, bare), so they see the "
             "same machine.",
             "",

@@ -39,13 +39,16 @@ from app.web.shopper import ShopDefaults
 from app.web.slash_redirect import TrailingSlashRedirect
 from bootstrap.browser_checks import browser_warnings
 from bootstrap.request_scope import RequestScope
+from bootstrap.telemetry import Telemetry
 from bootstrap.wiring import wire_strictly
 from containers import CoreContainer, GraphQLContainer, WebhookContainer
 from schema.executable import build_graphql_app
 from webhooks.demo import own_base_url, register_demo_webhooks
-from webhooks.routes import webhook_routes
+from webhooks.routes import webhook_paths, webhook_routes
 
 if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
+
     from bootstrap.embedded_emulator import DemoPayments
     from emulator.state import Emulator
 
@@ -67,11 +70,13 @@ def create_app(
     clock: Clock | None = None,
     embedded_emulator: Emulator | None = None,
     demo_payments: DemoPayments | None = None,
+    tracer_provider: TracerProvider | None = None,
 ) -> Starlette:
     """The whole service. `clock` and `embedded_emulator` replace the real ones (tests move
     time forward and inspect the emulator); `demo_payments` turns the demo's Stripe stand-in on
     (the development demo has it unless PAYMENT_PROVIDER is set); `webhook_packages` is what
-    WebhookContainer wires."""
+    WebhookContainer wires; `tracer_provider` traces without the OTEL_* variables (tests: an
+    in-memory exporter)."""
     settings = settings or Settings()
     demo_payments = demo_payments or _demo_payments(settings)
     if demo_payments is not None:
@@ -90,6 +95,9 @@ def create_app(
         core.upstream_transport.override(providers.Object(transport_to(emulator)))
     if demo_payments is not None:
         core.payment_transport.override(providers.Object(demo_payments.transport()))
+    # Metrics and traces (docs/observability.md): wraps the session store and the throttle
+    # when either is on; switched on per process in the lifespan, after the fork.
+    telemetry = Telemetry(settings, core, tracer_provider)
     graphql_container = GraphQLContainer(core=core)
     webhook_container = WebhookContainer(core=core)
     wire_strictly(webhook_container, webhook_packages, role="Webhook")
@@ -110,7 +118,7 @@ def create_app(
     )
     session_layer = SessionMiddleware(
         graphql_app,
-        store=core.session_store(),
+        store=telemetry.session_store(core.session_store()),
         open_request=request_scope.open,
         close_request=request_scope.close,
         cookies=CookiePolicy(
@@ -183,6 +191,7 @@ def create_app(
         # it again. Without this, every collection that requests trigger (a product listing
         # allocates ~10,000 objects) walked ~170,000 of them: 4.8 ms to read a 20-product
         # search answer instead of 0.9 ms (docs/performance.md).
+        await telemetry.start(this_app)
         gc.freeze()
         yield
         gc.unfreeze()
@@ -195,6 +204,8 @@ def create_app(
         redis = core.redis()
         if redis is not None:
             await redis.aclose()
+        # Last: what the shutdown still did (mails, calls) is counted, and its spans exported.
+        await telemetry.stop()
 
     explorer = graphql_app.http_handler.explorer
     app = Starlette(
@@ -205,12 +216,14 @@ def create_app(
             *webhook_routes(),
             *([demo_payments.route()] if demo_payments is not None else []),
         ],
-        # Outermost first: the request id exists before anything logs; security headers go on
+        # Outermost first: the request id exists before anything logs (telemetry, when on, puts
+        # its span around everything after it, so log lines carry its ids); security headers go on
         # every answer, the access log's last-resort 500 included; a foreign Host is refused
         # before anything else looks at the request; CORS answers preflights before any route;
         # every route's body must arrive in time (docs/security.md).
         middleware=[
             Middleware(RequestIdMiddleware),
+            *telemetry.middleware(routes=("/healthz", "/readyz", "/graphql", *webhook_paths())),
             Middleware(
                 SecurityHeadersMiddleware,
                 session_cookie=settings.session_cookie_name,

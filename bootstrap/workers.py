@@ -35,6 +35,7 @@ from types import FrameType
 
 import uvicorn
 
+from app.observability import multiprocess
 from app.settings import Settings
 
 log = logging.getLogger("app")
@@ -80,11 +81,20 @@ def serve(config: uvicorn.Config, workers: int, settings: Settings) -> int:
         uvicorn.Server(config).run()
         return 0
     _share_random_secrets(settings)
-    # The app every worker would build, built once; frozen, so that the collector of a worker
-    # never touches (and so copies) the pages it shares with the others.
-    config.load()
-    gc.freeze()
-    return Supervisor(config, workers).run()
+    # Each worker's metrics in files that any worker's scrape adds up: named before the app's
+    # import loads prometheus_client (docs/observability.md).
+    metrics_dir = multiprocess.prepare() if settings.observability.metrics_enabled else None
+    if metrics_dir is not None:
+        log.info("Metrics of the workers in the multiprocess directory %s", metrics_dir.path)
+    try:
+        # The app every worker would build, built once; frozen, so that the collector of a
+        # worker never touches (and so copies) the pages it shares with the others.
+        config.load()
+        gc.freeze()
+        return Supervisor(config, workers).run()
+    finally:
+        if metrics_dir is not None:
+            metrics_dir.remove()
 
 
 def _share_random_secrets(settings: Settings) -> None:
@@ -168,6 +178,8 @@ class Supervisor:
                 continue
             process.join()
             del self._started[process]
+            if process.pid is not None:
+                multiprocess.worker_exited(process.pid)
             code = process.exitcode
             if time.monotonic() - started < STARTUP_SECONDS:
                 log.error("Worker %s exited (code %s) while starting: stopping", process.pid, code)

@@ -30,6 +30,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from schema.media_types import JSON, negotiate
+from schema.telemetry import observe_operation
 
 _OPTIONAL_OBJECTS = ("variables", "extensions")
 
@@ -143,7 +144,10 @@ class StorefrontHTTPHandler(GraphQLHTTPHandler):
                 media_type,
                 headers={"allow": "POST"},
             )
-        _, result = await self.execute_graphql_query(request, data)
+        # Metrics and a span per operation (docs/observability.md); nothing while both are off.
+        with observe_operation(self.query_parser, data) as observed:
+            _, result = await self.execute_graphql_query(request, data)
+            observed.result = result
         return graphql_response(result, media_type)
 
     async def _read_parameters(self, request: Request) -> Any:

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from app.observability.metrics import webhook_delivery
 from app.payments.provider import InvalidNotification
 from webhooks.auth import EventAuthenticator, SharedSecret, Unauthorized, bearer_token
 from webhooks.cart_rules import CartRejected, CartRules
@@ -65,7 +66,9 @@ async def api_extension(
         actions = await rules.actions_for(extension_input.obj)
     except CartRejected as rejected:
         log.info("cart %s refused: %s", extension_input.resource_id or "(new)", rejected)
+        webhook_delivery("extensions", "refused", time.perf_counter() - started)
         return JSONResponse({"errors": rejected.errors}, status_code=400)
+    webhook_delivery("extensions", "handled", time.perf_counter() - started)
     log.info(
         "cart %s %s: %d action(s) in %.1f ms",
         extension_input.resource_id or "(new)",
@@ -82,9 +85,11 @@ async def subscription_events(
     authenticator: EventAuthenticator = Provide["event_authenticator"],
     processor: EventProcessor = Provide["event_processor"],
 ) -> Response:
+    started = time.perf_counter()
     try:
         await authenticator.check(request.headers)
     except Unauthorized as exc:
+        webhook_delivery("events", "unauthorized", time.perf_counter() - started)
         log.warning("event delivery refused: %s", exc)
         return JSONResponse(
             {"error": "unauthorized"}, status_code=401, headers=_UNAUTHORIZED_HEADERS
@@ -105,7 +110,9 @@ async def subscription_events(
         # Without the shared ledger nobody can tell whether another instance has the message:
         # refuse it, and Pub/Sub delivers it again.
         log.error("event ledger unavailable: %s", exc)
+        webhook_delivery("events", "ledger_unavailable", time.perf_counter() - started)
         return JSONResponse({"error": "temporarily unavailable"}, status_code=503)
+    webhook_delivery("events", result.outcome.value, time.perf_counter() - started)
     log.info(
         "event %s (Pub/Sub %s): %s, %s",
         delivery.payload.get("id"),
@@ -129,6 +136,7 @@ async def stripe_notifications(
     notifications: PaymentNotifications = Provide["payment_notifications"],
 ) -> Response:
     """Stripe's signed events; answered 2xx once handled (or useless), else Stripe retries."""
+    started = time.perf_counter()
     provider = notifications.provider
     if provider is None or provider.name != "stripe":
         return JSONResponse({"error": "no such endpoint"}, status_code=404)
@@ -149,8 +157,13 @@ async def stripe_notifications(
         log.error("event ledger unavailable: %s", exc)
         return JSONResponse({"error": "temporarily unavailable"}, status_code=503)
     log.info("payment notification %s (%s): %s", notification.id, notification.kind, outcome.value)
+    webhook_delivery("payments", outcome.value, time.perf_counter() - started)
     status = {PaymentOutcome.BUSY: 409, PaymentOutcome.FAILED: 503}.get(outcome, 200)
     return JSONResponse({"status": outcome.value}, status_code=status)
+
+
+def webhook_paths() -> list[str]:
+    return [str(getattr(route, "path", "")) for route in webhook_routes()]
 
 
 def webhook_routes() -> list[BaseRoute]:

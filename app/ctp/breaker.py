@@ -17,6 +17,8 @@ from collections.abc import Callable
 from enum import Enum
 from urllib.parse import urlsplit
 
+from app.observability import metrics
+
 log = logging.getLogger(__name__)
 
 
@@ -65,6 +67,7 @@ class CircuitBreaker:
                 return True
             if state is BreakerState.HALF_OPEN and not self._trial_in_flight:
                 self._trial_in_flight = True
+                metrics.breaker_changed(self.name, BreakerState.HALF_OPEN.value)
                 return True
             return False
 
@@ -75,6 +78,7 @@ class CircuitBreaker:
             self._opened_at = None
             self._trial_in_flight = False
         if recovered:
+            metrics.breaker_changed(self.name, BreakerState.CLOSED.value)
             log.warning("commercetools (%s) answers again: circuit closed", self.name)
 
     def record_failure(self) -> None:
@@ -88,6 +92,7 @@ class CircuitBreaker:
             else:
                 opened = False
         if opened:
+            metrics.breaker_changed(self.name, BreakerState.OPEN.value)
             log.warning(
                 "commercetools (%s) failing: circuit open, calls fail at once for %.1f s",
                 self.name,

@@ -34,6 +34,7 @@ from app.ctp.transport import (
     UpstreamResponse,
     UpstreamTransport,
 )
+from app.observability.upstream import UpstreamCall, begin_call
 
 log = logging.getLogger(__name__)
 
@@ -81,20 +82,25 @@ class CtpHttp:
         retries: int | None = None,
     ) -> Any:
         """`retries` overrides the configured number (e.g. 0 for a health check)."""
+        # Telemetry (docs/observability.md): None while metrics and tracing are off.
+        call = begin_call(method, url, headers)
         breaker = self._breakers.for_url(url) if self._breakers is not None else None
         if breaker is not None and not breaker.allow():
+            if call is not None:
+                call.finish(refused=True)
             raise CtpUnavailable(f"circuit open on {method}")
         answered: bool | None = None
         try:
             result = await self._attempts(
                 method,
                 url,
-                headers=headers,
+                headers=headers if call is None else call.headers,
                 idempotent=idempotent,
                 json=json,
                 data=data,
                 params=params,
                 retries=self._max_retries if retries is None else retries,
+                call=call,
             )
             answered = True
             return result
@@ -105,6 +111,8 @@ class CtpHttp:
             answered = True
             raise
         finally:
+            if call is not None:
+                call.finish()
             if breaker is not None:
                 if answered is None:
                     breaker.release()
@@ -124,6 +132,7 @@ class CtpHttp:
         data: Mapping[str, str] | None,
         params: Mapping[str, Any] | None,
         retries: int,
+        call: UpstreamCall | None = None,
     ) -> Any:
         request = _request(method, url, headers, json, data, params)
         deadline = self._clock() + self._deadline_seconds
@@ -139,15 +148,21 @@ class CtpHttp:
                 retry = idempotent or isinstance(exc, NotSent)
                 if retry and attempt < retries and await self._backoff(attempt + 1, deadline):
                     attempt += 1
+                    if call is not None:
+                        call.retries += 1
                     continue
                 what = str(exc) if isinstance(exc, TransportError) else "deadline"
                 log.warning("commercetools unreachable: %s %s: %s", method, url, what)
                 raise CtpUnavailable(f"{what} on {method}") from exc
             # One line per call at DEBUG, as httpx wrote before (with the request id).
             log.debug("commercetools %s %s: %s", method, url, response.status)
+            if call is not None:
+                call.status = response.status
             if response.status in _RETRYABLE_STATUS or response.status >= 500:
                 if idempotent and attempt < retries and await self._backoff(attempt + 1, deadline):
                     attempt += 1
+                    if call is not None:
+                        call.retries += 1
                     continue
                 log.warning("commercetools answered %s to %s %s", response.status, method, url)
                 raise CtpUnavailable(f"status {response.status} on {method}")

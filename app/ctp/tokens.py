@@ -12,6 +12,7 @@ from typing import Any
 from app.clock import Clock
 from app.ctp.errors import CtpBadRequest, CtpError
 from app.ctp.http import CtpHttp
+from app.observability.upstream import TokenFlow
 
 # Renew the app token this long before commercetools would reject it.
 _APP_TOKEN_MARGIN_SECONDS = 300
@@ -74,6 +75,7 @@ class TokenFlows:
                 token = await self._grant(
                     "/oauth/token",
                     {"grant_type": "client_credentials", "scope": self._client_scopes},
+                    "client_credentials",
                 )
                 self._app_token = token
             return token.access_token
@@ -87,6 +89,7 @@ class TokenFlows:
         return await self._grant(
             f"/oauth/{self._project_key}/anonymous/token",
             {"grant_type": "client_credentials", "scope": self._anonymous_scopes},
+            "anonymous",
         )
 
     async def password(
@@ -108,6 +111,7 @@ class TokenFlows:
                     "password": password,
                     "scope": self._customer_scopes,
                 },
+                "password",
             )
         except CtpBadRequest as exc:
             if "invalid_customer_account_credentials" in exc.codes:
@@ -116,7 +120,9 @@ class TokenFlows:
 
     async def refresh(self, refresh_token: str) -> IssuedToken:
         issued = await self._grant(
-            "/oauth/token", {"grant_type": "refresh_token", "refresh_token": refresh_token}
+            "/oauth/token",
+            {"grant_type": "refresh_token", "refresh_token": refresh_token},
+            "refresh",
         )
         if issued.refresh_token is None:
             # commercetools keeps the refresh token valid and usually sends none back.
@@ -125,11 +131,13 @@ class TokenFlows:
             )
         return issued
 
-    async def _grant(self, path: str, form: dict[str, str]) -> IssuedToken:
-        body = await self._http.send(
-            "POST", self._auth_url + path, headers=self._headers, data=form, idempotent=True
-        )
-        return _issued(body, self._clock())
+    async def _grant(self, path: str, form: dict[str, str], flow: str) -> IssuedToken:
+        # Counted per flow, failures by reason (docs/observability.md).
+        with TokenFlow(flow):
+            body = await self._http.send(
+                "POST", self._auth_url + path, headers=self._headers, data=form, idempotent=True
+            )
+            return _issued(body, self._clock())
 
 
 def _issued(body: Any, now: float) -> IssuedToken:

@@ -6,6 +6,7 @@ from app.settings.catalog import CatalogSettings
 from app.settings.commercetools import CommercetoolsSettings
 from app.settings.graphql import GraphQLSettings
 from app.settings.mail import SMTP_SCHEMES, MailSettings
+from app.settings.observability import ObservabilitySettings
 from app.settings.payments import PaymentSettings
 from app.settings.security import SecuritySettings
 from app.settings.service import Settings
@@ -21,6 +22,7 @@ __all__ = [
     "ConfigurationError",
     "GraphQLSettings",
     "MailSettings",
+    "ObservabilitySettings",
     "PaymentSettings",
     "SecuritySettings",
     "SessionSettings",

@@ -14,6 +14,7 @@ from app.settings.commercetools import CommercetoolsSettings
 from app.settings.environment import FlatEnvironment, group_flat_names
 from app.settings.graphql import GraphQLSettings
 from app.settings.mail import MailSettings
+from app.settings.observability import ObservabilitySettings
 from app.settings.payments import PaymentSettings
 from app.settings.security import SecuritySettings, normalize_host
 from app.settings.session import SessionSettings
@@ -59,6 +60,7 @@ class Settings(BaseSettings):
     mail: MailSettings
     webhooks: WebhookSettings
     payments: PaymentSettings
+    observability: ObservabilitySettings
 
     # Declared so type checkers accept the flat names, which are not the fields' names.
     def __init__(self, **flat: Any) -> None:
