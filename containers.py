@@ -14,9 +14,8 @@ need not import this module (the import contracts in pyproject.toml).
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from dependency_injector import containers, providers
 
 from app.ctp.breaker import CircuitBreakers
@@ -70,6 +69,9 @@ from webhooks.handlers import (
     WelcomeMail,
 )
 from webhooks.payments import PaymentNotifications
+
+if TYPE_CHECKING:
+    import httpx
 
 
 def _pooled_transport(max_connections: int) -> UpstreamTransport:
