@@ -33,7 +33,7 @@ def reference(type_id: str, kind: str, key: str) -> Json:
     return {"typeId": type_id, "id": resource_id(kind, key)}
 
 
-def _resource_base(kind: str, key: str, offset_hours: float) -> Json:
+def resource_base(kind: str, key: str, offset_hours: float) -> Json:
     created = timestamp(offset_hours)
     return {
         "id": resource_id(kind, key),
@@ -56,7 +56,7 @@ def build_categories(specs: tuple[CategorySpec, ...]) -> list[Json]:
         while parent is not None:
             ancestors.insert(0, reference("category", "category", parent))
             parent = by_key[parent].parent
-        category = _resource_base("category", spec.key, index)
+        category = resource_base("category", spec.key, index)
         category.update(
             {
                 "name": {"en": spec.name_en, "de": spec.name_de},
@@ -160,7 +160,7 @@ def build_product_projection(spec: ProductSpec, index: int) -> Json:
     ]
     variants = [_variant(spec, n, color, size) for n, (color, size) in enumerate(combos, 1)]
     # Products were "created" a day apart, so `sort=createdAt desc` has a clear order.
-    product = _resource_base("product", spec.key, 24 + index * 24)
+    product = resource_base("product", spec.key, 24 + index * 24)
     color_de = COLOR_LABELS_DE
     keywords_en = [{"text": color} for color in spec.colors]
     keywords_de = [{"text": color_de.get(color, color)} for color in spec.colors]
@@ -203,7 +203,7 @@ def _tax_rate(key: str, name: str, amount: float, included: bool, country: str) 
 
 
 def build_tax_category() -> Json:
-    tax_category = _resource_base("tax-category", TAX_CATEGORY_KEY, 0)
+    tax_category = resource_base("tax-category", TAX_CATEGORY_KEY, 0)
     tax_category.update(
         {
             "name": "Standard",
@@ -228,7 +228,7 @@ ZONES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 def build_zones() -> list[Json]:
     zones = []
     for index, (key, name, countries) in enumerate(ZONES):
-        zone = _resource_base("zone", key, index)
+        zone = resource_base("zone", key, index)
         zone.update({"name": name, "locations": [{"country": c} for c in countries]})
         zones.append(zone)
     return zones
@@ -242,7 +242,7 @@ def _shipping_rate(currency: str, cents: int, free_above: int | None) -> Json:
 
 
 def build_shipping_methods() -> list[Json]:
-    standard = _resource_base("shipping-method", "standard", 0)
+    standard = resource_base("shipping-method", "standard", 0)
     standard.update(
         {
             "name": "Standard",
@@ -268,7 +268,7 @@ def build_shipping_methods() -> list[Json]:
             "carrier": "DHL",
         }
     )
-    express = _resource_base("shipping-method", "express", 1)
+    express = resource_base("shipping-method", "express", 1)
     express.update(
         {
             "name": "Express",
@@ -303,7 +303,7 @@ DEMO_CODE = "DEMO10"
 
 
 def build_cart_discounts() -> list[Json]:
-    discount = _resource_base("cart-discount", "demo-10-percent", 0)
+    discount = resource_base("cart-discount", "demo-10-percent", 0)
     discount.update(
         {
             "name": {"en": "10% off your order", "de": "10 % Rabatt auf Ihre Bestellung"},
@@ -327,7 +327,7 @@ def build_cart_discounts() -> list[Json]:
 
 
 def build_discount_codes() -> list[Json]:
-    code = _resource_base("discount-code", "demo10", 0)
+    code = resource_base("discount-code", "demo10", 0)
     code.update(
         {
             "code": DEMO_CODE,

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from emulator.catalog.builders import resource_base
 from emulator.catalog.demo_data import VIP_CUSTOMER_GROUP_KEY
-from emulator.catalog.ids import resource_id, timestamp
+from emulator.catalog.ids import resource_id
 from emulator.jsonio import Json
 from emulator.markets.registry import Markets
 
@@ -29,24 +30,13 @@ PROJECT_CURRENCIES = ("EUR", "USD")
 PROJECT_LANGUAGES = ("en", "de", "en-US", "de-DE", "de-AT")
 
 
-def _base(kind: str, key: str, hours: float) -> Json:
-    created = timestamp(hours)
-    return {
-        "id": resource_id(kind, key),
-        "version": 1,
-        "key": key,
-        "createdAt": created,
-        "lastModifiedAt": created,
-    }
-
-
 def _ref(type_id: str, kind: str, key: str) -> Json:
     return {"typeId": type_id, "id": resource_id(kind, key)}
 
 
 def _channel(key: str, role: str, name_en: str, name_de: str, hours: float) -> Json:
     return {
-        **_base("channel", key, hours),
+        **resource_base("channel", key, hours),
         "roles": [role],
         "name": {"en": name_en, "de": name_de},
     }
@@ -62,7 +52,7 @@ def _store(
     hours: float,
 ) -> Json:
     return {
-        **_base("store", key, hours),
+        **resource_base("store", key, hours),
         "name": {"en": name_en, "de": name_de},
         "languages": list(languages),
         "countries": [{"code": code} for code in countries],
@@ -81,7 +71,7 @@ def _store(
 
 def _selection(key: str, name_en: str, name_de: str, count: int, hours: float) -> Json:
     return {
-        **_base("product-selection", key, hours),
+        **resource_base("product-selection", key, hours),
         "name": {"en": name_en, "de": name_de},
         "productCount": count,
         "mode": "Individual",
@@ -128,7 +118,7 @@ def demo_markets(products: Iterable[Json]) -> Markets:
     ]
     groups = [
         {
-            **_base("customer-group", VIP_CUSTOMER_GROUP_KEY, 5),
+            **resource_base("customer-group", VIP_CUSTOMER_GROUP_KEY, 5),
             "name": "VIP",
         }
     ]
