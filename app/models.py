@@ -79,6 +79,11 @@ class ShopperContext:
     currency: str
     language: str
     store_key: str | None
+    # What setShopperContext accepts now: the store's, else the project's (what a storefront
+    # draws its country, currency and language pickers from).
+    available_countries: tuple[str, ...] = ()
+    available_currencies: tuple[str, ...] = ()
+    available_languages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

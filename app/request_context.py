@@ -89,6 +89,9 @@ class RequestContext:
             if session.language is not None and _fits(session.language, languages)
             else default_language(self.accepted_languages, self.defaults.locale, languages),
             store_key=store_key,
+            available_countries=countries,
+            available_currencies=currencies,
+            available_languages=languages,
         )
 
     @staticmethod

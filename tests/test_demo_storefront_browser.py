@@ -96,6 +96,22 @@ def test_a_guest_buys_in_the_demo_storefront_and_the_cart_survives_a_reload(
     # The product page: two of the chosen variant into the cart.
     page.get_by_role("link", name=re.compile("Classic T-Shirt")).first.click()
     expect(page.get_by_role("heading", name="Classic T-Shirt")).to_be_visible()
+
+    # The header's pickers: shopping from the United States in dollars redraws the page with
+    # the US price; back to Germany in euros.
+    price = page.locator("main p.price")
+
+    def choose(picker: str, value: str) -> None:
+        # One change at a time: the next starts once the session has taken this one.
+        with page.expect_response(lambda r: "SetShopperContext" in (r.request.post_data or "")):
+            page.get_by_label(picker).select_option(value)
+
+    choose("Country", "US")
+    choose("Currency", "USD")
+    expect(price).to_contain_text("$")
+    choose("Country", "DE")
+    choose("Currency", "EUR")
+    expect(price).to_contain_text("€")
     page.get_by_label("Quantity").fill("2")
     page.get_by_role("button", name="Add to cart").click()
     expect(page.get_by_role("status")).to_contain_text("Added to your cart")

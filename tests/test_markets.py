@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bootstrap.app import create_app
+from emulator.markets.routes import project as project_resource
 from emulator.state import Emulator
 from tests.conftest import make_settings
 from tests.support.browser import Browser
@@ -97,6 +98,20 @@ def listed_prices(answer: Any) -> dict[str, dict[str, Any]]:
         for p in answer.ok()["products"]["results"]
         if p["masterVariant"]["price"]
     }
+
+
+async def test_without_stores_the_context_offers_the_projects_countries_currencies_languages(
+    browser: Browser, emulator: Emulator
+) -> None:
+    offered = "{ shopperContext { availableCountries availableCurrencies availableLanguages } }"
+    context = (await browser.gql(offered)).ok()["shopperContext"]
+    project = project_resource(emulator)
+    assert context == {
+        "availableCountries": project["countries"],
+        "availableCurrencies": project["currencies"],
+        "availableLanguages": project["languages"],
+    }
+    assert "US" in context["availableCountries"] and "USD" in context["availableCurrencies"]
 
 
 async def test_a_us_shopper_sees_usd_gets_a_usd_cart_and_orders_in_usd(browser: Browser) -> None:

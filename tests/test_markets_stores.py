@@ -125,6 +125,24 @@ async def test_the_store_is_the_default_context(url: str) -> None:
     } == {"USD"}
 
 
+async def test_the_context_offers_what_the_store_allows_and_the_other_store_its_own(
+    url: str,
+) -> None:
+    offered = "{ shopperContext { availableCountries availableCurrencies availableLanguages } }"
+    async with Browser(url) as browser:
+        in_us = (await browser.gql(offered)).ok()["shopperContext"]
+        await set_context_ok(browser, storeKey="de-shop")
+        in_de = (await browser.gql(offered)).ok()["shopperContext"]
+    assert in_us == {
+        "availableCountries": ["US"],
+        "availableCurrencies": ["USD"],
+        "availableLanguages": ["en"],
+    }
+    assert sorted(in_de["availableCountries"]) == ["AT", "DE"]
+    assert in_de["availableCurrencies"] == ["EUR"]
+    assert sorted(in_de["availableLanguages"]) == ["de", "en"]
+
+
 async def test_stores_lists_the_allowed_stores(url: str) -> None:
     async with Browser(url) as browser:
         stores = {s["key"]: s for s in (await browser.gql(STORES)).ok()["stores"]}

@@ -82,6 +82,17 @@ export const SHOPPER = gql(`
 query Shopper {
   me { id firstName email }
   cart { id totalQuantity }
+  shopperContext { country currency availableCountries availableCurrencies }
+}`);
+
+/** Where the shopper shops: prices, the cart and its currency follow (docs/storefront-api.md). */
+export const SET_SHOPPER_CONTEXT = gql(`
+mutation SetShopperContext($input: ShopperContextInput!) {
+  setShopperContext(input: $input) {
+    shopperContext { country currency }
+    leftOutLines { sku name }
+    userErrors { field code message }
+  }
 }`);
 
 // -- Catalog ---------------------------------------------------------------------------------
