@@ -87,6 +87,16 @@ class ShopperContext:
 
 
 @dataclass(frozen=True, slots=True)
+class LeftOutLine:
+    """A cart line the new market cannot price: kept in the cart left behind, which comes back
+    when the shopper switches back (docs/storefront-api.md)."""
+
+    sku: str
+    quantity: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Money:
     cent_amount: int
     currency_code: str
@@ -280,6 +290,15 @@ class Address:
     region: str | None = None
     phone: str | None = None
     email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """A sign-in or sign-up: the customer, and the lines of the merged cart that the shopper's
+    market cannot price (moved to the cart left behind, not lost)."""
+
+    customer: Customer
+    left_out_lines: tuple[LeftOutLine, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

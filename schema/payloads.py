@@ -23,19 +23,31 @@ def user_error(error: UserError) -> dict[str, Any]:
     return {"field": field, "code": error.reason, "message": error.message}
 
 
-def as_payload(resolver: Resolver, returns: str | None) -> Resolver:
+class PayloadFields(dict[str, Any]):
+    """A resolver's answer that fills several fields of its payload (e.g. `customer` and
+    `leftOutLines`), where a plain answer fills the `returns` field alone."""
+
+
+def as_payload(
+    resolver: Resolver, returns: str | None, refused: dict[str, Any] | None = None
+) -> Resolver:
     """`resolver`'s result as the payload's `returns` field (None: a payload of userErrors
-    only); a UserError it raises as the payload's userErrors, with `returns` null."""
+    only), or as several fields when it is `PayloadFields`; a UserError it raises as the
+    payload's userErrors, with `returns` null and the other fields as `refused` gives them."""
 
     @functools.wraps(resolver)
     async def resolve(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        answer: dict[str, Any]
         try:
             result = await resolver(*args, **kwargs)
         except UserError as error:
-            result, errors = None, [user_error(error)]
-        else:
-            errors = []
-        answer: dict[str, Any] = {"user_errors": errors}
+            answer = {**(refused or {}), "user_errors": [user_error(error)]}
+            if returns is not None:
+                answer[returns] = None
+            return answer
+        if isinstance(result, PayloadFields):
+            return {**result, "user_errors": []}
+        answer = {"user_errors": []}
         if returns is not None:
             answer[returns] = result
         return answer
@@ -43,6 +55,9 @@ def as_payload(resolver: Resolver, returns: str | None) -> Resolver:
     return resolve
 
 
-def bind_mutation(name: str, resolver: Resolver, *, returns: str | None) -> None:
-    """Binds `resolver` to `Mutation.<name>`, answering with its payload."""
-    mutation.set_field(name, as_payload(resolver, returns))
+def bind_mutation(
+    name: str, resolver: Resolver, *, returns: str | None, refused: dict[str, Any] | None = None
+) -> None:
+    """Binds `resolver` to `Mutation.<name>`, answering with its payload; `refused`: the
+    payload's other non-null fields when a UserError refuses the input."""
+    mutation.set_field(name, as_payload(resolver, returns, refused))

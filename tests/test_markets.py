@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bootstrap.app import create_app
+from emulator.catalog.catalog import all_variants
 from emulator.markets.routes import project as project_resource
 from emulator.state import Emulator
 from tests.conftest import make_settings
@@ -393,3 +394,54 @@ def test_any_context_input_is_a_context_or_user_errors_never_an_error(
             ("AT", "USD"),
             ("US", "USD"),
         }
+
+
+async def test_a_line_the_market_cannot_price_at_sign_in_is_named_in_the_payload() -> None:
+    """The customer's EUR cart holds a product without a USD price (taken out of a service of
+    its own, so that the shared one keeps its catalog); a guest shopping in USD signs in:
+    commercetools merges both carts, the merged cart moves to USD without that line, and
+    signIn names it. Switching back to EUR brings it back."""
+    emulator = Emulator()
+    settings = make_settings(credential_failure_min_seconds=0, demo_webhooks=False)
+    with ServerThread(create_app(settings, embedded_emulator=emulator)) as server:
+        email = f"markets-{uuid.uuid4().hex[:8]}@example.com"
+        async with Browser(server.url) as customer:
+            (await customer.gql(SIGN_UP, {"i": {"email": email, "password": PASSWORD}})).ok()
+            page = (await customer.gql(PRODUCT, {"slug": VIP_PRODUCT})).ok()["product"]
+            euro_only = page["masterVariant"]["sku"]
+            (await customer.gql(ADD, {"sku": euro_only, "q": 2})).ok()
+        product, _ = emulator.catalog.find_variant_by_sku(euro_only) or (None, None)
+        assert product is not None
+        with emulator.lock:
+            for variant in all_variants(product):
+                variant["prices"] = [
+                    p for p in variant["prices"] if p["value"]["currencyCode"] != "USD"
+                ]
+        async with Browser(server.url) as guest:
+            await set_context(guest, country="US", currency="USD")
+            other = next(
+                p["masterVariant"]["sku"]
+                for p in (await guest.gql(LISTING)).ok()["products"]["results"]
+                if p["masterVariant"]["price"] and p["slug"] != VIP_PRODUCT
+            )
+            (await guest.gql(ADD, {"sku": other})).ok()
+            signed_in = (await guest.gql(SIGN_IN_LINES, {"e": email, "p": PASSWORD})).ok()
+            cart = (await guest.gql(CART)).ok()["cart"]
+            back = await set_context(guest, currency="EUR", country="DE")
+
+    payload = signed_in["signIn"]
+    assert payload["userErrors"] == [] and payload["customer"]["email"] == email
+    assert [(line["sku"], line["quantity"]) for line in payload["leftOutLines"]] == [(euro_only, 2)]
+    assert cart["currencyCode"] == "USD"
+    assert [(li["sku"], li["quantity"]) for li in cart["lineItems"]] == [(other, 1)]
+    assert {(li["sku"], li["quantity"]) for li in back["cart"]["lineItems"]} == {
+        (euro_only, 2),
+        (other, 1),
+    }
+
+
+SIGN_UP = (
+    "mutation($i: SignUpInput!) { signUp(input: $i) { leftOutLines { sku } userErrors { code } } }"
+)
+SIGN_IN_LINES = """mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) {
+  customer { email } leftOutLines { sku quantity name } userErrors { code message } } }"""

@@ -154,14 +154,14 @@ class AccountService:
         )
         return mapping.customer(raw) if raw is not None else None
 
-    async def sign_in(self, email: str, password: str) -> models.Customer:
+    async def sign_in(self, email: str, password: str) -> models.SignedIn:
         client_ip = self._context.client_address
         email = normalize_email(email, ("email",))
         account = email_key(email)
         await self._guard.reserve(account=account, client_ip=client_ip)
         started = self._guard.start()
         try:
-            customer = await self._sign_in(email, password)
+            signed_in = await self._sign_in(email, password)
         except BadUserInput:
             # Unknown address or wrong password: the reservation stays a counted failure, and
             # both are timed alike.
@@ -171,9 +171,9 @@ class AccountService:
             await self._guard.give_back(account=account, client_ip=client_ip)
             raise
         await self._guard.succeeded(account=account, client_ip=client_ip)
-        return customer
+        return signed_in
 
-    async def _sign_in(self, email: str, password: str) -> models.Customer:
+    async def _sign_in(self, email: str, password: str) -> models.SignedIn:
         if not password or len(password) > MAX_FIELD_LENGTH:
             raise _wrong_credentials()
         guest_token = await self._guest_token()
@@ -196,10 +196,10 @@ class AccountService:
         if guest_token is None:
             result = {"customer": await self._gateway.get(self._me, token=issued.access_token)}
         self._start_customer_session(issued, result["customer"], cart_id)
-        await self._follow_context(result.get("cart"))
-        return mapping.customer(result["customer"])
+        left_out = await self._follow_context(result.get("cart"))
+        return models.SignedIn(mapping.customer(result["customer"]), left_out)
 
-    async def sign_up(self, form: SignUpInput) -> models.Customer:
+    async def sign_up(self, form: SignUpInput) -> models.SignedIn:
         client_ip = self._context.client_address
         email = normalize_email(form.email, ("input", "email"))
         check_new_password(form.password, ("input", "password"))
@@ -233,8 +233,8 @@ class AccountService:
         issued = await self._flows.password(email, form.password, store_key=self._store_key)
         cart_id = (result.get("cart") or {}).get("id")
         self._start_customer_session(issued, result["customer"], cart_id)
-        await self._follow_context(result.get("cart"))
-        return mapping.customer(result["customer"])
+        left_out = await self._follow_context(result.get("cart"))
+        return models.SignedIn(mapping.customer(result["customer"]), left_out)
 
     def sign_out(self) -> bool:
         self._session.clear()
@@ -599,13 +599,14 @@ class AccountService:
             return None
         return await self._tokens.current()
 
-    async def _follow_context(self, cart: resources.Cart | None) -> None:
+    async def _follow_context(self, cart: resources.Cart | None) -> tuple[models.LeftOutLine, ...]:
         """The merged cart in the context's currency: a guest who switched to USD and signs in
         to an account with a EUR cart gets one USD cart with both carts' lines. Lines it cannot
         price stay in the cart left behind (the session remembers it: switching back to its
         currency brings them back)."""
-        if cart is not None and self._contexts is not None:
-            await self._contexts.follow(cart)
+        if cart is None or self._contexts is None:
+            return ()
+        return await self._contexts.follow(cart)
 
     def _start_customer_session(
         self, issued: Any, customer: resources.Customer, cart_id: str | None

@@ -41,19 +41,10 @@ class ContextInput:
 
 
 @dataclass(frozen=True, slots=True)
-class LeftOutLine:
-    """A cart line the new market cannot price: kept in the cart left behind."""
-
-    sku: str
-    quantity: int
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
 class ContextChange:
     shopper_context: models.ShopperContext
     cart: models.Cart | None
-    left_out_lines: tuple[LeftOutLine, ...]
+    left_out_lines: tuple[models.LeftOutLine, ...]
 
 
 class ShopperContextService:
@@ -118,7 +109,7 @@ class ShopperContextService:
         cart, left_out = await self._follow(old_cart)
         return ContextChange(self._context.shopper_context, cart, left_out)
 
-    async def follow(self, cart: resources.Cart) -> tuple[LeftOutLine, ...]:
+    async def follow(self, cart: resources.Cart) -> tuple[models.LeftOutLine, ...]:
         """Puts the cart sign-in left (commercetools merged the guest's cart into the
         customer's, whose currency may be another) into the shopper context. Lines it cannot
         price stay in the cart left behind, which the session remembers."""
@@ -131,7 +122,7 @@ class ShopperContextService:
 
     async def _follow(
         self, old: resources.Cart | None
-    ) -> tuple[models.Cart | None, tuple[LeftOutLine, ...]]:
+    ) -> tuple[models.Cart | None, tuple[models.LeftOutLine, ...]]:
         if old is None:
             return None, ()
         shopper = self._context.shopper
@@ -144,7 +135,7 @@ class ShopperContextService:
 
     async def _replace(
         self, old: resources.Cart
-    ) -> tuple[models.Cart | None, tuple[LeftOutLine, ...]]:
+    ) -> tuple[models.Cart | None, tuple[models.LeftOutLine, ...]]:
         """A new cart in the new market with every line it can price; the others are reported
         and stay in the old cart, which the session remembers so that switching back restores
         them."""
@@ -169,7 +160,9 @@ class ShopperContextService:
         priced = await self._priced_skus(tuple(quantities))
         carried = [{"sku": sku, "quantity": q} for sku, q in quantities.items() if sku in priced]
         left_out = tuple(
-            LeftOutLine(sku, q, names[sku]) for sku, q in quantities.items() if sku not in priced
+            models.LeftOutLine(sku, q, names[sku])
+            for sku, q in quantities.items()
+            if sku not in priced
         )
         keep: Json = {key: old[key] for key in _KEPT_FIELDS if old.get(key)}  # type: ignore[literal-required]
         # The cart left behind is recoverable as long as it holds lines the new one lacks.

@@ -7,13 +7,13 @@ from typing import Any
 
 from dependency_injector.wiring import Provide, inject
 
-from app.models import Customer
+from app.models import Customer, SignedIn
 from app.services.account import AccountService, SignUpInput
 from app.services.verification import VerificationService
 from containers import GraphQLContainer
 from schema.bindables import query
 from schema.context import ResolveInfo
-from schema.payloads import bind_mutation
+from schema.payloads import PayloadFields, bind_mutation
 
 
 class AccountResolvers:
@@ -33,8 +33,8 @@ class AccountResolvers:
         _info: ResolveInfo,
         input: dict[str, Any],
         accounts: AccountService = Provide[GraphQLContainer.account_service],
-    ) -> Customer:
-        return await accounts.sign_up(
+    ) -> PayloadFields:
+        signed_up = await accounts.sign_up(
             SignUpInput(
                 email=input["email"],
                 password=input["password"],
@@ -42,6 +42,7 @@ class AccountResolvers:
                 last_name=input.get("last_name"),
             ),
         )
+        return _signed_in(signed_up)
 
     @inject
     async def sign_in(
@@ -51,8 +52,8 @@ class AccountResolvers:
         email: str,
         password: str,
         accounts: AccountService = Provide[GraphQLContainer.account_service],
-    ) -> Customer:
-        return await accounts.sign_in(email, password)
+    ) -> PayloadFields:
+        return _signed_in(await accounts.sign_in(email, password))
 
     @inject
     async def sign_out(
@@ -166,10 +167,15 @@ class AccountResolvers:
         return await verification.verify(token)
 
 
+def _signed_in(signed_in: SignedIn) -> PayloadFields:
+    return PayloadFields(customer=signed_in.customer, left_out_lines=list(signed_in.left_out_lines))
+
+
+_NO_LINES: dict[str, Any] = {"left_out_lines": []}
 _resolvers = AccountResolvers()
 query.set_field("me", _resolvers.me)
-bind_mutation("signUp", _resolvers.sign_up, returns="customer")
-bind_mutation("signIn", _resolvers.sign_in, returns="customer")
+bind_mutation("signUp", _resolvers.sign_up, returns="customer", refused=_NO_LINES)
+bind_mutation("signIn", _resolvers.sign_in, returns="customer", refused=_NO_LINES)
 bind_mutation("signOut", _resolvers.sign_out, returns=None)
 bind_mutation("updateProfile", _resolvers.update_profile, returns="customer")
 bind_mutation("addAddress", _resolvers.add_address, returns="customer")
