@@ -18,12 +18,16 @@ from typing import Any
 
 from graphql import (
     Executor,
+    GraphQLBoolean,
     GraphQLEnumType,
     GraphQLField,
+    GraphQLID,
+    GraphQLInt,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
     GraphQLSchema,
+    GraphQLString,
     Undefined,
     default_field_resolver,
 )
@@ -35,6 +39,8 @@ from graphql.pyutils import Path
 _PlainLeaf = tuple[str, GraphQLScalarType | GraphQLEnumType, bool, bool] | None
 
 _FULL_PATH = object()
+# GraphQL's Int is a signed 32-bit integer.
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 
 class _LeafTables:
@@ -152,6 +158,15 @@ class StorefrontExecutor(Executor[Any]):
             value = getattr(source, attribute, None)
         if value is None:
             return None if nullable else _FULL_PATH
+        # What graphql-core's serializers answer for these unchanged, without the call (most
+        # leaves of a cart are strings and integers read off the service's models).
+        kind = type(value)
+        if kind is str and (leaf is GraphQLString or leaf is GraphQLID):
+            return value
+        if kind is int and leaf is GraphQLInt and _INT_MIN <= value <= _INT_MAX:
+            return value
+        if kind is bool and leaf is GraphQLBoolean:
+            return value
         if callable(value) or isinstance(value, BaseException):
             return _FULL_PATH
         try:

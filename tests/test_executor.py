@@ -27,6 +27,8 @@ type Item {
   required: String!
   custom: String
   later: String
+  flag: Boolean
+  ident: ID
 }
 """
 
@@ -39,6 +41,8 @@ class Item:
     color: Any = "red"
     picky: Any = "ok"
     required: Any = "here"
+    flag: Any = True
+    ident: Any = "id-1"
 
     def computed(self, _info: Any) -> str:
         return "called"
@@ -59,6 +63,9 @@ def build() -> Any:
             Item("bad picky", 1, picky="refused"),
             Item("missing required", 1, required=None),
             Item("unknown color", 1, color="blue"),
+            # Values the serializers convert, or refuse (GraphQL's Int has 32 bits).
+            Item("int beyond 32 bits", 1, count_of_things=2**31),
+            Item("converted", 1, flag=1, ident=7),
         ],
     )
     query.set_field("first", lambda *_: Item("plain", 2))
@@ -88,6 +95,7 @@ def build() -> Any:
     "document",
     [
         "{ items { name quantity countOfThings color picky computed custom } }",
+        "{ items { name countOfThings flag ident } }",
         "{ items { name required } }",
         '{ items { name greeting(who: "Ada") } }',
         "{ items { name @include(if: true) quantity } }",
@@ -112,7 +120,17 @@ def test_only_plain_leaves_take_the_shortcut() -> None:
     plain = {name for name in item.fields if _plain_leaf(item, name) is not None}
     # greeting has arguments, custom its own resolver; computed is plain by its schema (the
     # method is found callable when read, and then takes the full path).
-    expected = {"name", "quantity", "countOfThings", "color", "picky", "computed", "required"}
+    expected = {
+        "name",
+        "quantity",
+        "countOfThings",
+        "color",
+        "picky",
+        "computed",
+        "required",
+        "flag",
+        "ident",
+    }
     assert plain == expected
 
 
