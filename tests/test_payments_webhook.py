@@ -44,12 +44,12 @@ def outbox(tmp_path: Path) -> Path:
     return tmp_path / "outbox"
 
 
-@pytest.fixture
-def shop(
-    clock: FakeClock, emulator: Emulator, outbox: Path, stand_in: RunningStandIn
+def paying_shop(
+    clock: FakeClock, emulator: Emulator, outbox: Path, stand_in: RunningStandIn, **extra: str
 ) -> Iterator[RunningService]:
     server = OwnPortServer()
     settings = make_settings(
+        **extra,
         port=server.port,
         demo_webhooks=True,
         mail_outbox_dir=outbox,
@@ -66,6 +66,22 @@ def shop(
         yield RunningService(server.url, settings, emulator, clock, app)
     finally:
         server.stop()
+
+
+@pytest.fixture
+def shop(
+    clock: FakeClock, emulator: Emulator, outbox: Path, stand_in: RunningStandIn
+) -> Iterator[RunningService]:
+    yield from paying_shop(clock, emulator, outbox, stand_in)
+
+
+@pytest.fixture
+def store_shop(
+    clock: FakeClock, emulator: Emulator, outbox: Path, stand_in: RunningStandIn
+) -> Iterator[RunningService]:
+    yield from paying_shop(
+        clock, emulator, outbox, stand_in, store_key="de-shop", store_currencies="de-shop:EUR"
+    )
 
 
 def orders_of(emulator: Emulator, cart_id: str) -> list[str]:
@@ -120,6 +136,22 @@ async def test_a_payment_that_succeeds_while_the_browser_is_gone_orders_once(
         assert (await shopper.gql(PLACE_ORDER)).refused() == ["CART_EMPTY"]
     stored = shop.emulator.payments[payment["id"]]
     assert [t["state"] for t in stored["transactions"]] == ["Success"]
+
+
+async def test_the_webhook_orders_a_stores_cart_in_that_store(
+    store_shop: RunningService, stand_in: RunningStandIn
+) -> None:
+    async with store_shop.browser() as shopper:
+        cart = await ready_cart(shopper)
+        payment = await start_payment(shopper)
+        (
+            await browser_confirms(stand_in.url, payment["clientSecret"], "pm_card_visa")
+        ).raise_for_status()
+    await until(lambda: orders_of(store_shop.emulator, str(cart["id"])))
+    [order_id] = orders_of(store_shop.emulator, str(cart["id"]))
+    order = store_shop.emulator.orders.get(order_id)
+    assert order is not None and order["store"]["key"] == "de-shop"
+    assert ("POST", "/demo/in-store/key=de-shop/orders") in store_shop.emulator.request_log
 
 
 async def test_deliveries_without_a_valid_signature_change_nothing(
