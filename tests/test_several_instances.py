@@ -19,13 +19,17 @@ import pytest
 from emulator import customers
 from emulator.app import create_emulator_app
 from emulator.state import Emulator
+from emulator.stripe_standin.state import PUBLISHABLE_KEY, SECRET_KEY
 from tests.conftest import SESSION_KEY
 from tests.support.browser import GraphQLResult
 from tests.support.outbox import read_outbox
+from tests.support.queries import BERLIN, SET_EMAIL, SET_SHIPPING_ADDRESS
 from tests.support.redis_server import RedisServer
 from tests.support.servers import ServerThread
 from tests.support.service_process import ServiceProcess
+from tests.support.stripe_standin import RunningStandIn, browser_confirms
 from tests.support.webhooks import SECRET, bearer, message
+from tests.test_payments_api import CREATE_PAYMENT
 
 pytestmark = pytest.mark.anyio
 
@@ -41,6 +45,7 @@ ADD = """mutation {
   addToCart(sku: "TSHIRT-CLASSIC-BLUE-M") { cart { id } userErrors { field code message } } }"""
 ME = "{ me { email } }"
 PER_EMAIL, PER_ADDRESS, GUESTS_PER_ADDRESS = 3, 6, 4
+STRIPE_WEBHOOK_SECRET = "whsec_two_instances"
 
 
 @dataclass
@@ -49,6 +54,7 @@ class Instances:
     emulator: Emulator
     outbox: Path
     redis: RedisServer
+    stand_in: RunningStandIn
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +63,7 @@ def started(
 ) -> Iterator[Instances]:
     emulator = Emulator()
     outbox = tmp_path_factory.mktemp("outbox")
+    stand_in = RunningStandIn().start()
     with ServerThread(create_emulator_app(emulator)) as upstream:
         env = {
             "CTP_PROJECT_KEY": "demo",
@@ -74,9 +81,22 @@ def started(
             "THROTTLE_MAX_FAILURES_PER_ADDRESS": str(PER_ADDRESS),
             "CREDENTIAL_FAILURE_MIN_SECONDS": "0",
             "ANONYMOUS_SESSIONS_PER_ADDRESS": str(GUESTS_PER_ADDRESS),
+            # Both take card payments at the Stripe stand-in, and both get its events.
+            "PAYMENT_PROVIDER": "stripe",
+            "STRIPE_SECRET_KEY": SECRET_KEY,
+            "STRIPE_PUBLISHABLE_KEY": PUBLISHABLE_KEY,
+            "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
+            "STRIPE_API_BASE": stand_in.url,
         }
-        with ServiceProcess(env) as first, ServiceProcess(env) as second:
-            yield Instances((first.url, second.url), emulator, outbox, redis_server)
+        try:
+            with ServiceProcess(env) as first, ServiceProcess(env) as second:
+                for url in (first.url, second.url):
+                    stand_in.stand_in.events.add_endpoint(
+                        url + "/webhooks/payments/stripe", secret=STRIPE_WEBHOOK_SECRET
+                    )
+                yield Instances((first.url, second.url), emulator, outbox, redis_server, stand_in)
+        finally:
+            stand_in.stop()
 
 
 @pytest.fixture
@@ -190,6 +210,57 @@ async def test_the_guest_session_budget_is_shared(instances: Instances) -> None:
     assert [result.error_codes for result in results] == [[]] * GUESTS_PER_ADDRESS + [
         ["TOO_MANY_REQUESTS"]
     ] * (10 - GUESTS_PER_ADDRESS)
+
+
+async def test_a_payment_whose_shopper_left_is_ordered_once_by_two_instances(
+    instances: Instances, http: httpx.AsyncClient
+) -> None:
+    """Stripe's event reaches both instances (an endpoint each, as two replicas behind two
+    addresses would be registered), each more than once: one order. (Its confirmation mail
+    follows commercetools' OrderCreated message, which the message ledger hands to one
+    instance: the test after this one.)"""
+    shop = instances.urls[0]
+    (await gql(http, shop, ADD)).ok()
+    (await gql(http, shop, SET_EMAIL, {"e": "two-instances@example.com"})).ok()
+    cart = (await gql(http, shop, SET_SHIPPING_ADDRESS, {"a": BERLIN})).ok()
+    cart_id = cart["setShippingAddress"]["cart"]["id"]
+    payment = (await gql(http, shop, CREATE_PAYMENT, {"m": "card"})).ok()["createPayment"][
+        "payment"
+    ]
+    (
+        await browser_confirms(instances.stand_in.url, payment["clientSecret"], "pm_card_visa")
+    ).raise_for_status()
+    events = instances.stand_in.stand_in.events
+
+    async def delivered(count: int) -> None:
+        # Deliveries run on the stand-in's own loop: wait for their answers to be recorded.
+        for _ in range(500):
+            if len(events.deliveries) >= count:
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"the stand-in never delivered {count} events")
+
+    before = len(events.deliveries)
+    await delivered(before + 2)  # the event, once to each instance
+    succeeded = [e for e in events.events if e["type"] == "payment_intent.succeeded"]
+    assert succeeded
+    for _ in range(2):
+        assert events.resend(succeeded[-1]["id"])
+    await delivered(before + 6)  # and twice more to each
+
+    def orders() -> list[Any]:
+        with instances.emulator.lock:
+            return [o for o in instances.emulator.orders.values() if o["cart"]["id"] == cart_id]
+
+    for _ in range(500):
+        if orders():
+            break
+        await asyncio.sleep(0.02)
+    [order] = orders()
+    assert order["paymentState"] == "Paid"
+    # Every delivery has been answered by now; none ordered the cart a second time.
+    await asyncio.sleep(0.3)
+    assert len(orders()) == 1
 
 
 async def test_a_message_delivered_to_both_instances_is_handled_once(
