@@ -147,13 +147,17 @@ def _change_amount_planned(emulator: Emulator, payment: Json, action: Json) -> N
     payment["amountPlanned"] = _money(req_obj(action, "amount", "actions"), "actions -> amount")
 
 
-def _set_method_info(name: str) -> Action:
+def _set_optional(name: str, within: str | None = None) -> Action:
+    """A `set…` action of one optional string: the Payment's own field, or one of its
+    `within` object (paymentMethodInfo, paymentStatus); no value removes it."""
+
     def apply(emulator: Emulator, payment: Json, action: Json) -> None:
+        target = payment if within is None else payment[within]
         value = opt_str(action, name, "actions")
         if value is None:
-            payment["paymentMethodInfo"].pop(name, None)
+            target.pop(name, None)
         else:
-            payment["paymentMethodInfo"][name] = value
+            target[name] = value
 
     return apply
 
@@ -188,29 +192,10 @@ def _set_interface_id(emulator: Emulator, payment: Json, action: Json) -> None:
     payment["interfaceId"] = value
 
 
-def _set_status(name: str) -> Action:
-    def apply(emulator: Emulator, payment: Json, action: Json) -> None:
-        value = opt_str(action, name, "actions")
-        if value is None:
-            payment["paymentStatus"].pop(name, None)
-        else:
-            payment["paymentStatus"][name] = value
-
-    return apply
-
-
-def _set_key(emulator: Emulator, payment: Json, action: Json) -> None:
-    key = opt_str(action, "key", "actions")
-    if key is None:
-        payment.pop("key", None)
-    else:
-        payment["key"] = key
-
-
 MY_ACTIONS: dict[str, Action] = {
     "changeAmountPlanned": _change_amount_planned,
-    "setMethodInfoInterface": _set_method_info("paymentInterface"),
-    "setMethodInfoMethod": _set_method_info("method"),
+    "setMethodInfoInterface": _set_optional("paymentInterface", "paymentMethodInfo"),
+    "setMethodInfoMethod": _set_optional("method", "paymentMethodInfo"),
     "addTransaction": _add_transaction,
 }
 ACTIONS: dict[str, Action] = {
@@ -218,9 +203,9 @@ ACTIONS: dict[str, Action] = {
     "changeTransactionState": _change_transaction_state,
     "changeTransactionInteractionId": _change_transaction_interaction_id,
     "setInterfaceId": _set_interface_id,
-    "setStatusInterfaceCode": _set_status("interfaceCode"),
-    "setStatusInterfaceText": _set_status("interfaceText"),
-    "setKey": _set_key,
+    "setStatusInterfaceCode": _set_optional("interfaceCode", "paymentStatus"),
+    "setStatusInterfaceText": _set_optional("interfaceText", "paymentStatus"),
+    "setKey": _set_optional("key"),
 }
 
 
