@@ -8,6 +8,7 @@ import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -17,6 +18,7 @@ from emulator.state import Emulator
 from emulator.stripe_standin.events import signature_header
 from emulator.stripe_standin.state import PUBLISHABLE_KEY, SECRET_KEY
 from tests.conftest import RunningService, make_settings
+from tests.support.browser import Browser
 from tests.support.clock import FakeClock
 from tests.support.outbox import read_outbox, wait_for_mail_to
 from tests.support.queries import PLACE_ORDER
@@ -96,20 +98,30 @@ async def until(condition: object, seconds: float = 10.0) -> None:
     raise AssertionError("timed out")
 
 
+async def paid_and_left(
+    shopper: Browser, shop: RunningService, stand_in: RunningStandIn
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The shopper pays and the tab is closed before placeOrder: (the payment, the one order
+    the webhook placed for the cart)."""
+    cart = await ready_cart(shopper)
+    payment = await start_payment(shopper)
+    (
+        await browser_confirms(stand_in.url, payment["clientSecret"], "pm_card_visa")
+    ).raise_for_status()
+    await until(lambda: orders_of(shop.emulator, str(cart["id"])))
+    [order_id] = orders_of(shop.emulator, str(cart["id"]))
+    order = shop.emulator.orders.get(order_id)
+    assert order is not None
+    return payment, order
+
+
 async def test_a_payment_that_succeeds_while_the_browser_is_gone_orders_once(
     shop: RunningService, stand_in: RunningStandIn, outbox: Path
 ) -> None:
     async with shop.browser() as shopper:
-        cart = await ready_cart(shopper)
-        payment = await start_payment(shopper)
-        # The browser confirms, and the tab is closed before placeOrder.
-        (
-            await browser_confirms(stand_in.url, payment["clientSecret"], "pm_card_visa")
-        ).raise_for_status()
-        await until(lambda: orders_of(shop.emulator, str(cart["id"])))
-        [order_id] = orders_of(shop.emulator, str(cart["id"]))
-        order = shop.emulator.orders.get(order_id)
-        assert order is not None and order["paymentState"] == "Paid"
+        payment, order = await paid_and_left(shopper, shop, stand_in)
+        order_id, cart_id = order["id"], order["cart"]["id"]
+        assert order["paymentState"] == "Paid"
         number = order["orderNumber"]
         await wait_for_mail_to(outbox, "shopper@example.com", f"Your order {number}")
 
@@ -124,7 +136,7 @@ async def test_a_payment_that_succeeds_while_the_browser_is_gone_orders_once(
         events.publish("payment_intent.succeeded", succeeded[0]["data"]["object"])
         await events.idle()
         await asyncio.sleep(0.3)
-        assert orders_of(shop.emulator, str(cart["id"])) == [order_id]
+        assert orders_of(shop.emulator, cart_id) == [order_id]
         mails = [m for m in read_outbox(outbox) if m["Subject"] == f"Your order {number}"]
         assert len(mails) == 1
         # The browser, back later, is shown the order the webhook placed (found by the payment
@@ -142,15 +154,8 @@ async def test_the_webhook_orders_a_stores_cart_in_that_store(
     store_shop: RunningService, stand_in: RunningStandIn
 ) -> None:
     async with store_shop.browser() as shopper:
-        cart = await ready_cart(shopper)
-        payment = await start_payment(shopper)
-        (
-            await browser_confirms(stand_in.url, payment["clientSecret"], "pm_card_visa")
-        ).raise_for_status()
-    await until(lambda: orders_of(store_shop.emulator, str(cart["id"])))
-    [order_id] = orders_of(store_shop.emulator, str(cart["id"]))
-    order = store_shop.emulator.orders.get(order_id)
-    assert order is not None and order["store"]["key"] == "de-shop"
+        _, order = await paid_and_left(shopper, store_shop, stand_in)
+    assert order["store"]["key"] == "de-shop"
     assert ("POST", "/demo/in-store/key=de-shop/orders") in store_shop.emulator.request_log
 
 
