@@ -40,19 +40,16 @@ class ProjectMarkets:
         self._gateway = gateway
         self._store_keys = store_keys
         self._store_currencies = dict(store_currencies)
-        self._last: MarketRules | None = None
         self._cached: CachedValue[MarketRules] = CachedValue(
             self._read, ttl_seconds=ttl_seconds, stale_seconds=MARKETS_STALE_SECONDS, clock=clock
         )
 
     async def get(self) -> MarketRules:
-        rules = await self._cached.get()
-        self._last = rules
-        return rules
+        return await self._cached.get()
 
     def snapshot(self) -> MarketRules | None:
         """The last rules read, without waiting (None before the first read)."""
-        return self._last
+        return self._cached.last()
 
     async def _read(self) -> MarketRules:
         project, *stores = await asyncio.gather(

@@ -54,6 +54,10 @@ class CachedValue(Generic[T]):
             self._value, self._loaded_at, self._has_value = value, self._clock(), True
             return value
 
+    def last(self) -> T | None:
+        """The value last loaded, fresh or not, without waiting (None before the first)."""
+        return self._value
+
     def invalidate(self) -> None:
         self._has_value = False
         self._value = None
