@@ -51,6 +51,7 @@ from emulator.resources import (
     check_version,
     new_resource,
     respond,
+    set_text_action,
     short_id,
     working_copy,
 )
@@ -376,17 +377,6 @@ def _remove_address_id(kind: str) -> Action:
     return apply
 
 
-def _set_text(field: str) -> Action:
-    def apply(emulator: Emulator, customer: Json, action: Json) -> None:
-        value = opt_str(action, field, "actions")
-        if value is None:
-            customer.pop(field, None)
-        else:
-            customer[field] = value
-
-    return apply
-
-
 def _change_email(emulator: Emulator, customer: Json, action: Json) -> None:
     email = req_str(action, "email", "actions")
     stores = membership.store_keys(customer)
@@ -408,7 +398,7 @@ MY_CUSTOMER_ACTIONS: dict[str, Action] = {
     "removeBillingAddressId": _remove_address_id("Billing"),
     "changeEmail": _change_email,
     **{
-        f"set{field[0].upper()}{field[1:]}": _set_text(field)
+        f"set{field[0].upper()}{field[1:]}": set_text_action(field)
         for field in (
             "firstName",
             "lastName",
@@ -433,8 +423,8 @@ def _membership(apply: Callable[[Any, Json, Json], None]) -> Action:
 
 CUSTOMER_ACTIONS: dict[str, Action] = {
     **MY_CUSTOMER_ACTIONS,
-    "setKey": _set_text("key"),
-    "setExternalId": _set_text("externalId"),
+    "setKey": set_text_action("key"),
+    "setExternalId": set_text_action("externalId"),
     "setCustomerGroup": _membership(membership.set_customer_group),
     "addCustomerGroupAssignment": _membership(membership.add_customer_group_assignment),
     "removeCustomerGroupAssignment": _membership(membership.remove_customer_group_assignment),

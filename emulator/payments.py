@@ -39,6 +39,7 @@ from emulator.resources import (
     new_resource,
     reference,
     respond,
+    set_text_action,
     working_copy,
 )
 from emulator.state import Emulator
@@ -147,21 +148,6 @@ def _change_amount_planned(emulator: Emulator, payment: Json, action: Json) -> N
     payment["amountPlanned"] = _money(req_obj(action, "amount", "actions"), "actions -> amount")
 
 
-def _set_optional(name: str, within: str | None = None) -> Action:
-    """A `set…` action of one optional string: the Payment's own field, or one of its
-    `within` object (paymentMethodInfo, paymentStatus); no value removes it."""
-
-    def apply(emulator: Emulator, payment: Json, action: Json) -> None:
-        target = payment if within is None else payment[within]
-        value = opt_str(action, name, "actions")
-        if value is None:
-            target.pop(name, None)
-        else:
-            target[name] = value
-
-    return apply
-
-
 def _add_transaction(emulator: Emulator, payment: Json, action: Json) -> None:
     draft = req_obj(action, "transaction", "actions")
     payment["transactions"].append(_transaction(emulator, draft, "actions -> transaction"))
@@ -194,8 +180,8 @@ def _set_interface_id(emulator: Emulator, payment: Json, action: Json) -> None:
 
 MY_ACTIONS: dict[str, Action] = {
     "changeAmountPlanned": _change_amount_planned,
-    "setMethodInfoInterface": _set_optional("paymentInterface", "paymentMethodInfo"),
-    "setMethodInfoMethod": _set_optional("method", "paymentMethodInfo"),
+    "setMethodInfoInterface": set_text_action("paymentInterface", "paymentMethodInfo"),
+    "setMethodInfoMethod": set_text_action("method", "paymentMethodInfo"),
     "addTransaction": _add_transaction,
 }
 ACTIONS: dict[str, Action] = {
@@ -203,9 +189,9 @@ ACTIONS: dict[str, Action] = {
     "changeTransactionState": _change_transaction_state,
     "changeTransactionInteractionId": _change_transaction_interaction_id,
     "setInterfaceId": _set_interface_id,
-    "setStatusInterfaceCode": _set_optional("interfaceCode", "paymentStatus"),
-    "setStatusInterfaceText": _set_optional("interfaceText", "paymentStatus"),
-    "setKey": _set_optional("key"),
+    "setStatusInterfaceCode": set_text_action("interfaceCode", "paymentStatus"),
+    "setStatusInterfaceText": set_text_action("interfaceText", "paymentStatus"),
+    "setKey": set_text_action("key"),
 }
 
 

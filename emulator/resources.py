@@ -11,6 +11,7 @@ import copy
 import re
 import secrets
 import string
+from collections.abc import Callable
 from typing import Any
 
 from starlette.responses import JSONResponse
@@ -68,6 +69,23 @@ def reference(type_id: str, resource_id: str) -> Json:
 def new_resource(emulator: Emulator) -> Json:
     now = emulator.now_iso()
     return {"id": emulator.new_id(), "version": 1, "createdAt": now, "lastModifiedAt": now}
+
+
+def set_text_action(
+    field: str, within: str | None = None
+) -> Callable[[Emulator, Json, Json], None]:
+    """The update action `set<Field>` of one optional string: on the resource itself, or on
+    its `within` object (a Payment's paymentMethodInfo, paymentStatus); no value removes it."""
+
+    def apply(emulator: Emulator, resource: Json, action: Json) -> None:
+        target = resource if within is None else resource[within]
+        value = opt_str(action, field, "actions")
+        if value is None:
+            target.pop(field, None)
+        else:
+            target[field] = value
+
+    return apply
 
 
 def check_version(emulator: Emulator, resource: Json, expected: int) -> None:
