@@ -1,9 +1,10 @@
-"""The executor's shortcut for plain leaf fields answers exactly what graphql-core's executor
-answers: values, nulls, and errors with their paths."""
+"""The executor's shortcut for plain fields (leaves, and objects or lists of objects made of
+plain fields) answers exactly what graphql-core's executor answers: values, nulls, and errors
+with their paths."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -29,8 +30,22 @@ type Item {
   later: String
   flag: Boolean
   ident: ID
+  price: Money
+  requiredPrice: Money!
+  prices: [Money!]
+  maybePrices: [Money]!
+  checked: Checked
 }
+type Money { centAmount: Int! currencyCode: String note: String }
+type Checked { name: String }
 """
+
+
+@dataclass
+class Money:
+    cent_amount: Any
+    currency_code: Any = "EUR"
+    note: Any = None
 
 
 @dataclass
@@ -43,6 +58,11 @@ class Item:
     required: Any = "here"
     flag: Any = True
     ident: Any = "id-1"
+    price: Any = None
+    required_price: Any = field(default_factory=lambda: Money(100))
+    prices: Any = field(default_factory=lambda: (Money(1), Money(2, "USD")))
+    maybe_prices: Any = field(default_factory=lambda: (Money(3), None))
+    checked: Any = None
 
     def computed(self, _info: Any) -> str:
         return "called"
@@ -66,6 +86,14 @@ def build() -> Any:
             # Values the serializers convert, or refuse (GraphQL's Int has 32 bits).
             Item("int beyond 32 bits", 1, count_of_things=2**31),
             Item("converted", 1, flag=1, ident=7),
+            Item("priced", 1, price=Money(250, note="sale")),
+            Item("price without amount", 1, price=Money(None)),
+            Item("required price missing", 1, required_price=None),
+            Item("a null in a list of non-null", 1, prices=[Money(1), None]),
+            Item("a list that is not one", 1, prices=Money(5)),
+            Item("a bad amount in a list", 1, prices=[Money(1), Money("lots")]),
+            Item("checked", 1, checked={"name": "by is_type_of"}),
+            Item("refused by is_type_of", 1, checked={"name": "refuse"}),
         ],
     )
     query.set_field("first", lambda *_: Item("plain", 2))
@@ -88,7 +116,9 @@ def build() -> Any:
         return value
 
     color = EnumType("Color", {"RED": "red", "GREEN": "green"})
-    return make_executable_schema(TYPE_DEFS, query, item, picky, color, convert_names_case=True)
+    built = make_executable_schema(TYPE_DEFS, query, item, picky, color, convert_names_case=True)
+    built.type_map["Checked"].is_type_of = lambda value, _info: value["name"] != "refuse"  # type: ignore[attr-defined]
+    return built
 
 
 @pytest.mark.parametrize(
@@ -101,6 +131,12 @@ def build() -> Any:
         "{ items { name @include(if: true) quantity } }",
         "{ items { a: name b: name ...F } } fragment F on Item { name quantity }",
         "{ mapping { name quantity countOfThings color } }",
+        "{ items { name price { centAmount currencyCode note } requiredPrice { centAmount } } }",
+        "{ items { name prices { centAmount currencyCode } maybePrices { centAmount } } }",
+        "{ items { __typename name price { __typename centAmount } } }",
+        "{ items { name checked { name } } }",
+        "{ items { price { centAmount @skip(if: true) currencyCode } } }",
+        "{ items { price { a: centAmount ...M } } } fragment M on Money { centAmount note }",
     ],
 )
 def test_the_shortcut_answers_as_graphql_core_does(document: str) -> None:
@@ -117,7 +153,7 @@ def test_the_shortcut_answers_as_graphql_core_does(document: str) -> None:
 
 def test_only_plain_leaves_take_the_shortcut() -> None:
     item = build().type_map["Item"]
-    plain = {name for name in item.fields if _plain_leaf(item, name) is not None}
+    plain = {name for name in item.fields if _plain_leaf(item, name)}
     # greeting has arguments, custom its own resolver; computed is plain by its schema (the
     # method is found callable when read, and then takes the full path).
     expected = {
@@ -137,15 +173,38 @@ def test_only_plain_leaves_take_the_shortcut() -> None:
 @pytest.mark.anyio
 async def test_plain_leaves_and_awaited_fields_keep_the_selection_order() -> None:
     schema = build()
-    parsed = parse("{ first { later name custom quantity } }")
+    parsed = parse("{ first { later name custom requiredPrice { centAmount } quantity } }")
     expected = await execute(schema, parsed)  # type: ignore[misc]
     found = await execute(schema, parsed, executor_class=StorefrontExecutor)  # type: ignore[misc]
     assert found.data == expected.data and found.errors == expected.errors
     first = found.data["first"]
-    assert list(first) == ["later", "name", "custom", "quantity"]
+    assert list(first) == ["later", "name", "custom", "requiredPrice", "quantity"]
     assert first == {
         "later": "later plain",
         "name": "plain",
         "custom": "custom plain",
+        "requiredPrice": {"centAmount": 100},
         "quantity": 2,
     }
+
+
+def test_objects_of_plain_fields_take_the_shortcut_whole() -> None:
+    """Only the fields that need graphql-core's loop reach it: here `items` (its resolver is
+    not a default one) and `custom`; the prices, lists of prices and their leaves do not."""
+    reached: list[str] = []
+
+    class Counting(StorefrontExecutor):
+        def execute_field(self, parent_type: Any, source: Any, details: Any, *rest: Any) -> Any:
+            reached.append(f"{parent_type.name}.{details[0].node.name.value}")
+            return super().execute_field(parent_type, source, details, *rest)
+
+    document = parse(
+        "{ items { __typename name custom price { centAmount } prices { centAmount } } }"
+    )
+    found = execute(build(), document, executor_class=Counting)
+    assert found.data == execute(build(), document).data  # type: ignore[union-attr]
+    # 17 items, each with its `custom`; the prices of "price without amount" and "a bad amount
+    # in a list" are refused by the shortcut and take the loop, with their leaves.
+    assert reached.count("Query.items") == 1
+    assert reached.count("Item.custom") == 17
+    assert reached.count("Item.price") == 1 and reached.count("Item.prices") == 3
