@@ -13,16 +13,25 @@ same: no arguments or directives on the field, no middleware, a default resolver
 `is_type_of` and a plain value (not callable, not an exception, not null where null is refused,
 coerced to something). Anything else, errors included, takes the full path for the whole field,
 so errors and their locations are graphql-core's own. `__typename` on an object is its name.
+
+What an object's selection asks for is worked out once per parsed document and kept (a
+`_Selection`: the fields to read, how to complete each, the nested selections), since the
+parse cache hands the same document to every request that sends the same text; a selection
+with a directive in it (@skip/@include depend on the variables) is collected per request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Mapping
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from graphql import (
     Executor,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLBoolean,
     GraphQLEnumType,
     GraphQLField,
@@ -34,6 +43,8 @@ from graphql import (
     GraphQLScalarType,
     GraphQLSchema,
     GraphQLString,
+    InlineFragmentNode,
+    SelectionSetNode,
     Undefined,
     default_field_resolver,
 )
@@ -45,6 +56,7 @@ class _Kind(Enum):
     LEAF = 1
     OBJECT = 2
     LIST_OF_OBJECTS = 3
+    TYPENAME = 4
 
 
 # How a field can take the shortcut: (kind, attribute to read, the leaf type (a scalar or enum)
@@ -126,6 +138,134 @@ def _plain_leaf(parent_type: GraphQLObjectType, field_name: str) -> bool:
     return plain is not None and plain[0] is _Kind.LEAF
 
 
+@dataclass(frozen=True, slots=True)
+class _Selection:
+    """What a field's selection asks of its object type, worked out once per document: each
+    response name with how to read and complete it (the nested selections likewise), so that
+    neither the sub-selection nor the schema is looked at again for the next value or request."""
+
+    # Keeps the field's node alive: its id is this entry's key, and must not be reused by
+    # another node while the entry exists.
+    node: FieldNode
+    # (response name, kind, attribute, leaf type (for TYPENAME: the object type's name),
+    # whether null is allowed, whether a list item may be null, the nested selection)
+    fields: tuple[tuple[str, _Kind, str, Any, bool, bool, _Selection | None], ...]
+    # Whether a field in it has no resolver of its own (then graphql-core's default must be
+    # the executor's).
+    reads_unresolved: bool
+
+
+# The selection depends on the variables (a directive in it): collected per request.
+_PER_REQUEST = object()
+_SELECTIONS_KEPT = 4096
+
+
+class _Selections:
+    """Selections by (object type, field node), for one schema at a time. Documents come from
+    the parse cache (schema/document_cache.py), so a storefront's few documents keep their
+    nodes, and their plans, from request to request."""
+
+    def __init__(self) -> None:
+        self._schema: GraphQLSchema | None = None
+        self._plans: dict[tuple[GraphQLObjectType, int], tuple[FieldNode, Any]] = {}
+
+    def get(self, schema: GraphQLSchema, object_type: GraphQLObjectType, node: FieldNode) -> Any:
+        """The plan, _PER_REQUEST, _NOT_PLAIN, or None: not worked out yet."""
+        if schema is not self._schema:
+            self._schema, self._plans = schema, {}
+        entry = self._plans.get((object_type, id(node)))
+        return entry[1] if entry is not None and entry[0] is node else None
+
+    def put(self, object_type: GraphQLObjectType, node: FieldNode, plan: Any) -> None:
+        if len(self._plans) >= _SELECTIONS_KEPT:
+            self._plans.clear()  # documents came and went: start again
+        self._plans[(object_type, id(node))] = (node, plan)
+
+
+_selections = _Selections()
+
+
+def _fixed(
+    selection_set: SelectionSetNode | None, fragments: Mapping[str, FragmentDefinitionNode]
+) -> bool:
+    """Whether what the selection collects is the same whatever the variables: no directive in
+    it (@skip and @include decide by variables), its fragments' included."""
+    if selection_set is None:
+        return True
+    for selection in selection_set.selections:
+        if selection.directives:
+            return False
+        if isinstance(selection, FragmentSpreadNode):
+            fragment = fragments.get(selection.name.value)
+            if fragment is None or fragment.directives:
+                return False
+            if not _fixed(fragment.selection_set, fragments):
+                return False
+        elif isinstance(selection, InlineFragmentNode) and not _fixed(
+            selection.selection_set, fragments
+        ):
+            return False
+    return True
+
+
+_MAPPING_TYPES: dict[type, bool] = {}
+
+
+def _is_mapping(value: Any) -> bool:
+    # isinstance(value, Mapping) walks the ABC's registry: once per type is enough.
+    kind = type(value)
+    known = _MAPPING_TYPES.get(kind)
+    if known is None:
+        known = _MAPPING_TYPES[kind] = isinstance(value, Mapping)
+    return known
+
+
+def _run(selection: _Selection, value: Any) -> Any:
+    """The selection completed on one value, or _FULL_PATH when the value needs that path."""
+    mapping = _is_mapping(value)
+    completed: dict[str, Any] = {}
+    for name, kind, attribute, named, nullable, item_nullable, nested in selection.fields:
+        if kind is _Kind.TYPENAME:
+            completed[name] = named
+            continue
+        found = value.get(attribute) if mapping else getattr(value, attribute, None)
+        if found is None:
+            if not nullable:
+                return _FULL_PATH
+            completed[name] = None
+            continue
+        if kind is _Kind.LEAF:
+            found = _leaf_value(named, found)
+            if found is _FULL_PATH:
+                return _FULL_PATH
+            completed[name] = found
+            continue
+        if callable(found) or isinstance(found, BaseException):
+            return _FULL_PATH
+        assert nested is not None
+        if kind is _Kind.OBJECT:
+            found = _run(nested, found)
+            if found is _FULL_PATH:
+                return _FULL_PATH
+            completed[name] = found
+            continue
+        if not isinstance(found, list | tuple):
+            return _FULL_PATH
+        items: list[Any] = []
+        for item in found:
+            if item is None:
+                if not item_nullable:
+                    return _FULL_PATH
+                items.append(None)
+                continue
+            done = _run(nested, item)
+            if done is _FULL_PATH:
+                return _FULL_PATH
+            items.append(done)
+        completed[name] = items
+    return completed
+
+
 class StorefrontExecutor(Executor[Any]):
     """graphql-core's base executor, which ignores incremental delivery: the schema has neither
     @defer nor @stream (graphql-core's execute() refuses a schema that has them), so it answers
@@ -198,10 +338,7 @@ class StorefrontExecutor(Executor[Any]):
         # A field without a resolver gets the executor's: graphql-core's default here.
         if unresolved and self.field_resolver is not default_field_resolver:
             return _NOT_PLAIN
-        if isinstance(source, Mapping):
-            value = source.get(attribute)
-        else:
-            value = getattr(source, attribute, None)
+        value = source.get(attribute) if _is_mapping(source) else getattr(source, attribute, None)
         if value is None:
             return None if nullable else _FULL_PATH
         if kind is _Kind.LEAF:
@@ -230,11 +367,81 @@ class StorefrontExecutor(Executor[Any]):
     ) -> Any:
         """The object's selection as the full path would answer it, or _FULL_PATH / _NOT_PLAIN
         as soon as one of its fields needs that path."""
+        node = field_details_list[0].node
+        plan = _selections.get(self.schema, object_type, node)
+        if plan is None:
+            plan = self._plan(object_type, field_details_list)
+        if plan is _NOT_PLAIN:
+            return _NOT_PLAIN
+        if plan is _PER_REQUEST:
+            return self._collected_object(object_type, value, field_details_list)
+        if plan.reads_unresolved and self.field_resolver is not default_field_resolver:
+            return _NOT_PLAIN
+        return _run(plan, value)
+
+    def _plan(self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> Any:
+        """Works out, and keeps, the selection's plan: a _Selection, _NOT_PLAIN (some field
+        of it needs the full path whatever the value) or _PER_REQUEST (it depends on the
+        variables)."""
+        node = field_details_list[0].node
+        plan: Any
+        if object_type.is_type_of is not None:
+            plan = _NOT_PLAIN
+        elif not _fixed(node.selection_set, self.fragment_definitions):
+            plan = _PER_REQUEST
+        else:
+            plan = self._selection(object_type, field_details_list)
+        _selections.put(object_type, node, plan)
+        return plan
+
+    def _selection(
+        self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> Any:
+        grouped_field_set, defer_usages, forbidden = self.collect_subfields(
+            object_type, field_details_list
+        )
+        if defer_usages or forbidden:
+            return _NOT_PLAIN
+        table = _tables.of(self.schema, object_type)
+        fields: list[tuple[str, _Kind, str, Any, bool, bool, _Selection | None]] = []
+        reads_unresolved = False
+        for response_name, sub_details in grouped_field_set.items():
+            if len(sub_details) != 1:
+                return _NOT_PLAIN
+            sub_node = sub_details[0].node
+            if sub_node.arguments or sub_node.directives:
+                return _NOT_PLAIN
+            name = sub_node.name.value
+            if name == _TYPENAME:
+                fields.append(
+                    (response_name, _Kind.TYPENAME, name, object_type.name, False, False, None)
+                )
+                continue
+            if name not in table:
+                table[name] = _plain_field(object_type, name)
+            plain = table[name]
+            if plain is None:
+                return _NOT_PLAIN
+            kind, attribute, named, nullable, item_nullable, unresolved = plain
+            reads_unresolved = reads_unresolved or unresolved
+            nested: _Selection | None = None
+            if kind is not _Kind.LEAF:
+                found = _selections.get(self.schema, named, sub_node)
+                if found is None:
+                    found = self._plan(named, sub_details)
+                if not isinstance(found, _Selection):
+                    return found  # not plain, or per request: so is this one
+                nested = found
+                reads_unresolved = reads_unresolved or nested.reads_unresolved
+            fields.append((response_name, kind, attribute, named, nullable, item_nullable, nested))
+        return _Selection(field_details_list[0].node, tuple(fields), reads_unresolved)
+
+    def _collected_object(
+        self, object_type: GraphQLObjectType, value: Any, field_details_list: FieldDetailsList
+    ) -> Any:
+        """The shortcut for a selection with directives: collected for this request."""
         key = id(field_details_list)
         if key in self._not_plain_objects:
-            return _NOT_PLAIN
-        if object_type.is_type_of is not None:
-            self._not_plain_objects.add(key)
             return _NOT_PLAIN
         grouped_field_set, defer_usages, forbidden = self.collect_subfields(
             object_type, field_details_list

@@ -208,3 +208,30 @@ def test_objects_of_plain_fields_take_the_shortcut_whole() -> None:
     assert reached.count("Query.items") == 1
     assert reached.count("Item.custom") == 17
     assert reached.count("Item.price") == 1 and reached.count("Item.prices") == 3
+
+
+@pytest.mark.parametrize("flags", [(True, False, True), (False, True, False)])
+def test_a_kept_plan_answers_each_request_as_graphql_core_does(
+    flags: tuple[bool, ...],
+) -> None:
+    """Plans are kept per parsed document: the same document object, run again with other
+    variables (a directive decides per request) and other values, still answers as
+    graphql-core does."""
+    schema = build()
+    document = parse(
+        "query($v: Boolean!) { items { name price { centAmount note @include(if: $v) }"
+        " prices { ...P } requiredPrice { centAmount currencyCode } } }"
+        " fragment P on Money { centAmount currencyCode @skip(if: $v) }"
+    )
+    plain = parse("{ items { name requiredPrice { centAmount currencyCode } } }")
+    for flag in flags:
+        for doc, variables in ((document, {"v": flag}), (plain, None)):
+            expected = execute(schema, doc, variable_values=variables)
+            found = execute(
+                schema, doc, variable_values=variables, executor_class=StorefrontExecutor
+            )
+            assert found.data == expected.data  # type: ignore[union-attr]
+            assert [e.formatted for e in found.errors or ()] == [  # type: ignore[union-attr]
+                e.formatted
+                for e in expected.errors or ()  # type: ignore[union-attr]
+            ]
