@@ -7,8 +7,9 @@ Fields are `SessionField` descriptors so that the stored record, change tracking
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Generic, TypeVar, overload
 
 from app.clock import Clock
@@ -136,13 +137,8 @@ class CtpSession:
 
     # -- persistence, used by the session middleware ---------------------------------------
     @classmethod
-    def fields(cls) -> dict[str, SessionField[Any]]:
-        found: dict[str, SessionField[Any]] = {}
-        for klass in reversed(cls.__mro__):
-            for value in vars(klass).values():
-                if isinstance(value, SessionField):
-                    found[value.key] = value
-        return found
+    def fields(cls) -> Mapping[str, SessionField[Any]]:
+        return _fields_of(cls)
 
     def to_record(self) -> dict[str, Any]:
         fields = self.fields()
@@ -171,3 +167,20 @@ class CtpSession:
         if current != value:
             self._values[key] = value
             self.changed = True
+
+
+_FIELDS: dict[type, Mapping[str, SessionField[Any]]] = {}
+
+
+def _fields_of(session_class: type[CtpSession]) -> Mapping[str, SessionField[Any]]:
+    """A session class's fields, its bases' included: a class's fields are fixed once it is
+    defined, and every request reads them twice (load and save)."""
+    known = _FIELDS.get(session_class)
+    if known is None:
+        found: dict[str, SessionField[Any]] = {}
+        for klass in reversed(session_class.__mro__):
+            for value in vars(klass).values():
+                if isinstance(value, SessionField):
+                    found[value.key] = value
+        known = _FIELDS[session_class] = MappingProxyType(found)
+    return known
