@@ -241,6 +241,72 @@ async def test_text_search_uses_the_shoppers_language(service: RunningService) -
         ]
 
 
+async def test_a_cached_product_is_shown_in_each_shoppers_language(
+    service: RunningService,
+) -> None:
+    """The product cache is per market, not per language: products cached for a German
+    shopper's listing are shown to an English shopper in English, and in German again after."""
+    data = {p["id"]: p for p in published(service)}
+    async with (
+        service.browser(headers={"Accept-Language": "de"}) as german,
+        service.browser(headers={"Accept-Language": "en"}) as english,
+    ):
+        first = await search(german, category=WOMEN_ID, limit=5)
+        service.emulator.clear_request_log()
+        pages = [
+            (first, "de"),
+            (await search(english, category=WOMEN_ID, limit=5), "en"),
+            (await search(german, category=WOMEN_ID, limit=5), "de"),
+        ]
+    # The second and third listing found the products' data in the cache.
+    assert upstream_paths(service)[("GET", "/demo/product-projections")] == 0
+    assert len({tuple(p["id"] for p in page["results"]) for page, _ in pages}) == 1
+    for page, language in pages:
+        for product in page["results"]:
+            assert product["name"] == data[product["id"]]["name"][language]
+            assert product["slug"] == data[product["id"]]["slug"][language]
+            assert [c["name"] for c in product["categories"]] == [
+                service.emulator.catalog.category(ref["id"])["name"][language]  # type: ignore[index]
+                for ref in data[product["id"]]["categories"]
+            ]
+
+
+async def test_a_cached_product_is_marked_for_each_search_anew(
+    service: RunningService, browser: Browser
+) -> None:
+    """Which variants match is the search's, never kept with the cached product: the same
+    products filtered by one colour, unfiltered, then filtered by another."""
+
+    def marks(result: Json) -> dict[str, bool | None]:
+        return {
+            variant["sku"]: variant["isMatchingVariant"]
+            for product in result["results"]
+            for variant in product["variants"]
+        }
+
+    def colours(result: Json) -> dict[str, str]:
+        return {
+            variant["sku"]: next(a["value"] for a in variant["attributes"] if a["name"] == "color")
+            for product in result["results"]
+            for variant in product["variants"]
+        }
+
+    blue = await search(
+        browser, category=WOMEN_ID, filters=[{"name": "color", "values": ["blue"]}], limit=100
+    )
+    plain = await search(browser, category=WOMEN_ID, limit=100)
+    # A colour that products found blue have too: the same cached products, marked differently.
+    others = sorted({c for c in colours(blue).values() if c != "blue"})
+    assert others
+    other = await search(
+        browser, category=WOMEN_ID, filters=[{"name": "color", "values": [others[0]]}], limit=100
+    )
+    assert marks(blue) == {sku: colour == "blue" for sku, colour in colours(blue).items()}
+    assert set(marks(plain).values()) == {None}
+    assert marks(other) == {sku: colour == others[0] for sku, colour in colours(other).items()}
+    assert {p["id"] for p in blue["results"]} & {p["id"] for p in other["results"]}
+
+
 async def test_prices_follow_the_currency_and_country_arguments(browser: Browser) -> None:
     default = await search(browser, text="Classic T-Shirt", limit=1)
     usd = await search(browser, text="Classic T-Shirt", limit=1, currency="USD", country="US")

@@ -161,7 +161,7 @@ class CatalogService:
         raw = await self._search(body)
         page = await self._page_products(raw, prices)
         texts = self._texts()
-        products = tuple(catalog_mapping.product(p, tree, texts) for p in page.products)
+        products = tuple(p.mapped(texts).shown(tree) for p in page.products)
         page.keep(self._products)
         return models.PredictiveSearchResult(
             products=products,
