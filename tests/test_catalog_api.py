@@ -580,6 +580,47 @@ async def test_the_category_tree_is_read_once_per_ttl(
     assert upstream_paths(service)[("GET", "/demo/categories")] == 2
 
 
+async def test_the_mapped_category_tree_follows_the_language_and_the_next_read(
+    service: RunningService,
+) -> None:
+    """The tree is mapped once per language and read: a German shopper's tree is never an
+    English shopper's, and a renamed category shows after the next read (in the category tree
+    and in a listing's product categories), not before."""
+    named = "query($id: ID!) { category(by: {id: $id}) { name } }"
+    listed = "{ products(limit: 100) { results { categories { id name } } } }"
+
+    async def name(browser: Browser) -> str:
+        return str((await browser.gql(named, {"id": WOMEN_ID})).ok()["category"]["name"])
+
+    async def in_listing(browser: Browser) -> set[str]:
+        results = (await browser.gql(listed)).ok()["products"]["results"]
+        return {c["name"] for p in results for c in p["categories"] if c["id"] == WOMEN_TOPS_ID}
+
+    women = service.emulator.catalog.category(WOMEN_ID)
+    tops = service.emulator.catalog.category(WOMEN_TOPS_ID)
+    assert women is not None and tops is not None
+    german_name, english_name = women["name"]["de"], women["name"]["en"]
+    tops_name = tops["name"]["en"]
+    async with (
+        service.browser(headers={"Accept-Language": "de"}) as german,
+        service.browser(headers={"Accept-Language": "en"}) as english,
+    ):
+        before = [await name(german), await name(english), await name(german)]
+        listing_before = await in_listing(english)
+        with service.emulator.lock:
+            women["name"] = {**women["name"], "en": "Ladies"}
+            tops["name"] = {**tops["name"], "en": "Ladies' tops"}
+        within_ttl = (await name(english), await in_listing(english))
+        service.clock.advance(301)
+        after = [await name(english), await name(german)]
+        listing_after = await in_listing(english)
+    assert before == [german_name, english_name, german_name] and german_name != english_name
+    assert listing_before == {tops_name}
+    assert within_ttl == (english_name, {tops_name})
+    assert after == ["Ladies", german_name]
+    assert listing_after == {"Ladies' tops"}
+
+
 # -- no session for browsing ----------------------------------------------------------------------
 
 
