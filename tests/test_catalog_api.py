@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -581,11 +582,12 @@ async def test_the_category_tree_is_read_once_per_ttl(
 
 
 async def test_the_mapped_category_tree_follows_the_language_and_the_next_read(
-    service: RunningService,
+    start_service: Callable[..., RunningService],
 ) -> None:
     """The tree is mapped once per language and read: a German shopper's tree is never an
     English shopper's, and a renamed category shows after the next read (in the category tree
-    and in a listing's product categories), not before."""
+    and in the product categories of a listing whose products are still cached), not before."""
+    service = start_service(catalog_product_cache_seconds=3_600)
     named = "query($id: ID!) { category(by: {id: $id}) { name } }"
     listed = "{ products(limit: 100) { results { categories { id name } } } }"
 
@@ -612,8 +614,10 @@ async def test_the_mapped_category_tree_follows_the_language_and_the_next_read(
             tops["name"] = {**tops["name"], "en": "Ladies' tops"}
         within_ttl = (await name(english), await in_listing(english))
         service.clock.advance(301)
+        service.emulator.clear_request_log()
         after = [await name(english), await name(german)]
         listing_after = await in_listing(english)
+    assert upstream_paths(service)[("GET", "/demo/product-projections")] == 0
     assert before == [german_name, english_name, german_name] and german_name != english_name
     assert listing_before == {tops_name}
     assert within_ttl == (english_name, {tops_name})

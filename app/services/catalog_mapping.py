@@ -7,7 +7,7 @@ fallback; the schema layer never sees a LocalizedString.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
@@ -209,23 +209,32 @@ def _variant(raw: resources.ProductVariant, product_id: str, texts: Texts) -> Pr
     )
 
 
-@dataclass(frozen=True, slots=True)
 class LocalizedProduct:
     """A product projection mapped in one language, without what depends on the request: the
     category tree its categories are shown from and which variants a search matched.
 
-    Immutable, so a cached product keeps it across requests (catalog_products.CachedProduct):
-    mapping every variant, price and image of a page's products is most of a listing's work.
+    Never changed once mapped, so a cached product keeps it across requests
+    (catalog_products.CachedProduct): mapping every variant, price and image of a page's
+    products is most of a listing's work.
     """
 
-    # Its categories are () and its variants' is_matching_variant None: see shown().
-    product: Product
-    category_ids: tuple[str, ...]
+    __slots__ = ("_last_shown", "category_ids", "product")
+
+    def __init__(self, product: Product, category_ids: tuple[str, ...]) -> None:
+        # Its categories are () and its variants' is_matching_variant None: see shown().
+        self.product = product
+        self.category_ids = category_ids
+        # The unmarked product last shown, and the tree it was shown with: the category tree
+        # is cached too (CategoryCache.tree), so most requests show it with the same tree.
+        self._last_shown: tuple[CategoryTree, Product] | None = None
 
     def shown(self, tree: CategoryTree, matching_ids: frozenset[int] | None = None) -> Product:
         """The product with its categories from this tree (a category created after the tree
         was read is left out until the next read) and, given the matching variant numbers, each
         variant marked as matching or not."""
+        last = self._last_shown
+        if matching_ids is None and last is not None and last[0] is tree:
+            return last[1]
         base = self.product
         master, variants = base.master_variant, base.variants
         if matching_ids is not None:
@@ -233,7 +242,7 @@ class LocalizedProduct:
                 replace(v, is_matching_variant=v.variant_number in matching_ids) for v in variants
             )
             master = variants[0]
-        return Product(
+        product = Product(
             id=base.id,
             key=base.key,
             slug=base.slug,
@@ -245,6 +254,9 @@ class LocalizedProduct:
             master_variant=master,
             variants=variants,
         )
+        if matching_ids is None:
+            self._last_shown = (tree, product)
+        return product
 
     @property
     def variant_numbers(self) -> frozenset[int]:
