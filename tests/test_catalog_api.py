@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -239,6 +240,72 @@ async def test_text_search_uses_the_shoppers_language(service: RunningService) -
         assert [p["key"] for p in (await search(english, text="silk blouse"))["results"]] == [
             "blouse-silk"
         ]
+
+
+async def test_a_cached_product_is_shown_in_each_shoppers_language(
+    service: RunningService,
+) -> None:
+    """The product cache is per market, not per language: products cached for a German
+    shopper's listing are shown to an English shopper in English, and in German again after."""
+    data = {p["id"]: p for p in published(service)}
+    async with (
+        service.browser(headers={"Accept-Language": "de"}) as german,
+        service.browser(headers={"Accept-Language": "en"}) as english,
+    ):
+        first = await search(german, category=WOMEN_ID, limit=5)
+        service.emulator.clear_request_log()
+        pages = [
+            (first, "de"),
+            (await search(english, category=WOMEN_ID, limit=5), "en"),
+            (await search(german, category=WOMEN_ID, limit=5), "de"),
+        ]
+    # The second and third listing found the products' data in the cache.
+    assert upstream_paths(service)[("GET", "/demo/product-projections")] == 0
+    assert len({tuple(p["id"] for p in page["results"]) for page, _ in pages}) == 1
+    for page, language in pages:
+        for product in page["results"]:
+            assert product["name"] == data[product["id"]]["name"][language]
+            assert product["slug"] == data[product["id"]]["slug"][language]
+            assert [c["name"] for c in product["categories"]] == [
+                service.emulator.catalog.category(ref["id"])["name"][language]  # type: ignore[index]
+                for ref in data[product["id"]]["categories"]
+            ]
+
+
+async def test_a_cached_product_is_marked_for_each_search_anew(
+    service: RunningService, browser: Browser
+) -> None:
+    """Which variants match is the search's, never kept with the cached product: the same
+    products filtered by one colour, unfiltered, then filtered by another."""
+
+    def marks(result: Json) -> dict[str, bool | None]:
+        return {
+            variant["sku"]: variant["isMatchingVariant"]
+            for product in result["results"]
+            for variant in product["variants"]
+        }
+
+    def colours(result: Json) -> dict[str, str]:
+        return {
+            variant["sku"]: next(a["value"] for a in variant["attributes"] if a["name"] == "color")
+            for product in result["results"]
+            for variant in product["variants"]
+        }
+
+    blue = await search(
+        browser, category=WOMEN_ID, filters=[{"name": "color", "values": ["blue"]}], limit=100
+    )
+    plain = await search(browser, category=WOMEN_ID, limit=100)
+    # A colour that products found blue have too: the same cached products, marked differently.
+    others = sorted({c for c in colours(blue).values() if c != "blue"})
+    assert others
+    other = await search(
+        browser, category=WOMEN_ID, filters=[{"name": "color", "values": [others[0]]}], limit=100
+    )
+    assert marks(blue) == {sku: colour == "blue" for sku, colour in colours(blue).items()}
+    assert set(marks(plain).values()) == {None}
+    assert marks(other) == {sku: colour == others[0] for sku, colour in colours(other).items()}
+    assert {p["id"] for p in blue["results"]} & {p["id"] for p in other["results"]}
 
 
 async def test_prices_follow_the_currency_and_country_arguments(browser: Browser) -> None:
@@ -512,6 +579,50 @@ async def test_the_category_tree_is_read_once_per_ttl(
     service.clock.advance(301)
     (await browser.gql("{ categories { id } }")).ok()
     assert upstream_paths(service)[("GET", "/demo/categories")] == 2
+
+
+async def test_the_mapped_category_tree_follows_the_language_and_the_next_read(
+    start_service: Callable[..., RunningService],
+) -> None:
+    """The tree is mapped once per language and read: a German shopper's tree is never an
+    English shopper's, and a renamed category shows after the next read (in the category tree
+    and in the product categories of a listing whose products are still cached), not before."""
+    service = start_service(catalog_product_cache_seconds=3_600)
+    named = "query($id: ID!) { category(by: {id: $id}) { name } }"
+    listed = "{ products(limit: 100) { results { categories { id name } } } }"
+
+    async def name(browser: Browser) -> str:
+        return str((await browser.gql(named, {"id": WOMEN_ID})).ok()["category"]["name"])
+
+    async def in_listing(browser: Browser) -> set[str]:
+        results = (await browser.gql(listed)).ok()["products"]["results"]
+        return {c["name"] for p in results for c in p["categories"] if c["id"] == WOMEN_TOPS_ID}
+
+    women = service.emulator.catalog.category(WOMEN_ID)
+    tops = service.emulator.catalog.category(WOMEN_TOPS_ID)
+    assert women is not None and tops is not None
+    german_name, english_name = women["name"]["de"], women["name"]["en"]
+    tops_name = tops["name"]["en"]
+    async with (
+        service.browser(headers={"Accept-Language": "de"}) as german,
+        service.browser(headers={"Accept-Language": "en"}) as english,
+    ):
+        before = [await name(german), await name(english), await name(german)]
+        listing_before = await in_listing(english)
+        with service.emulator.lock:
+            women["name"] = {**women["name"], "en": "Ladies"}
+            tops["name"] = {**tops["name"], "en": "Ladies' tops"}
+        within_ttl = (await name(english), await in_listing(english))
+        service.clock.advance(301)
+        service.emulator.clear_request_log()
+        after = [await name(english), await name(german)]
+        listing_after = await in_listing(english)
+    assert upstream_paths(service)[("GET", "/demo/product-projections")] == 0
+    assert before == [german_name, english_name, german_name] and german_name != english_name
+    assert listing_before == {tops_name}
+    assert within_ttl == (english_name, {tops_name})
+    assert after == ["Ladies", german_name]
+    assert listing_after == {"Ladies' tops"}
 
 
 # -- no session for browsing ----------------------------------------------------------------------

@@ -28,7 +28,12 @@ from app.request_context import RequestContext
 from app.services import catalog_mapping, catalog_predictive, catalog_search_mapping, mapping
 from app.services.catalog_facets import Facets
 from app.services.catalog_mapping import Texts
-from app.services.catalog_products import ProductCache, ProductPage, products_by_ids
+from app.services.catalog_products import (
+    MAPPED_LANGUAGES,
+    ProductCache,
+    ProductPage,
+    products_by_ids,
+)
 from app.services.catalog_queries import (
     Market,
     ProductLookup,
@@ -53,7 +58,8 @@ CATEGORY_PAGE_SIZE = 500
 
 
 class CategoryCache:
-    """The project's categories as commercetools sends them, one copy per process."""
+    """The project's categories as commercetools sends them, one copy per process, and the tree
+    mapped from that copy per language (every page asks for the tree)."""
 
     def __init__(
         self,
@@ -69,9 +75,26 @@ class CategoryCache:
             stale_seconds=CATEGORY_STALE_SECONDS,
             clock=clock,
         )
+        self._trees_of: list[resources.Category] | None = None
+        self._trees: dict[tuple[str, str], models.CategoryTree] = {}
 
     async def get(self) -> list[resources.Category]:
         return await self._cached.get()
+
+    async def tree(self, texts: Texts) -> models.CategoryTree:
+        """The tree in the shopper's language. A tree is immutable once mapped, so one mapping
+        serves every request until the categories are read again."""
+        raws = await self._cached.get()
+        if raws is not self._trees_of:
+            self._trees_of, self._trees = raws, {}
+        language = (texts.locale, texts.fallback)
+        tree = self._trees.get(language)
+        if tree is None:
+            tree = catalog_mapping.category_tree(raws, texts)
+            if len(self._trees) >= MAPPED_LANGUAGES:
+                del self._trees[next(iter(self._trees))]
+            self._trees[language] = tree
+        return tree
 
     async def _read(self) -> list[resources.Category]:
         page: resources.PagedQueryResponse[resources.Category] = await self._gateway.get(
@@ -161,7 +184,7 @@ class CatalogService:
         raw = await self._search(body)
         page = await self._page_products(raw, prices)
         texts = self._texts()
-        products = tuple(catalog_mapping.product(p, tree, texts) for p in page.products)
+        products = tuple(p.mapped(texts).shown(tree) for p in page.products)
         page.keep(self._products)
         return models.PredictiveSearchResult(
             products=products,
@@ -279,7 +302,7 @@ class CatalogService:
         return found
 
     async def _tree(self) -> models.CategoryTree:
-        return catalog_mapping.category_tree(await self._categories.get(), self._texts())
+        return await self._categories.tree(self._texts())
 
     def _texts(self) -> Texts:
         return Texts(self._shopper.locale, self._default_locale)

@@ -7,6 +7,7 @@ fallback; the schema layer never sees a LocalizedString.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
@@ -182,12 +183,7 @@ def _price(raw: resources.Price) -> ProductPrice:
     )
 
 
-def variant(
-    raw: resources.ProductVariant,
-    product_id: str,
-    texts: Texts,
-    matching_ids: frozenset[int] | None = None,
-) -> ProductVariant:
+def _variant(raw: resources.ProductVariant, product_id: str, texts: Texts) -> ProductVariant:
     selected = _selected_price(raw)
     availability = raw.get("availability")
     number = integer(raw["id"], "ProductVariant.id")
@@ -207,44 +203,95 @@ def variant(
             for a in raw.get("attributes", ())
         ),
         availability=_availability(availability) if availability is not None else None,
-        # Unknown (None) unless a search's filters or a lookup by SKU said which variants match.
-        is_matching_variant=None if matching_ids is None else number in matching_ids,
+        # Unknown (None) unless a search's filters or a lookup by SKU said which variants match:
+        # LocalizedProduct.shown() sets it.
+        is_matching_variant=None,
     )
 
 
-def _product(
-    raw: resources.ProductProjection,
-    tree: CategoryTree,
-    texts: Texts,
-    matching_ids: frozenset[int] | None = None,
-) -> Product:
-    product_id = nonempty(raw["id"], "ProductProjection.id")
-    master = variant(raw["masterVariant"], product_id, texts, matching_ids)
-    others = tuple(variant(v, product_id, texts, matching_ids) for v in raw["variants"])
-    category_ids = tuple(nonempty(ref["id"], "Reference.id") for ref in raw["categories"])
-    return Product(
-        id=product_id,
-        key=raw.get("key"),
-        slug=texts.text(raw["slug"]),
-        name=texts.text(raw["name"]),
-        description=texts.optional(raw.get("description")),
-        meta_title=texts.optional(raw.get("metaTitle")),
-        meta_description=texts.optional(raw.get("metaDescription")),
-        # A category created after the cached tree was read is left out until the next read.
-        categories=tree.known(category_ids),
-        master_variant=master,
-        variants=(master, *others),
-    )
+class LocalizedProduct:
+    """A product projection mapped in one language, without what depends on the request: the
+    category tree its categories are shown from and which variants a search matched.
+
+    Never changed once mapped, so a cached product keeps it across requests
+    (catalog_products.CachedProduct): mapping every variant, price and image of a page's
+    products is most of a listing's work.
+    """
+
+    __slots__ = ("_last_shown", "category_ids", "product")
+
+    def __init__(self, product: Product, category_ids: tuple[str, ...]) -> None:
+        # Its categories are () and its variants' is_matching_variant None: see shown().
+        self.product = product
+        self.category_ids = category_ids
+        # The unmarked product last shown, and the tree it was shown with: the category tree
+        # is cached too (CategoryCache.tree), so most requests show it with the same tree.
+        self._last_shown: tuple[CategoryTree, Product] | None = None
+
+    def shown(self, tree: CategoryTree, matching_ids: frozenset[int] | None = None) -> Product:
+        """The product with its categories from this tree (a category created after the tree
+        was read is left out until the next read) and, given the matching variant numbers, each
+        variant marked as matching or not."""
+        last = self._last_shown
+        if matching_ids is None and last is not None and last[0] is tree:
+            return last[1]
+        base = self.product
+        master, variants = base.master_variant, base.variants
+        if matching_ids is not None:
+            variants = tuple(
+                replace(v, is_matching_variant=v.variant_number in matching_ids) for v in variants
+            )
+            master = variants[0]
+        product = Product(
+            id=base.id,
+            key=base.key,
+            slug=base.slug,
+            name=base.name,
+            description=base.description,
+            meta_title=base.meta_title,
+            meta_description=base.meta_description,
+            categories=tree.known(self.category_ids),
+            master_variant=master,
+            variants=variants,
+        )
+        if matching_ids is None:
+            self._last_shown = (tree, product)
+        return product
+
+    @property
+    def variant_numbers(self) -> frozenset[int]:
+        return frozenset(v.variant_number for v in self.product.variants)
 
 
 @reads("ProductProjection")
+def localized_product(raw: resources.ProductProjection, texts: Texts) -> LocalizedProduct:
+    product_id = nonempty(raw["id"], "ProductProjection.id")
+    master = _variant(raw["masterVariant"], product_id, texts)
+    others = tuple(_variant(v, product_id, texts) for v in raw["variants"])
+    return LocalizedProduct(
+        product=Product(
+            id=product_id,
+            key=raw.get("key"),
+            slug=texts.text(raw["slug"]),
+            name=texts.text(raw["name"]),
+            description=texts.optional(raw.get("description")),
+            meta_title=texts.optional(raw.get("metaTitle")),
+            meta_description=texts.optional(raw.get("metaDescription")),
+            categories=(),
+            master_variant=master,
+            variants=(master, *others),
+        ),
+        category_ids=tuple(nonempty(ref["id"], "Reference.id") for ref in raw["categories"]),
+    )
+
+
 def product(
     raw: resources.ProductProjection,
     tree: CategoryTree,
     texts: Texts,
     matching_ids: frozenset[int] | None = None,
 ) -> Product:
-    return _product(raw, tree, texts, matching_ids)
+    return localized_product(raw, texts).shown(tree, matching_ids)
 
 
 @reads("ProductProjection")

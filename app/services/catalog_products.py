@@ -8,6 +8,9 @@ first recommendation for data integration is an application-side cache, and a se
 asking after every keystroke finds mostly the same products again. The cache holds at most
 `CATALOG_PRODUCT_CACHE_SIZE` products, least recently used first out. docs/upstream-calls.md
 has the measurements behind this choice.
+
+A cached product keeps its mapping (per language) with it: mapping 20 products' variants,
+prices and images again for every listing was about half of a listing's CPU.
 """
 
 from __future__ import annotations
@@ -22,27 +25,63 @@ from app.clock import Clock
 from app.ctp import resources
 from app.ctp.gateway import CtpGateway
 from app.services import catalog_mapping, mapping
+from app.services.catalog_mapping import LocalizedProduct, Texts
 from app.services.catalog_queries import Market, ids_predicate
 
 log = logging.getLogger(__name__)
 
 Key = tuple[str, Market]
 
+# Languages whose mapping one cached product keeps (a shop has a few; the oldest goes first).
+MAPPED_LANGUAGES = 4
+
+
+class CachedProduct:
+    """A product projection as read for one market, and its mappings by language.
+
+    The projection is immutable once read (nothing changes a cached one), so its mapping in a
+    language never changes either; the category tree and the matching variants, which do
+    change, are applied per request by LocalizedProduct.shown().
+    """
+
+    __slots__ = ("_mapped", "raw")
+
+    def __init__(self, raw: resources.ProductProjection) -> None:
+        self.raw = raw
+        self._mapped: dict[tuple[str, str], LocalizedProduct] = {}
+
+    @property
+    def id(self) -> str:
+        return self.raw["id"]
+
+    def mapped(self, texts: Texts) -> LocalizedProduct:
+        """Mapped in the shopper's language (MalformedUpstreamData if the projection is not
+        what commercetools documents)."""
+        language = (texts.locale, texts.fallback)
+        found = self._mapped.get(language)
+        if found is None:
+            found = catalog_mapping.localized_product(self.raw, texts)
+            if len(self._mapped) >= MAPPED_LANGUAGES:
+                del self._mapped[next(iter(self._mapped))]
+            self._mapped[language] = found
+        return found
+
 
 class ProductCache:
-    """Product projections with prices selected for a market, by (id, Market)."""
+    """Product projections with prices selected for a market, by (id, Market), each with its
+    mappings."""
 
     def __init__(self, *, ttl_seconds: float, max_entries: int, clock: Clock = time.time) -> None:
         self._ttl = ttl_seconds
         self._max = max_entries
         self._clock = clock
-        self._entries: OrderedDict[Key, tuple[float, resources.ProductProjection]] = OrderedDict()
+        self._entries: OrderedDict[Key, tuple[float, CachedProduct]] = OrderedDict()
 
     @property
     def enabled(self) -> bool:
         return self._ttl > 0 and self._max > 0
 
-    def get(self, key: Key) -> resources.ProductProjection | None:
+    def get(self, key: Key) -> CachedProduct | None:
         entry = self._entries.get(key)
         if entry is None:
             return None
@@ -53,7 +92,7 @@ class ProductCache:
         self._entries.move_to_end(key)
         return product
 
-    def put(self, key: Key, product: resources.ProductProjection) -> None:
+    def put(self, key: Key, product: CachedProduct) -> None:
         if not self.enabled:
             return
         self._entries[key] = (self._clock(), product)
@@ -70,13 +109,13 @@ class ProductPage:
     """The products of a page, in the search's order, and those read from commercetools for it
     (to be cached once they were mapped without error: malformed data is not kept)."""
 
-    products: list[resources.ProductProjection]
-    read: list[resources.ProductProjection]
+    products: list[CachedProduct]
+    read: list[CachedProduct]
     market: Market
 
     def keep(self, cache: ProductCache) -> None:
         for product in self.read:
-            cache.put((product["id"], self.market), product)
+            cache.put((product.id, self.market), product)
 
 
 async def products_by_ids(
@@ -84,8 +123,8 @@ async def products_by_ids(
 ) -> ProductPage:
     """The published products with these ids, in the order given; ids commercetools no longer
     has (unpublished since the search index saw them) are left out."""
-    read: list[resources.ProductProjection] = []
-    found: dict[str, resources.ProductProjection] = {}
+    read: list[CachedProduct] = []
+    found: dict[str, CachedProduct] = {}
     missing: list[str] = []
     for product_id in dict.fromkeys(ids):
         cached = cache.get((product_id, market))
@@ -103,7 +142,8 @@ async def products_by_ids(
                 "withTotal": "false",
             },
         )
-        for product_id, product in catalog_mapping.by_id(mapping.results(page)).items():
+        for product_id, raw in catalog_mapping.by_id(mapping.results(page)).items():
+            product = CachedProduct(raw)
             found[product_id] = product
             read.append(product)
     gone = [product_id for product_id in ids if product_id not in found]

@@ -18,7 +18,8 @@ from app.models import (
     ProductSearchResult,
 )
 from app.services.catalog_facets import Facets, FacetSpec
-from app.services.catalog_mapping import Texts, product
+from app.services.catalog_mapping import Texts
+from app.services.catalog_products import CachedProduct
 from app.services.catalog_queries import SearchRequest
 from app.services.mapping import integer, nonempty, reads
 
@@ -46,25 +47,22 @@ def matching_variants(
     return found
 
 
-def _all_variants(raw: resources.ProductProjection) -> frozenset[int]:
-    return frozenset(v["id"] for v in (raw["masterVariant"], *raw["variants"]))
-
-
 def _products(
     raw: resources.ProductPagedSearchResponse,
-    projections: list[resources.ProductProjection],
+    products: list[CachedProduct],
     tree: CategoryTree,
     texts: Texts,
     marked: bool,
 ) -> tuple[Product, ...]:
-    matching = matching_variants(raw) if marked else {}
-    mapped = []
-    for projection in projections:
-        ids: frozenset[int] | None = None
-        if marked:
-            ids = matching.get(projection["id"]) or _all_variants(projection)
-        mapped.append(product(projection, tree, texts, ids))
-    return tuple(mapped)
+    if not marked:
+        return tuple(p.mapped(texts).shown(tree) for p in products)
+    matching = matching_variants(raw)
+    shown = []
+    for cached in products:
+        mapped = cached.mapped(texts)
+        ids = matching.get(cached.id) or mapped.variant_numbers
+        shown.append(mapped.shown(tree, ids))
+    return tuple(shown)
 
 
 def _buckets(raw: resources.ProductSearchFacetResult, name: str) -> dict[str, int]:
@@ -99,7 +97,7 @@ def _facet(
 @reads("ProductPagedSearchResponse")
 def search_result(
     raw: resources.ProductPagedSearchResponse,
-    projections: list[resources.ProductProjection],
+    products: list[CachedProduct],
     request: SearchRequest,
     facets: Facets,
     tree: CategoryTree,
@@ -115,7 +113,7 @@ def search_result(
         for spec in facets.specs
         if spec.name in by_name
     )
-    results = _products(raw, projections, tree, texts, marked)
+    results = _products(raw, products, tree, texts, marked)
     offset = integer(raw["offset"], "offset")
     return ProductSearchResult(
         page_info=PageInfo(
