@@ -40,6 +40,7 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLResolveInfo,
     GraphQLScalarType,
     GraphQLSchema,
     GraphQLString,
@@ -310,6 +311,25 @@ class StorefrontExecutor(Executor[Any]):
             return _in_order(grouped_field_set, plain, await pending)
 
         return merged_when_done(completed)
+
+    def complete_object_value(
+        self,
+        return_type: GraphQLObjectType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        # The value of a field that took the full path (a root field such as `cart`, a field
+        # with a resolver of its own): its selection may still be plain all the way down.
+        if self.middleware_manager is None and len(field_details_list) == 1:
+            completed = self._plain_object(return_type, result, field_details_list)
+            if completed is not _FULL_PATH and completed is not _NOT_PLAIN:
+                return completed
+        return super().complete_object_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
 
     def _plain_value(
         self,

@@ -235,3 +235,28 @@ def test_a_kept_plan_answers_each_request_as_graphql_core_does(
                 e.formatted
                 for e in expected.errors or ()  # type: ignore[union-attr]
             ]
+
+
+def test_the_value_of_a_resolved_field_takes_the_shortcut_when_its_selection_is_plain() -> None:
+    """`first` has a resolver of its own, so graphql-core's loop runs it; the Item it returns
+    is then completed by the kept plan, its price included: from the second run of the same
+    parsed document on, no selection is collected again. With a field that needs the loop
+    (`custom`), the Item's selection is collected on every run."""
+    collected: list[str] = []
+
+    class Counting(StorefrontExecutor):
+        def collect_subfields(self, return_type: Any, field_details_list: Any) -> Any:
+            collected.append(return_type.name)
+            return super().collect_subfields(return_type, field_details_list)
+
+    schema = build()
+    for document, again in (
+        ("{ first { __typename name price { centAmount } prices { centAmount } } }", []),
+        ("{ first { name custom price { centAmount } } }", ["Item"]),
+    ):
+        parsed = parse(document)
+        for _ in range(2):
+            collected.clear()
+            found = execute(schema, parsed, executor_class=Counting)
+            assert found.data == execute(schema, parsed).data  # type: ignore[union-attr]
+        assert collected == again
