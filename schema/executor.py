@@ -236,9 +236,15 @@ def _run(selection: _Selection, value: Any) -> Any:
             completed[name] = None
             continue
         if kind is _Kind.LEAF:
-            found = _leaf_value(named, found)
-            if found is _FULL_PATH:
-                return _FULL_PATH
+            # The commonest leaves inline (a cart has ~60): _leaf_value decides the rest.
+            value_type = type(found)
+            if not (
+                (value_type is str and (named is GraphQLString or named is GraphQLID))
+                or (value_type is int and named is GraphQLInt and _INT_MIN <= found <= _INT_MAX)
+            ):
+                found = _leaf_value(named, found)
+                if found is _FULL_PATH:
+                    return _FULL_PATH
             completed[name] = found
             continue
         if callable(found) or isinstance(found, BaseException):
