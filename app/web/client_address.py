@@ -9,6 +9,7 @@ failed sign-ins are counted against.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Sequence
 
@@ -19,6 +20,9 @@ from app.networks import IPNetwork
 _MAX_HOPS = 20
 
 
+# Parsing an address is ~2 us; a busy worker sees the same few peers (its proxies) again and
+# again.
+@functools.lru_cache(maxsize=1024)
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     text = text.strip()
     if text.startswith("[") and "]" in text:  # "[2001:db8::1]:443"

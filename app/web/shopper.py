@@ -4,6 +4,7 @@ what the project and store allow: app/request_context.py)."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from app.asgi import Scope
@@ -15,6 +16,8 @@ _MAX_TAG_LENGTH = 35
 _MAX_LANGUAGES = 10
 
 
+# A browser sends the same header on every request, and browsers send a handful of them.
+@functools.lru_cache(maxsize=256)
 def accepted_languages(accept_language: str | None) -> tuple[str, ...]:
     """The languages of an Accept-Language header, most wanted first (equal weights keep their
     order): "de-DE,de;q=0.9,en;q=0.5" -> ("de-DE", "de", "en")."""
