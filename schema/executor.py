@@ -22,7 +22,7 @@ with a directive in it (@skip/@include depend on the variables) is collected per
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -155,6 +155,9 @@ class _Selection:
     # the executor's).
     reads_unresolved: bool
 
+    def complete(self, value: Any) -> Any:
+        return _run(self, value)
+
 
 # The selection depends on the variables (a directive in it): collected per request.
 _PER_REQUEST = object()
@@ -222,7 +225,8 @@ def _is_mapping(value: Any) -> bool:
 
 
 def _run(selection: _Selection, value: Any) -> Any:
-    """The selection completed on one value, or _FULL_PATH when the value needs that path."""
+    """The selection completed on one value, or _FULL_PATH when the value needs that path (the
+    nested selections' objects too, by _Selection.complete)."""
     mapping = _is_mapping(value)
     completed: dict[str, Any] = {}
     for name, kind, attribute, named, nullable, item_nullable, nested in selection.fields:
@@ -251,25 +255,15 @@ def _run(selection: _Selection, value: Any) -> Any:
             return _FULL_PATH
         assert nested is not None
         if kind is _Kind.OBJECT:
-            found = _run(nested, found)
+            found = nested.complete(found)
             if found is _FULL_PATH:
                 return _FULL_PATH
             completed[name] = found
             continue
-        if not isinstance(found, list | tuple):
+        found = _completed_list(found, item_nullable, nested.complete)
+        if found is _FULL_PATH:
             return _FULL_PATH
-        items: list[Any] = []
-        for item in found:
-            if item is None:
-                if not item_nullable:
-                    return _FULL_PATH
-                items.append(None)
-                continue
-            done = _run(nested, item)
-            if done is _FULL_PATH:
-                return _FULL_PATH
-            items.append(done)
-        completed[name] = items
+        completed[name] = found
     return completed
 
 
@@ -373,20 +367,9 @@ class StorefrontExecutor(Executor[Any]):
             return _FULL_PATH
         if kind is _Kind.OBJECT:
             return self._plain_object(named, value, field_details_list)
-        if not isinstance(value, list | tuple):
-            return _FULL_PATH
-        items: list[Any] = []
-        for item in value:
-            if item is None:
-                if not item_nullable:
-                    return _FULL_PATH
-                items.append(None)
-                continue
-            completed = self._plain_object(named, item, field_details_list)
-            if completed is _FULL_PATH or completed is _NOT_PLAIN:
-                return completed
-            items.append(completed)
-        return items
+        return _completed_list(
+            value, item_nullable, lambda item: self._plain_object(named, item, field_details_list)
+        )
 
     def _plain_object(
         self, object_type: GraphQLObjectType, value: Any, field_details_list: FieldDetailsList
@@ -486,6 +469,25 @@ class StorefrontExecutor(Executor[Any]):
                 return _FULL_PATH
             completed[response_name] = sub_value
         return completed
+
+
+def _completed_list(values: Any, item_nullable: bool, complete: Callable[[Any], Any]) -> Any:
+    """Each item of a list of objects completed, or the first item's refusal (_FULL_PATH,
+    _NOT_PLAIN)."""
+    if not isinstance(values, list | tuple):
+        return _FULL_PATH
+    items: list[Any] = []
+    for item in values:
+        if item is None:
+            if not item_nullable:
+                return _FULL_PATH
+            items.append(None)
+            continue
+        done = complete(item)
+        if done is _FULL_PATH or done is _NOT_PLAIN:
+            return done
+        items.append(done)
+    return items
 
 
 def _leaf_value(leaf: GraphQLScalarType | GraphQLEnumType, value: Any) -> Any:
