@@ -340,10 +340,8 @@ class StorefrontExecutor(Executor[Any]):
     ) -> Any:
         """What the full path would answer for a plain field, or _FULL_PATH / _NOT_PLAIN when it
         must decide."""
-        if len(field_details_list) != 1:
-            return _NOT_PLAIN
-        node = field_details_list[0].node
-        if node.arguments or node.directives:
+        node = _lone_node(field_details_list)
+        if node is None:
             return _NOT_PLAIN
         name = node.name.value
         if name in table:
@@ -415,10 +413,8 @@ class StorefrontExecutor(Executor[Any]):
         fields: list[tuple[str, _Kind, str, Any, bool, bool, _Selection | None]] = []
         reads_unresolved = False
         for response_name, sub_details in grouped_field_set.items():
-            if len(sub_details) != 1:
-                return _NOT_PLAIN
-            sub_node = sub_details[0].node
-            if sub_node.arguments or sub_node.directives:
+            sub_node = _lone_node(sub_details)
+            if sub_node is None:
                 return _NOT_PLAIN
             name = sub_node.name.value
             if name == _TYPENAME:
@@ -469,6 +465,15 @@ class StorefrontExecutor(Executor[Any]):
                 return _FULL_PATH
             completed[response_name] = sub_value
         return completed
+
+
+def _lone_node(field_details_list: FieldDetailsList) -> FieldNode | None:
+    """The field's node when the selection asks for it once, without arguments or directives
+    (what the shortcut can answer), else None."""
+    if len(field_details_list) != 1:
+        return None
+    node = field_details_list[0].node
+    return None if node.arguments or node.directives else node
 
 
 def _completed_list(values: Any, item_nullable: bool, complete: Callable[[Any], Any]) -> Any:
