@@ -36,6 +36,7 @@ from app.services.catalog_products import ProductCache
 from app.services.credential_guard import CredentialGuard, CredentialRules
 from app.services.email_verification import EmailVerification, VerificationLinks
 from app.services.guest_budget import GuestSessionBudget
+from app.services.mapped_carts import MappedCarts
 from app.services.markets import ProjectMarkets
 from app.services.orders import OrderService
 from app.services.paid_checkout import PaidCheckout
@@ -147,6 +148,7 @@ class CoreContainer(containers.DeclarativeContainer):
     sdk_client = providers.Singleton(build_sdk_client, settings)
     # Categories rarely change and every page names them: one copy per process.
     category_cache = providers.Singleton(CategoryCache, gateway, clock=clock)
+    mapped_carts = providers.Singleton(MappedCarts)
     product_cache = providers.Singleton(
         ProductCache,
         ttl_seconds=settings.provided.catalog.product_cache_seconds,
@@ -251,7 +253,9 @@ class GraphQLContainer(containers.DeclarativeContainer):
         core.guest_session_budget,
         core.clock,
     )
-    cart_service = providers.Factory(CartService, request_context, session_tokens, core.gateway)
+    cart_service = providers.Factory(
+        CartService, request_context, session_tokens, core.gateway, core.mapped_carts
+    )
     catalog_service = providers.Factory(
         CatalogService,
         request_context,

@@ -23,6 +23,7 @@ from tests.support.queries import (
     SHIPPING_METHODS,
     UPDATE_QUANTITY,
 )
+from tests.support.upstream import Upstream
 
 pytestmark = pytest.mark.anyio
 
@@ -56,6 +57,49 @@ async def test_accept_language_localizes_names(service: RunningService) -> None:
     async with service.browser(headers={"accept-language": "de-DE,de;q=0.9,en;q=0.5"}) as b:
         cart = await cart_with(b, (TSHIRT, 1))
     assert cart["lineItems"][0]["name"] == "Klassisches T-Shirt"
+
+
+async def test_an_unchanged_cart_read_again_follows_each_requests_language(
+    browser: Browser, service: RunningService
+) -> None:
+    """The service keeps a cart's mapping by its id, version and language
+    (app/services/mapped_carts.py): the same cart read in German, English and German again
+    names its line in each, and a change made elsewhere (here straight at commercetools, as
+    another device of the customer would) shows on the next read."""
+    cart = await cart_with(browser, (TSHIRT, 1))
+    names = []
+    for language in ("de", "en", "de"):
+        browser.http.headers["accept-language"] = language
+        read = (await browser.gql(CART)).ok()["cart"]
+        assert read["version"] == cart["version"]
+        names.append(read["lineItems"][0]["name"])
+    assert names == ["Klassisches T-Shirt", "Classic T-Shirt", "Klassisches T-Shirt"]
+
+    stored = await service.read_session(browser)
+    assert stored is not None
+    upstream = Upstream(service.emulator)
+    try:
+        await upstream.call(
+            "POST",
+            f"/me/carts/{cart['id']}",
+            stored.data["t"]["a"],
+            {
+                "version": cart["version"],
+                "actions": [
+                    {
+                        "action": "changeLineItemQuantity",
+                        "lineItemId": cart["lineItems"][0]["lineItemId"],
+                        "quantity": 4,
+                    }
+                ],
+            },
+        )
+    finally:
+        await upstream.aclose()
+    read = (await browser.gql(CART)).ok()["cart"]
+    assert read["version"] > cart["version"]
+    assert read["lineItems"][0]["quantity"] == 4 and read["totalQuantity"] == 4
+    assert read["lineItems"][0]["name"] == "Klassisches T-Shirt"
 
 
 async def test_update_quantity_and_remove(browser: Browser, service: RunningService) -> None:

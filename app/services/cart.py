@@ -20,8 +20,8 @@ from app.ctp.gateway import CtpGateway
 from app.ctp.json import Json
 from app.errors import AppError, BadUserInput, Field, NotFound, UserErrorCode
 from app.request_context import RequestContext
-from app.services import cart_mapping
 from app.services.addresses import is_email, validate_address
+from app.services.mapped_carts import MappedCarts
 from app.services.session_tokens import SessionTokens
 from app.services.upstream_errors import ShopperMessage, shopper_error
 
@@ -42,16 +42,23 @@ CART_EXPAND = {"expand": "discountCodes[*].discountCode"}
 
 
 class CartService:
-    def __init__(self, context: RequestContext, tokens: SessionTokens, gateway: CtpGateway) -> None:
+    def __init__(
+        self,
+        context: RequestContext,
+        tokens: SessionTokens,
+        gateway: CtpGateway,
+        mapped_carts: MappedCarts,
+    ) -> None:
         self._context = context
         self._session = context.session
         self._tokens = tokens
         self._gateway = gateway
+        self._mapped = mapped_carts
 
     # -- reads ---------------------------------------------------------------------------------
     async def current_cart(self) -> models.Cart | None:
         raw = await self._tokens.call(self._active_cart, create=False)
-        return cart_mapping.cart(raw, self._context.shopper.locale) if raw is not None else None
+        return self._mapped.cart(raw, self._context.shopper.locale) if raw is not None else None
 
     async def raw_active_cart(self) -> resources.Cart | None:
         """The active cart as commercetools JSON, for services building on it (checkout)."""
@@ -180,7 +187,7 @@ class CartService:
         return await self._tokens.call(fetch, create=False)
 
     def model(self, raw: resources.Cart) -> models.Cart:
-        return cart_mapping.cart(raw, self._context.shopper.locale)
+        return self._mapped.cart(raw, self._context.shopper.locale)
 
     def forget(self) -> None:
         self._forget_cart()
@@ -213,7 +220,7 @@ class CartService:
         raw = await self._tokens.call(run, create=create_with is not None)
         if raw is None:
             raise NotFound(_NO_CART, code=UserErrorCode.CART_EMPTY)
-        return cart_mapping.cart(raw, self._context.shopper.locale)
+        return self._mapped.cart(raw, self._context.shopper.locale)
 
     async def _create(self, token: str, draft: Json | None, refused: _Refusal) -> resources.Cart:
         if draft is None:
