@@ -47,7 +47,10 @@ class Telemetry:
         return self._metrics or self._tracing
 
     def session_store(self, store: SessionStore) -> SessionStore:
-        return ObservedSessionStore(store, self._store_kind) if self.on else store
+        # The cookie store gets no spans (ObservedSessionStore says why): with metrics off
+        # there is nothing to observe.
+        traced = self._tracing and self._store_kind != "cookie"
+        return ObservedSessionStore(store, self._store_kind) if self._metrics or traced else store
 
     def middleware(self, *, routes: Sequence[str]) -> list[Middleware]:
         return [Middleware(TelemetryMiddleware, routes=routes)] if self.on else []

@@ -85,7 +85,10 @@ class ObservedOperation:
 def observe_operation(
     parser: Parser | None, data: dict[str, Any]
 ) -> ObservedOperation | _Unobserved:
-    if not metrics.enabled() and tracing.tracer() is None:
+    if not metrics.enabled() and (
+        tracing.tracer() is None or tracing.unsampled_parent() is not None
+    ):
+        # Nothing to count, and no span to make: this request's trace is not sampled.
         return _UNOBSERVED
     name, kind = UNKNOWN_OPERATION, "unknown"
     if parser is not None:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
-from opentelemetry.trace import Span, Tracer
+from opentelemetry.trace import Span, SpanContext, Tracer
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 if TYPE_CHECKING:
@@ -132,9 +132,14 @@ def extract(headers: Iterable[tuple[bytes, bytes]]) -> otel_context.Context:
 def inject(span: Span, headers: MutableMapping[str, str]) -> None:
     """traceparent (and tracestate) naming `span`, and commercetools' X-Correlation-ID from
     the same ids, so that commercetools' logs can be found from the trace."""
-    _propagator.inject(headers, context=trace.set_span_in_context(span))
     ids = span.get_span_context()
-    headers[CORRELATION_HEADER] = f"{ids.trace_id:032x}-{ids.span_id:016x}"
+    trace_id, span_id = _hex_ids(ids)
+    # W3C Trace Context, version 00, as TraceContextTextMapPropagator writes it (it reads the
+    # span back out of a context first: twice the cost, on every call to commercetools).
+    headers["traceparent"] = f"00-{trace_id}-{span_id}-{int(ids.trace_flags):02x}"
+    if ids.trace_state:
+        headers["tracestate"] = ids.trace_state.to_header()
+    headers[CORRELATION_HEADER] = f"{trace_id}-{span_id}"
 
 
 def unsampled_parent() -> Span | None:
@@ -153,4 +158,18 @@ def current_ids() -> tuple[str, str] | None:
     ids = trace.get_current_span().get_span_context()
     if not ids.is_valid:
         return None
-    return f"{ids.trace_id:032x}", f"{ids.span_id:016x}"
+    return _hex_ids(ids)
+
+
+# The last span's ids as text: a request's log lines and calls to commercetools name the same
+# span again and again. One tuple, replaced whole (threads log too).
+_last_ids: tuple[SpanContext | None, tuple[str, str]] = (None, ("", ""))
+
+
+def _hex_ids(ids: SpanContext) -> tuple[str, str]:
+    global _last_ids
+    known, text = _last_ids
+    if known is not ids:
+        text = (f"{ids.trace_id:032x}", f"{ids.span_id:016x}")
+        _last_ids = (ids, text)
+    return text

@@ -17,11 +17,12 @@ class UpstreamCall:
     """One call, retries included. `headers` are the call's own plus, when tracing, the trace
     headers; `CtpHttp` sets `status` from each answer and counts `retries`."""
 
-    __slots__ = ("_span", "_started", "endpoint", "headers", "method", "retries", "status")
+    __slots__ = ("_endpoint", "_span", "_started", "_url", "headers", "method", "retries", "status")
 
     def __init__(self, method: str, url: str, headers: Mapping[str, str]) -> None:
         self.method = method
-        self.endpoint = endpoint_template(url)
+        self._url = url
+        self._endpoint: str | None = None
         self.headers = headers
         self.status: int | None = None
         self.retries = 0
@@ -45,6 +46,14 @@ class UpstreamCall:
             self.headers = traced
         self._started = time.perf_counter()
 
+    @property
+    def endpoint(self) -> str:
+        """The URL's template (a metric label, a span name), worked out when first needed: an
+        unsampled request with metrics off needs none."""
+        if self._endpoint is None:
+            self._endpoint = endpoint_template(self._url)
+        return self._endpoint
+
     def finish(self, *, refused: bool = False) -> None:
         """`refused`: the circuit breaker stopped the call before it was sent."""
         seconds = time.perf_counter() - self._started
@@ -54,7 +63,8 @@ class UpstreamCall:
             status = "unavailable"
         else:
             status = str(self.status)
-        metrics.upstream_call(self.method, self.endpoint, status, seconds, self.retries)
+        if metrics.enabled():
+            metrics.upstream_call(self.method, self.endpoint, status, seconds, self.retries)
         span = self._span
         if span is not None:
             if self.status is not None:
