@@ -57,8 +57,10 @@ class TelemetryMiddleware:
             },
         )
         token = otel_context.attach(trace.set_span_in_context(span, parent))
+        # An unsampled request with metrics off records nothing: its answer needs no watching.
+        watched = recording_send if span.is_recording() or metrics.enabled() else send
         try:
-            await self._app(scope, receive, recording_send)
+            await self._app(scope, receive, watched)
         except BaseException as exc:
             span.record_exception(exc)
             raise
