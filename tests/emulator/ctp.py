@@ -111,6 +111,13 @@ class Ctp:
     async def post(self, path: str, token: str | None, body: Any, expect: int = 200) -> Json:
         return await self.call("POST", path, token, json=body, expect=expect)
 
+    async def update(
+        self, path: str, token: str, resource: Json, *actions: Json, expect: int = 200
+    ) -> Json:
+        """The resource at `path` updated with `actions` at the version `resource` holds."""
+        body = {"version": resource["version"], "actions": list(actions)}
+        return await self.post(path, token, body, expect=expect)
+
     # -- shortcuts ------------------------------------------------------------------------------
     async def my_cart(
         self,
@@ -130,12 +137,7 @@ class Ctp:
     async def update_my_cart(
         self, token: str, cart: Json, *actions: Json, expect: int = 200
     ) -> Json:
-        return await self.post(
-            f"/me/carts/{cart['id']}",
-            token,
-            {"version": cart["version"], "actions": list(actions)},
-            expect=expect,
-        )
+        return await self.update(f"/me/carts/{cart['id']}", token, cart, *actions, expect=expect)
 
     async def signup(
         self, token: str, email: str, password: str = TEST_PASSWORD, **fields: Any

@@ -75,20 +75,12 @@ async def test_unknown_customer(ctp: Ctp) -> None:
 async def test_address_actions(ctp: Ctp) -> None:
     backend = await ctp.client_token()
     customer, _ = await ctp.new_customer("addr@example.com")
+    path = f"/customers/{customer['id']}"
 
-    async def update(*actions: dict[str, object], expect: int = 200) -> dict[str, object]:
-        nonlocal customer
-        body = await ctp.post(
-            f"/customers/{customer['id']}",
-            backend,
-            {"version": customer["version"], "actions": list(actions)},
-            expect=expect,
-        )
-        if expect == 200:
-            customer = body
-        return body
-
-    await update(
+    customer = await ctp.update(
+        path,
+        backend,
+        customer,
         {"action": "addAddress", "address": {"key": "home", "country": "DE", "city": "Bonn"}},
         {"action": "addAddress", "address": {"key": "work", "country": "DE", "city": "Essen"}},
         {"action": "setDefaultShippingAddress", "addressKey": "home"},
@@ -101,7 +93,10 @@ async def test_address_actions(ctp: Ctp) -> None:
     assert customer["shippingAddressIds"] == [home["id"]]
     assert customer["defaultBillingAddressId"] == work["id"]
     assert (customer["firstName"], customer["lastName"]) == ("Ada", "Byron")
-    await update(
+    customer = await ctp.update(
+        path,
+        backend,
+        customer,
         {
             "action": "changeAddress",
             "addressId": home["id"],
@@ -117,9 +112,13 @@ async def test_address_actions(ctp: Ctp) -> None:
     assert customer["billingAddressIds"] == []
     assert customer["email"] == "ada@example.com"
     assert "lastName" not in customer
-    body = await update({"action": "removeAddress", "addressId": "nope"}, expect=400)
+    body = await ctp.update(
+        path, backend, customer, {"action": "removeAddress", "addressId": "nope"}, expect=400
+    )
     assert error_code(body) == "InvalidInput"
-    body = await update({"action": "changeEmail", "email": DEMO_EMAIL}, expect=400)
+    body = await ctp.update(
+        path, backend, customer, {"action": "changeEmail", "email": DEMO_EMAIL}, expect=400
+    )
     assert error_code(body) == "DuplicateField"
 
 

@@ -222,20 +222,12 @@ async def test_customer_group_and_store_update_actions(ctp: Ctp) -> None:
     admin = await ctp.client_token()
     customer, _ = await ctp.new_customer("groups@example.com")
     vip = await ctp.get("/customer-groups/key=vip", admin)
+    path = f"/customers/{customer['id']}"
 
-    async def update(*actions: object, expect: int = 200) -> dict[str, object]:
-        nonlocal customer
-        body = await ctp.post(
-            f"/customers/{customer['id']}",
-            admin,
-            {"version": customer["version"], "actions": list(actions)},
-            expect=expect,
-        )
-        if expect == 200:
-            customer = body
-        return body
-
-    await update(
+    customer = await ctp.update(
+        path,
+        admin,
+        customer,
         {"action": "setCustomerGroup", "customerGroup": {"key": "vip"}},
         {
             "action": "addCustomerGroupAssignment",
@@ -246,11 +238,18 @@ async def test_customer_group_and_store_update_actions(ctp: Ctp) -> None:
     assert customer["customerGroup"] == {"typeId": "customer-group", "id": vip["id"]}
     assert customer["customerGroupAssignments"][0]["customerGroup"]["id"] == vip["id"]
     assert customer["stores"] == [{"typeId": "store", "key": "de-shop"}]
-    missing = await update(
-        {"action": "setCustomerGroup", "customerGroup": {"key": "nope"}}, expect=400
+    missing = await ctp.update(
+        path,
+        admin,
+        customer,
+        {"action": "setCustomerGroup", "customerGroup": {"key": "nope"}},
+        expect=400,
     )
     assert error_code(missing) == "ReferencedResourceNotFound"
-    await update(
+    customer = await ctp.update(
+        path,
+        admin,
+        customer,
         {"action": "setCustomerGroup"},
         {"action": "removeCustomerGroupAssignment", "customerGroup": {"key": "vip"}},
         {"action": "setStores", "stores": []},
