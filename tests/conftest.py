@@ -19,6 +19,7 @@ from tests.support.browser import Browser
 from tests.support.clock import FakeClock
 from tests.support.redis_server import RedisServer, RedisUnavailable
 from tests.support.servers import ServerThread
+from tests.support.stripe_standin import RunningStandIn
 
 SESSION_KEY = "test-session-key-0123456789-abcdefghijklmnop"
 
@@ -99,6 +100,14 @@ def service(start_service: Callable[..., RunningService]) -> RunningService:
 async def browser(service: RunningService) -> AsyncIterator[Browser]:
     async with service.browser() as b:
         yield b
+
+
+@pytest.fixture
+def stand_in() -> Iterator[RunningStandIn]:
+    """The Stripe stand-in on a loopback port of its own, for one test."""
+    running = RunningStandIn().start()
+    yield running
+    running.stop()
 
 
 @pytest.fixture(scope="session")

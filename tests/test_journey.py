@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,13 +65,6 @@ def lines(cart: dict[str, Any]) -> dict[str, int]:
 @pytest.fixture
 def outbox(tmp_path: Path) -> Path:
     return tmp_path / "outbox"
-
-
-@pytest.fixture
-def stand_in() -> Iterator[RunningStandIn]:
-    running = RunningStandIn().start()
-    yield running
-    running.stop()
 
 
 @pytest.fixture

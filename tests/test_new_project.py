@@ -19,7 +19,6 @@ from tests.support.clock import FakeClock
 from tests.test_journey import (  # noqa: F401 - the journey, rerun on a new project
     outbox,
     shop,
-    stand_in,
     test_a_shoppers_whole_journey,
 )
 

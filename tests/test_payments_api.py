@@ -4,7 +4,7 @@ orders only a cart whose settled payment covers its current total."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -24,13 +24,6 @@ CREATE_PAYMENT = f"""mutation($m: String!) {{ createPayment(input: {{method: $m}
   payment {{ {PAYMENT_FIELDS} }} {USER_ERRORS} }} }}"""
 PAYMENT = f"query($id: ID!) {{ payment(id: $id) {{ {PAYMENT_FIELDS} }} }}"
 METHODS = "{ paymentMethods }"
-
-
-@pytest.fixture
-def stand_in() -> Iterator[RunningStandIn]:
-    running = RunningStandIn().start()
-    yield running
-    running.stop()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -33,13 +32,6 @@ from tests.support.stripe_standin import RunningStandIn, browser_confirms
 pytestmark = pytest.mark.anyio
 
 WEBHOOK_SECRET = "whsec_test_adapter"
-
-
-@pytest.fixture
-def stand_in() -> Iterator[RunningStandIn]:
-    running = RunningStandIn().start()
-    yield running
-    running.stop()
 
 
 def provider(stand_in: RunningStandIn, **overrides: Any) -> StripePaymentProvider:

@@ -7,7 +7,7 @@ placeOrder's payment check and its order is not ordered for less."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -21,13 +21,6 @@ from tests.test_orders_api import TSHIRT, ready_cart
 from tests.test_payments_api import CREATE_PAYMENT, pay, start_payment
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def stand_in() -> Iterator[RunningStandIn]:
-    running = RunningStandIn().start()
-    yield running
-    running.stop()
 
 
 @pytest.fixture

@@ -35,13 +35,6 @@ LAST_ORDER_AND_CART = "{ lastOrder { id paymentState } cart { id } }"
 
 
 @pytest.fixture
-def stand_in() -> Iterator[RunningStandIn]:
-    running = RunningStandIn().start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
 def outbox(tmp_path: Path) -> Path:
     return tmp_path / "outbox"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -216,13 +216,6 @@ def flow_settings(flow: str, stand_in: RunningStandIn) -> dict[str, Any]:
         "stripe_webhook_secret": STRIPE_WEBHOOK_SECRET,
         "stripe_api_base": stand_in.url,
     }
-
-
-@pytest.fixture
-def stand_in() -> Iterator[RunningStandIn]:
-    running = RunningStandIn().start()
-    yield running
-    running.stop()
 
 
 def scopes(names: list[str]) -> str:
