@@ -17,8 +17,7 @@ from typing import Any
 import anyio
 import httpx
 import pytest
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from prometheus_client import Counter, Gauge, Histogram
 
@@ -31,7 +30,14 @@ from tests.conftest import make_settings
 from tests.support.browser import Browser
 from tests.support.queries import USER_ERRORS
 from tests.support.servers import ServerThread
-from tests.support.telemetry import RecordedHeaders, Sample, recording_headers, scrape, total
+from tests.support.telemetry import (
+    RecordedHeaders,
+    Sample,
+    in_memory_tracing,
+    recording_headers,
+    scrape,
+    total,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -66,9 +72,7 @@ class Shop:
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
     emulator = Emulator()
     recorded = RecordedHeaders()
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    provider, exporter = in_memory_tracing()
     with ServerThread(recording_headers(create_emulator_app(emulator), recorded)) as upstream:
         settings = make_settings(
             ctp_project_key="demo",

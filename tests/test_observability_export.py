@@ -13,9 +13,6 @@ from typing import Any
 
 import httpx
 import pytest
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from app.observability import tracing
 from bootstrap.app import create_app
@@ -24,7 +21,12 @@ from emulator.state import Emulator
 from tests.conftest import make_settings
 from tests.support.production import WEBHOOK_SECRET
 from tests.support.servers import ServerThread
-from tests.support.telemetry import OtlpReceiver, RecordedHeaders, recording_headers
+from tests.support.telemetry import (
+    OtlpReceiver,
+    RecordedHeaders,
+    in_memory_tracing,
+    recording_headers,
+)
 
 ADD = """mutation AddToCart($sku: String!) {
   addToCart(sku: $sku, quantity: 1) { cart { id } userErrors { code } } }"""
@@ -108,9 +110,7 @@ def test_calls_to_a_redis_session_store_get_spans(
     no_otel_environment: pytest.MonkeyPatch, redis_url: str
 ) -> None:
     trace_id = secrets.token_hex(16)
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    provider, exporter = in_memory_tracing()
     emulator = Emulator()
     with ServerThread(create_emulator_app(emulator)) as upstream:
         settings = make_settings(
@@ -156,9 +156,7 @@ def test_json_log_lines_carry_the_trace_and_span_ids(
     no_otel_environment: pytest.MonkeyPatch, json_log: io.StringIO
 ) -> None:
     trace_id = secrets.token_hex(16)
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    provider, exporter = in_memory_tracing()
     emulator = Emulator()
     with ServerThread(create_emulator_app(emulator)) as upstream:
         settings = make_settings(
