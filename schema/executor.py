@@ -74,26 +74,6 @@ _TYPENAME = "__typename"
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 
-class _FieldTables:
-    """Plain fields per object type and field name, for one schema at a time (a process serves
-    one; tests build many, one after another, and a new one replaces the tables)."""
-
-    def __init__(self) -> None:
-        self._schema: GraphQLSchema | None = None
-        self._by_type: dict[GraphQLObjectType, dict[str, _PlainField]] = {}
-
-    def of(self, schema: GraphQLSchema, parent_type: GraphQLObjectType) -> dict[str, _PlainField]:
-        if schema is not self._schema:
-            self._schema, self._by_type = schema, {}
-        table = self._by_type.get(parent_type)
-        if table is None:
-            table = self._by_type[parent_type] = {}
-        return table
-
-
-_tables = _FieldTables()
-
-
 def _attribute(field_name: str, field: GraphQLField) -> str | None:
     """The attribute a default resolver reads for the field, or None for any other resolver."""
     resolve = field.resolve
@@ -156,7 +136,40 @@ class _Selection:
     reads_unresolved: bool
 
     def complete(self, value: Any) -> Any:
-        return _run(self, value)
+        """The selection completed on one value, or _FULL_PATH when the value needs that path
+        (a nested object's value too)."""
+        mapping = _is_mapping(value)
+        completed: dict[str, Any] = {}
+        for name, kind, attribute, named, nullable, item_nullable, nested in self.fields:
+            if kind is _Kind.TYPENAME:
+                completed[name] = named
+                continue
+            found = value.get(attribute) if mapping else getattr(value, attribute, None)
+            if found is None:
+                if not nullable:
+                    return _FULL_PATH
+                completed[name] = None
+                continue
+            if kind is _Kind.LEAF:
+                found = _leaf_value(named, found)
+                if found is _FULL_PATH:
+                    return _FULL_PATH
+                completed[name] = found
+                continue
+            if callable(found) or isinstance(found, BaseException):
+                return _FULL_PATH
+            assert nested is not None
+            if kind is _Kind.OBJECT:
+                found = nested.complete(found)
+                if found is _FULL_PATH:
+                    return _FULL_PATH
+                completed[name] = found
+                continue
+            found = _completed_list(found, item_nullable, nested.complete)
+            if found is _FULL_PATH:
+                return _FULL_PATH
+            completed[name] = found
+        return completed
 
 
 # The selection depends on the variables (a directive in it): collected per request.
@@ -164,29 +177,44 @@ _PER_REQUEST = object()
 _SELECTIONS_KEPT = 4096
 
 
-class _Selections:
-    """Selections by (object type, field node), for one schema at a time. Documents come from
-    the parse cache (schema/document_cache.py), so a storefront's few documents keep their
-    nodes, and their plans, from request to request."""
+class _Known:
+    """What the shortcut has worked out about one schema: its plain fields per object type and
+    field name, and its selections' plans by (object type, field node). A process serves one
+    schema; tests build many, one after another, and a new one replaces what was known.
+    Documents come from the parse cache (schema/document_cache.py), so a storefront's few
+    documents keep their nodes, and their plans, from request to request."""
 
-    def __init__(self) -> None:
-        self._schema: GraphQLSchema | None = None
+    def __init__(self, schema: GraphQLSchema) -> None:
+        self.schema = schema
+        self._fields: dict[GraphQLObjectType, dict[str, _PlainField]] = {}
         self._plans: dict[tuple[GraphQLObjectType, int], tuple[FieldNode, Any]] = {}
 
-    def get(self, schema: GraphQLSchema, object_type: GraphQLObjectType, node: FieldNode) -> Any:
+    def fields_of(self, parent_type: GraphQLObjectType) -> dict[str, _PlainField]:
+        table = self._fields.get(parent_type)
+        if table is None:
+            table = self._fields[parent_type] = {}
+        return table
+
+    def plan(self, object_type: GraphQLObjectType, node: FieldNode) -> Any:
         """The plan, _PER_REQUEST, _NOT_PLAIN, or None: not worked out yet."""
-        if schema is not self._schema:
-            self._schema, self._plans = schema, {}
         entry = self._plans.get((object_type, id(node)))
         return entry[1] if entry is not None and entry[0] is node else None
 
-    def put(self, object_type: GraphQLObjectType, node: FieldNode, plan: Any) -> None:
+    def keep(self, object_type: GraphQLObjectType, node: FieldNode, plan: Any) -> None:
         if len(self._plans) >= _SELECTIONS_KEPT:
             self._plans.clear()  # documents came and went: start again
         self._plans[(object_type, id(node))] = (node, plan)
 
 
-_selections = _Selections()
+_known: _Known | None = None
+
+
+def _known_about(schema: GraphQLSchema) -> _Known:
+    global _known
+    known = _known
+    if known is None or known.schema is not schema:
+        known = _known = _Known(schema)
+    return known
 
 
 def _fixed(
@@ -224,49 +252,6 @@ def _is_mapping(value: Any) -> bool:
     return known
 
 
-def _run(selection: _Selection, value: Any) -> Any:
-    """The selection completed on one value, or _FULL_PATH when the value needs that path (the
-    nested selections' objects too, by _Selection.complete)."""
-    mapping = _is_mapping(value)
-    completed: dict[str, Any] = {}
-    for name, kind, attribute, named, nullable, item_nullable, nested in selection.fields:
-        if kind is _Kind.TYPENAME:
-            completed[name] = named
-            continue
-        found = value.get(attribute) if mapping else getattr(value, attribute, None)
-        if found is None:
-            if not nullable:
-                return _FULL_PATH
-            completed[name] = None
-            continue
-        if kind is _Kind.LEAF:
-            # The commonest leaves inline (a cart has ~60): _leaf_value decides the rest.
-            value_type = type(found)
-            if not (
-                (value_type is str and (named is GraphQLString or named is GraphQLID))
-                or (value_type is int and named is GraphQLInt and _INT_MIN <= found <= _INT_MAX)
-            ):
-                found = _leaf_value(named, found)
-                if found is _FULL_PATH:
-                    return _FULL_PATH
-            completed[name] = found
-            continue
-        if callable(found) or isinstance(found, BaseException):
-            return _FULL_PATH
-        assert nested is not None
-        if kind is _Kind.OBJECT:
-            found = nested.complete(found)
-            if found is _FULL_PATH:
-                return _FULL_PATH
-            completed[name] = found
-            continue
-        found = _completed_list(found, item_nullable, nested.complete)
-        if found is _FULL_PATH:
-            return _FULL_PATH
-        completed[name] = found
-    return completed
-
-
 class StorefrontExecutor(Executor[Any]):
     """graphql-core's base executor, which ignores incremental delivery: the schema has neither
     @defer nor @stream (graphql-core's execute() refuses a schema that has them), so it answers
@@ -274,6 +259,7 @@ class StorefrontExecutor(Executor[Any]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._known = _known_about(self.schema)
         # Object fields (by their field details, which live as long as the execution) whose
         # selection needs the full path whatever their value: the other items of a list, or
         # the other parents, need not try the shortcut again.
@@ -290,7 +276,7 @@ class StorefrontExecutor(Executor[Any]):
         plain: dict[str, Any] = {}
         rest: GroupedFieldSet = {}
         if self.middleware_manager is None:
-            table = _tables.of(self.schema, parent_type)
+            table = self._known.fields_of(parent_type)
             for response_name, field_details_list in grouped_field_set.items():
                 value = self._plain_value(table, parent_type, source_value, field_details_list)
                 if value is _FULL_PATH or value is _NOT_PLAIN:
@@ -375,7 +361,7 @@ class StorefrontExecutor(Executor[Any]):
         """The object's selection as the full path would answer it, or _FULL_PATH / _NOT_PLAIN
         as soon as one of its fields needs that path."""
         node = field_details_list[0].node
-        plan = _selections.get(self.schema, object_type, node)
+        plan = self._known.plan(object_type, node)
         if plan is None:
             plan = self._plan(object_type, field_details_list)
         if plan is _NOT_PLAIN:
@@ -384,7 +370,7 @@ class StorefrontExecutor(Executor[Any]):
             return self._collected_object(object_type, value, field_details_list)
         if plan.reads_unresolved and self.field_resolver is not default_field_resolver:
             return _NOT_PLAIN
-        return _run(plan, value)
+        return plan.complete(value)
 
     def _plan(self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> Any:
         """Works out, and keeps, the selection's plan: a _Selection, _NOT_PLAIN (some field
@@ -398,7 +384,7 @@ class StorefrontExecutor(Executor[Any]):
             plan = _PER_REQUEST
         else:
             plan = self._selection(object_type, field_details_list)
-        _selections.put(object_type, node, plan)
+        self._known.keep(object_type, node, plan)
         return plan
 
     def _selection(
@@ -409,7 +395,7 @@ class StorefrontExecutor(Executor[Any]):
         )
         if defer_usages or forbidden:
             return _NOT_PLAIN
-        table = _tables.of(self.schema, object_type)
+        table = self._known.fields_of(object_type)
         fields: list[tuple[str, _Kind, str, Any, bool, bool, _Selection | None]] = []
         reads_unresolved = False
         for response_name, sub_details in grouped_field_set.items():
@@ -431,7 +417,7 @@ class StorefrontExecutor(Executor[Any]):
             reads_unresolved = reads_unresolved or unresolved
             nested: _Selection | None = None
             if kind is not _Kind.LEAF:
-                found = _selections.get(self.schema, named, sub_node)
+                found = self._known.plan(named, sub_node)
                 if found is None:
                     found = self._plan(named, sub_details)
                 if not isinstance(found, _Selection):
@@ -454,7 +440,7 @@ class StorefrontExecutor(Executor[Any]):
         if defer_usages or forbidden:
             self._not_plain_objects.add(key)
             return _NOT_PLAIN
-        table = _tables.of(self.schema, object_type)
+        table = self._known.fields_of(object_type)
         completed: dict[str, Any] = {}
         for response_name, sub_details in grouped_field_set.items():
             sub_value = self._plain_value(table, object_type, value, sub_details)
