@@ -48,6 +48,9 @@ LISTING = """query($text: String) { products(text: $text, limit: 50) { results {
 PRODUCT = """query($slug: String!) { product(by: {slug: $slug}) {
   masterVariant { sku price { centAmount currencyCode } } } }"""
 PASSWORD = "Markets-Passw0rd!"
+SIGN_UP = (
+    "mutation($i: SignUpInput!) { signUp(input: $i) { leftOutLines { sku } userErrors { code } } }"
+)
 US = {
     "firstName": "Ada",
     "lastName": "Lovelace",
@@ -91,6 +94,13 @@ async def set_context(browser: Browser, **fields: Any) -> dict[str, Any]:
     assert answer.status_code == 200 and not answer.errors, answer.body
     payload: dict[str, Any] = answer.data["setShopperContext"]
     return payload
+
+
+async def sign_up_new_customer(browser: Browser) -> str:
+    """Signs the browser up as a customer of its own; the customer's e-mail."""
+    email = f"markets-{uuid.uuid4().hex[:8]}@example.com"
+    (await browser.gql(SIGN_UP, {"i": {"email": email, "password": PASSWORD}})).ok()
+    return email
 
 
 def listed_prices(answer: Any) -> dict[str, dict[str, Any]]:
@@ -215,27 +225,16 @@ async def test_the_default_language_is_the_browsers_first_the_project_has(url: s
 
 
 async def test_the_context_survives_sign_out(browser: Browser) -> None:
-    email = f"markets-{uuid.uuid4().hex[:8]}@example.com"
     await set_context(browser, country="US", currency="USD", language="en")
-    signed_up = await browser.gql(
-        "mutation($i: SignUpInput!) { signUp(input: $i) { userErrors { code } } }",
-        {"i": {"email": email, "password": PASSWORD}},
-    )
-    signed_up.ok()
+    await sign_up_new_customer(browser)
     (await browser.gql(SIGN_OUT)).ok()
     context = (await browser.gql(CONTEXT)).ok()["shopperContext"]
     assert (context["country"], context["currency"], context["language"]) == ("US", "USD", "en")
 
 
 async def test_sign_in_after_a_currency_switch_keeps_the_lines(url: str) -> None:
-    email = f"markets-{uuid.uuid4().hex[:8]}@example.com"
     async with Browser(url) as first:
-        (
-            await first.gql(
-                "mutation($i: SignUpInput!) { signUp(input: $i) { userErrors { code } } }",
-                {"i": {"email": email, "password": PASSWORD}},
-            )
-        ).ok()
+        email = await sign_up_new_customer(first)
     async with Browser(url) as guest:
         sku = (await guest.gql(PRODUCT, {"slug": VIP_PRODUCT})).ok()["product"]["masterVariant"][
             "sku"
@@ -303,14 +302,8 @@ async def test_the_wishlist_follows_the_context_and_the_customer_group(url: str)
 async def test_signing_in_to_an_account_with_a_eur_cart_after_switching_to_usd(url: str) -> None:
     """commercetools merges the guest's USD cart into the customer's EUR cart; the cart then
     follows the context: one USD cart with the lines of both."""
-    email = f"markets-{uuid.uuid4().hex[:8]}@example.com"
     async with Browser(url) as customer:
-        (
-            await customer.gql(
-                "mutation($i: SignUpInput!) { signUp(input: $i) { userErrors { code } } }",
-                {"i": {"email": email, "password": PASSWORD}},
-            )
-        ).ok()
+        email = await sign_up_new_customer(customer)
         page = (await customer.gql(PRODUCT, {"slug": VIP_PRODUCT})).ok()["product"]
         (await customer.gql(ADD, {"sku": page["masterVariant"]["sku"]})).ok()
     async with Browser(url) as guest:
@@ -404,9 +397,8 @@ async def test_a_line_the_market_cannot_price_at_sign_in_is_named_in_the_payload
     emulator = Emulator()
     settings = make_settings(credential_failure_min_seconds=0, demo_webhooks=False)
     with ServerThread(create_app(settings, embedded_emulator=emulator)) as server:
-        email = f"markets-{uuid.uuid4().hex[:8]}@example.com"
         async with Browser(server.url) as customer:
-            (await customer.gql(SIGN_UP, {"i": {"email": email, "password": PASSWORD}})).ok()
+            email = await sign_up_new_customer(customer)
             page = (await customer.gql(PRODUCT, {"slug": VIP_PRODUCT})).ok()["product"]
             euro_only = page["masterVariant"]["sku"]
             (await customer.gql(ADD, {"sku": euro_only, "q": 2})).ok()
@@ -440,8 +432,5 @@ async def test_a_line_the_market_cannot_price_at_sign_in_is_named_in_the_payload
     }
 
 
-SIGN_UP = (
-    "mutation($i: SignUpInput!) { signUp(input: $i) { leftOutLines { sku } userErrors { code } } }"
-)
 SIGN_IN_LINES = """mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) {
   customer { email } leftOutLines { sku quantity name } userErrors { code message } } }"""
